@@ -1,0 +1,557 @@
+// Section-by-section decoding and module-level validation (spec 3.4 "Modules", 5.5 "Modules").
+// Policy: first error wins; the error's offset is the byte where decoding could not go on.
+// https://webassembly.github.io/spec/core/binary/modules.html
+#include "decoder/decoder.h"
+#include <set>
+#include "decoder/instruction.h"
+#include "decoder/reader.h"
+#include "fmt/format.h"
+
+namespace wi {
+namespace {
+
+// Position of each known section id in the required order (spec 5.5.2); 0 marks custom.
+int section_rank(uint8_t id) {
+  static const int rank[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
+  return id < 13 ? rank[id] : -1;
+}
+
+class Decoder {
+ public:
+  Decoder(Module& m, CodeDelegate* d) : m_(m), delegate_(d) {}
+
+  Result<void> decode() {
+    Reader r(m_.bytes);
+    if (m_.bytes.size() < 4 || std::memcmp(m_.bytes.data(), "\0asm", 4) != 0)
+      return make_error(0, "magic header not detected");
+    r.skip(4);
+    if (m_.bytes.size() < 8) return make_error(4, "unexpected end");
+    WI_TRY_ASSIGN(uint32_t version, r.fixed32());
+    if (version != 1) return make_error(4, "unknown binary version");
+
+    int last_rank = 0;
+    while (!r.at_end()) {
+      size_t id_at = r.offset();
+      WI_TRY_ASSIGN(uint8_t id, r.u8());
+      int rank = section_rank(id);
+      if (rank < 0) return make_error(id_at, "malformed section id");
+      WI_TRY_ASSIGN(uint32_t size, r.u32());
+      if (size > r.remaining()) return r.error("length out of bounds");
+      size_t start = r.offset();
+      Reader s(std::span<const uint8_t>(r.cursor(), size), start);
+      r.skip(size);
+      if (rank != 0) {
+        if (rank <= last_rank) return make_error(id_at, "unexpected content after last section");
+        last_rank = rank;
+      }
+      WI_TRY(section(id, s));
+      if (!s.at_end()) return s.error("section size mismatch");
+    }
+    if (m_.func_types.size() - m_.num_imported_funcs != m_.codes.size() && !saw_code_)
+      if (m_.func_types.size() != m_.num_imported_funcs)
+        return make_error(m_.bytes.size(), "function and code section have inconsistent lengths");
+    if (m_.data_count && *m_.data_count != m_.datas.size())
+      return make_error(m_.bytes.size(), "data count and data section have inconsistent lengths");
+    return {};
+  }
+
+ private:
+  Result<void> section(uint8_t id, Reader& s) {
+    switch (id) {
+      case 0: return custom(s);
+      case 1: return types(s);
+      case 2: return imports(s);
+      case 3: return functions(s);
+      case 4: return tables(s);
+      case 5: return memories(s);
+      case 6: return globals(s);
+      case 7: return exports(s);
+      case 8: return start(s);
+      case 9: return elems(s);
+      case 10: return code(s);
+      case 11: return data(s);
+      case 12: {
+        WI_TRY_ASSIGN(uint32_t n, s.u32());
+        m_.data_count = n;
+        return {};
+      }
+    }
+    return s.error("malformed section id");
+  }
+
+  Result<void> custom(Reader& s) {
+    WI_TRY_ASSIGN(std::string name, s.name());
+    CustomSection c;
+    c.name = std::move(name);
+    c.offset = s.offset();
+    c.payload = std::span<const uint8_t>(s.cursor(), s.remaining());
+    s.skip(s.remaining());
+    if (c.name == "name") parse_names(c);  // best effort: a bad name section is not an error
+    m_.customs.push_back(std::move(c));
+    return {};
+  }
+
+  void parse_names(const CustomSection& c) {
+    Reader r(c.payload, c.offset);
+    while (!r.at_end()) {
+      auto id = r.u8();
+      auto size = r.u32();
+      if (!id.ok() || !size.ok() || *size > r.remaining()) return;
+      Reader sub(std::span<const uint8_t>(r.cursor(), *size), r.offset());
+      r.skip(*size);
+      if (*id != 1) continue;
+      auto n = sub.u32();
+      if (!n.ok()) return;
+      for (uint32_t i = 0; i < *n; ++i) {
+        auto idx = sub.u32();
+        if (!idx.ok()) return;
+        auto nm = sub.name();
+        if (!nm.ok()) return;
+        m_.func_names[*idx] = std::move(*nm);
+      }
+    }
+  }
+
+  Result<uint32_t> count(Reader& s) {
+    WI_TRY_ASSIGN(uint32_t n, s.u32());
+    // Every element takes at least one byte: a larger count cannot be honest.
+    if (n > s.remaining()) return s.error("length out of bounds");
+    return n;
+  }
+
+  Result<void> types(Reader& s) {
+    WI_TRY_ASSIGN(uint32_t n, count(s));
+    for (uint32_t i = 0; i < n; ++i) {
+      size_t at = s.offset();
+      WI_TRY_ASSIGN(uint8_t form, s.u8());
+      if (form != 0x60) return make_error(at, "malformed function type");
+      FuncType t;
+      WI_TRY_ASSIGN(uint32_t np, count(s));
+      for (uint32_t j = 0; j < np; ++j) {
+        WI_TRY_ASSIGN(ValType v, read_value_type(s));
+        t.params.push_back(v);
+      }
+      WI_TRY_ASSIGN(uint32_t nr, count(s));
+      for (uint32_t j = 0; j < nr; ++j) {
+        WI_TRY_ASSIGN(ValType v, read_value_type(s));
+        t.results.push_back(v);
+      }
+      m_.types.push_back(std::move(t));
+    }
+    return {};
+  }
+
+  Result<Limits> limits(Reader& s, uint64_t max_allowed, const char* what) {
+    size_t at = s.offset();
+    WI_TRY_ASSIGN(uint8_t flag, s.u8());
+    if (flag > 1) return make_error(at, "integer too large");
+    Limits l;
+    WI_TRY_ASSIGN(l.min, s.u32());
+    if (flag == 1) {
+      WI_TRY_ASSIGN(uint32_t mx, s.u32());
+      l.max = mx;
+    }
+    if (l.min > max_allowed || (l.max && *l.max > max_allowed))
+      return make_error(at, fmt::format("{} size must be at most {}", what, max_allowed));
+    if (l.max && l.min > *l.max)
+      return make_error(at, "size minimum must not be greater than maximum");
+    return l;
+  }
+
+  Result<TableType> table_type(Reader& s) {
+    TableType t;
+    WI_TRY_ASSIGN(t.elem, read_ref_type(s));
+    WI_TRY_ASSIGN(t.limits, limits(s, 0xffffffffull, "table"));
+    return t;
+  }
+
+  Result<MemoryType> memory_type(Reader& s) {
+    MemoryType t;
+    WI_TRY_ASSIGN(t.limits, limits(s, kMaxPages, "memory"));
+    return t;
+  }
+
+  Result<GlobalType> global_type(Reader& s) {
+    GlobalType g;
+    WI_TRY_ASSIGN(g.type, read_value_type(s));
+    size_t at = s.offset();
+    WI_TRY_ASSIGN(uint8_t mut, s.u8());
+    if (mut > 1) return make_error(at, "malformed mutability");
+    g.mut = mut == 1;
+    return g;
+  }
+
+  Result<void> imports(Reader& s) {
+    WI_TRY_ASSIGN(uint32_t n, count(s));
+    for (uint32_t i = 0; i < n; ++i) {
+      Import im;
+      WI_TRY_ASSIGN(im.module, s.name());
+      WI_TRY_ASSIGN(im.name, s.name());
+      size_t at = s.offset();
+      WI_TRY_ASSIGN(uint8_t kind, s.u8());
+      switch (kind) {
+        case 0: {
+          WI_TRY_ASSIGN(im.type_index, s.u32());
+          if (im.type_index >= m_.types.size())
+            return make_error(at + 1, fmt::format("unknown type {}", im.type_index));
+          m_.func_types.push_back(im.type_index);
+          ++m_.num_imported_funcs;
+          break;
+        }
+        case 1: {
+          WI_TRY_ASSIGN(im.table, table_type(s));
+          m_.tables.push_back(im.table);
+          ++m_.num_imported_tables;
+          break;
+        }
+        case 2: {
+          WI_TRY_ASSIGN(im.memory, memory_type(s));
+          m_.memories.push_back(im.memory);
+          ++m_.num_imported_memories;
+          break;
+        }
+        case 3: {
+          WI_TRY_ASSIGN(im.global, global_type(s));
+          m_.global_types.push_back(im.global);
+          ++m_.num_imported_globals;
+          break;
+        }
+        default:
+          return make_error(at, "malformed import kind");
+      }
+      im.kind = ExternKind(kind);
+      m_.imports.push_back(std::move(im));
+    }
+    if (m_.memories.size() > 1) return s.error("multiple memories");
+    return {};
+  }
+
+  Result<void> functions(Reader& s) {
+    WI_TRY_ASSIGN(uint32_t n, count(s));
+    for (uint32_t i = 0; i < n; ++i) {
+      size_t at = s.offset();
+      WI_TRY_ASSIGN(uint32_t t, s.u32());
+      if (t >= m_.types.size()) return make_error(at, fmt::format("unknown type {}", t));
+      m_.func_types.push_back(t);
+    }
+    return {};
+  }
+
+  Result<void> tables(Reader& s) {
+    WI_TRY_ASSIGN(uint32_t n, count(s));
+    for (uint32_t i = 0; i < n; ++i) {
+      WI_TRY_ASSIGN(TableType t, table_type(s));
+      m_.tables.push_back(t);
+    }
+    return {};
+  }
+
+  Result<void> memories(Reader& s) {
+    WI_TRY_ASSIGN(uint32_t n, count(s));
+    for (uint32_t i = 0; i < n; ++i) {
+      WI_TRY_ASSIGN(MemoryType t, memory_type(s));
+      m_.memories.push_back(t);
+    }
+    if (m_.memories.size() > 1) return s.error("multiple memories");
+    return {};
+  }
+
+  // Constant expressions (spec 3.3.10): in 2.0 exactly one constant instruction then `end`; global.get
+  // may name only imported immutable globals.
+  Result<ConstExpr> const_expr(Reader& s, ValType expected) {
+    Instruction in;
+    std::vector<uint32_t> tb;
+    ConstExpr e;
+    WI_TRY(read_instruction(s, in, tb));
+    size_t at = in.offset;
+    ValType got;
+    switch (in.op) {
+      case Opcode::I32Const: got = ValType::I32; e.bits[0] = in.bits; break;
+      case Opcode::I64Const: got = ValType::I64; e.bits[0] = in.bits; break;
+      case Opcode::F32Const: got = ValType::F32; e.bits[0] = in.bits; break;
+      case Opcode::F64Const: got = ValType::F64; e.bits[0] = in.bits; break;
+      case Opcode::V128Const:
+        got = ValType::V128;
+        std::memcpy(e.bits, in.v128, 16);
+        break;
+      case Opcode::RefNull: got = in.type; e.kind = ConstExpr::Kind::RefNull; break;
+      case Opcode::RefFunc:
+        if (in.a >= m_.func_types.size()) return make_error(at, fmt::format("unknown function {}", in.a));
+        got = ValType::FuncRef;
+        e.kind = ConstExpr::Kind::RefFunc;
+        e.index = in.a;
+        mark_ref(in.a);
+        break;
+      case Opcode::GlobalGet:
+        if (in.a >= m_.num_imported_globals)
+          return make_error(at, fmt::format("unknown global {}", in.a));
+        if (m_.global_types[in.a].mut) return make_error(at, "constant expression required");
+        got = m_.global_types[in.a].type;
+        e.kind = ConstExpr::Kind::GlobalGet;
+        e.index = in.a;
+        break;
+      case Opcode::End:
+        return make_error(at, "type mismatch");
+      default:
+        return make_error(at, "constant expression required");
+    }
+    e.type = got;
+    size_t end_at = s.offset();
+    WI_TRY(read_instruction(s, in, tb));
+    if (in.op != Opcode::End) {
+      if (op_info(in.op).fixed_sig || in.op == Opcode::GlobalGet || in.op == Opcode::RefNull ||
+          in.op == Opcode::RefFunc)
+        return make_error(end_at, in.op == Opcode::I32Const || in.op == Opcode::I64Const ||
+                                          in.op == Opcode::F32Const || in.op == Opcode::F64Const ||
+                                          in.op == Opcode::GlobalGet || in.op == Opcode::RefNull ||
+                                          in.op == Opcode::RefFunc || in.op == Opcode::V128Const
+                                      ? "type mismatch"
+                                      : "constant expression required");
+      return make_error(end_at, "constant expression required");
+    }
+    if (got != expected) return make_error(at, "type mismatch");
+    return e;
+  }
+
+  void mark_ref(uint32_t f) {
+    if (m_.declared_refs.size() < m_.func_types.size()) m_.declared_refs.resize(m_.func_types.size());
+    if (f < m_.declared_refs.size()) m_.declared_refs[f] = true;
+  }
+
+  Result<void> globals(Reader& s) {
+    WI_TRY_ASSIGN(uint32_t n, count(s));
+    for (uint32_t i = 0; i < n; ++i) {
+      Global g;
+      WI_TRY_ASSIGN(g.type, global_type(s));
+      WI_TRY_ASSIGN(g.init, const_expr(s, g.type.type));
+      m_.global_types.push_back(g.type);
+      m_.globals.push_back(g);
+    }
+    return {};
+  }
+
+  Result<void> exports(Reader& s) {
+    WI_TRY_ASSIGN(uint32_t n, count(s));
+    std::set<std::string> seen;
+    for (uint32_t i = 0; i < n; ++i) {
+      Export e;
+      WI_TRY_ASSIGN(e.name, s.name());
+      size_t at = s.offset();
+      WI_TRY_ASSIGN(uint8_t kind, s.u8());
+      if (kind > 3) return make_error(at, "malformed export kind");
+      e.kind = ExternKind(kind);
+      WI_TRY_ASSIGN(e.index, s.u32());
+      size_t limit = kind == 0 ? m_.func_types.size()
+                     : kind == 1 ? m_.tables.size()
+                     : kind == 2 ? m_.memories.size()
+                                 : m_.global_types.size();
+      if (e.index >= limit)
+        return make_error(at, fmt::format("unknown {} {}", to_string(e.kind), e.index));
+      if (kind == 0) mark_ref(e.index);
+      if (!seen.insert(e.name).second) return make_error(at, "duplicate export name");
+      m_.exports.push_back(std::move(e));
+    }
+    return {};
+  }
+
+  Result<void> start(Reader& s) {
+    size_t at = s.offset();
+    WI_TRY_ASSIGN(uint32_t f, s.u32());
+    if (f >= m_.func_types.size()) return make_error(at, fmt::format("unknown function {}", f));
+    const FuncType& t = m_.func_type(f);
+    if (!t.params.empty() || !t.results.empty()) return make_error(at, "start function");
+    m_.start = f;
+    return {};
+  }
+
+  Result<void> table_index(size_t at, uint32_t t) {
+    if (t >= m_.tables.size()) return make_error(at, fmt::format("unknown table {}", t));
+    return {};
+  }
+
+  // Element segments: the eight encodings of spec 5.5.12.
+  Result<void> elems(Reader& s) {
+    WI_TRY_ASSIGN(uint32_t n, count(s));
+    for (uint32_t i = 0; i < n; ++i) {
+      ElemSegment e;
+      size_t at = s.offset();
+      WI_TRY_ASSIGN(uint32_t flags, s.u32());
+      if (flags > 7) return make_error(at, "malformed elements segment kind");
+      bool passive_or_decl = flags & 1, explicit_table = flags & 2, exprs = flags & 4;
+      if (!passive_or_decl) {
+        e.mode = ElemSegment::Mode::Active;
+        if (explicit_table) {
+          size_t tat = s.offset();
+          WI_TRY_ASSIGN(e.table, s.u32());
+          WI_TRY(table_index(tat, e.table));
+        } else {
+          WI_TRY(table_index(at, 0));
+        }
+        WI_TRY_ASSIGN(e.offset, const_expr(s, ValType::I32));
+      } else {
+        e.mode = explicit_table ? ElemSegment::Mode::Declarative : ElemSegment::Mode::Passive;
+      }
+      // Flags 1-3 and 5-7 carry an elemkind/reftype byte; 0 and 4 imply funcref.
+      if (flags & 3) {
+        size_t kat = s.offset();
+        if (exprs) {
+          WI_TRY_ASSIGN(e.type, read_ref_type(s));
+        } else {
+          WI_TRY_ASSIGN(uint8_t kind, s.u8());
+          if (kind != 0) return make_error(kat, "malformed element kind");
+          e.type = ValType::FuncRef;
+        }
+      }
+      WI_TRY_ASSIGN(uint32_t m, count(s));
+      for (uint32_t j = 0; j < m; ++j) {
+        if (exprs) {
+          WI_TRY_ASSIGN(ConstExpr c, const_expr(s, e.type));
+          e.inits.push_back(c);
+        } else {
+          size_t fat = s.offset();
+          WI_TRY_ASSIGN(uint32_t f, s.u32());
+          if (f >= m_.func_types.size()) return make_error(fat, fmt::format("unknown function {}", f));
+          mark_ref(f);
+          ConstExpr c;
+          c.kind = ConstExpr::Kind::RefFunc;
+          c.type = ValType::FuncRef;
+          c.index = f;
+          e.inits.push_back(c);
+        }
+      }
+      if (e.mode == ElemSegment::Mode::Active && m_.tables[e.table].elem != e.type)
+        return make_error(at, "type mismatch");
+      m_.elems.push_back(std::move(e));
+    }
+    return {};
+  }
+
+  Result<void> code(Reader& s) {
+    saw_code_ = true;
+    size_t at = s.offset();
+    WI_TRY_ASSIGN(uint32_t n, count(s));
+    if (n != m_.func_types.size() - m_.num_imported_funcs)
+      return make_error(at, "function and code section have inconsistent lengths");
+    m_.declared_refs.resize(m_.func_types.size());
+    m_.codes.reserve(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      FunctionBody b;
+      b.offset = s.offset();
+      WI_TRY_ASSIGN(uint32_t size, s.u32());
+      if (size > s.remaining()) return s.error("unexpected end of section or function");
+      Reader body(std::span<const uint8_t>(s.cursor(), size), s.offset());
+      s.skip(size);
+      WI_TRY_ASSIGN(uint32_t ngroups, body.u32());
+      if (ngroups > body.remaining()) return body.error("unexpected end");
+      for (uint32_t g = 0; g < ngroups; ++g) {
+        WI_TRY_ASSIGN(uint32_t cnt, body.u32());
+        b.num_locals += cnt;
+        if (b.num_locals > 50000) return body.error("too many locals");
+        WI_TRY_ASSIGN(ValType t, read_value_type(body));
+        if (cnt) b.locals.push_back({cnt, t});
+      }
+      b.code_start = body.offset();
+      b.end = body.offset() + body.remaining();
+      m_.codes.push_back(std::move(b));
+      uint32_t func_index = m_.num_imported_funcs + i;
+      if (delegate_) WI_TRY(delegate_->on_function(m_, func_index, m_.codes.back()));
+      else WI_TRY(validate_function(m_, func_index, m_.codes.back()));
+    }
+    return {};
+  }
+
+  Result<void> data(Reader& s) {
+    size_t at = s.offset();
+    WI_TRY_ASSIGN(uint32_t n, count(s));
+    if (m_.data_count && *m_.data_count != n)
+      return make_error(at, "data count and data section have inconsistent lengths");
+    for (uint32_t i = 0; i < n; ++i) {
+      DataSegment d;
+      size_t fat = s.offset();
+      WI_TRY_ASSIGN(uint32_t flags, s.u32());
+      if (flags > 2) return make_error(fat, "malformed data segment kind");
+      if (flags == 1) {
+        d.mode = DataSegment::Mode::Passive;
+      } else {
+        if (flags == 2) {
+          WI_TRY_ASSIGN(d.memory, s.u32());
+        }
+        if (d.memory >= m_.memories.size())
+          return make_error(fat, fmt::format("unknown memory {}", d.memory));
+        WI_TRY_ASSIGN(d.offset, const_expr(s, ValType::I32));
+      }
+      WI_TRY_ASSIGN(d.size, s.u32());
+      d.file_offset = s.offset();
+      WI_TRY(s.bytes(d.size));
+      m_.datas.push_back(d);
+    }
+    return {};
+  }
+
+  Module& m_;
+  CodeDelegate* delegate_;
+  bool saw_code_ = false;
+};
+
+}  // namespace
+
+bool valid_utf8(std::span<const uint8_t> s) {
+  size_t i = 0, n = s.size();
+  while (i < n) {
+    uint8_t c = s[i];
+    if (c < 0x80) { ++i; continue; }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xe0) == 0xc0) { len = 2; cp = c & 0x1f; }
+    else if ((c & 0xf0) == 0xe0) { len = 3; cp = c & 0x0f; }
+    else if ((c & 0xf8) == 0xf0) { len = 4; cp = c & 0x07; }
+    else return false;
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (s[i + k] & 0x3f);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += len;
+  }
+  return true;
+}
+
+Result<std::string> Reader::name() {
+  WI_TRY_ASSIGN(uint32_t n, u32());
+  if (n > remaining()) return error("unexpected end");
+  std::span<const uint8_t> s(data_ + pos_, n);
+  if (!valid_utf8(s)) return error("malformed UTF-8 encoding");
+  pos_ += n;
+  return std::string(reinterpret_cast<const char*>(s.data()), n);
+}
+
+Result<std::unique_ptr<Module>> decode_module(std::vector<uint8_t> bytes, CodeDelegate* delegate,
+                                              const DecodeOptions& options) {
+  auto m = std::make_unique<Module>();
+  m->file_name = options.file_name;
+  m->bytes = std::move(bytes);
+  Decoder d(*m, delegate);
+  WI_TRY(d.decode());
+  return m;
+}
+
+std::string format_error(const std::string& file, const Error& e) {
+  if (e.offset == SIZE_MAX) return fmt::format("{}: {}", file, e.message);
+  return fmt::format("{}: 0x{:x}: {}", file, e.offset, e.message);
+}
+
+std::string Module::function_display_name(uint32_t func_index) const {
+  if (auto it = func_names.find(func_index); it != func_names.end()) return it->second;
+  for (auto& e : exports)
+    if (e.kind == ExternKind::Func && e.index == func_index) return e.name;
+  if (func_index < num_imported_funcs) {
+    uint32_t k = 0;
+    for (auto& im : imports)
+      if (im.kind == ExternKind::Func && k++ == func_index) return im.module + "." + im.name;
+  }
+  return fmt::format("func[{}]", func_index);
+}
+
+}  // namespace wi

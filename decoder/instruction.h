@@ -1,0 +1,37 @@
+// Reading one instruction (opcode and immediates) from a code body. Shared by the validator, the
+// translator and the disassembler so that immediates are parsed in exactly one place.
+#pragma once
+#include <cstdint>
+#include <vector>
+#include "decoder/opcode.h"
+#include "decoder/reader.h"
+
+namespace wi {
+
+struct Instruction {
+  Opcode op = Opcode::Nop;
+  size_t offset = 0;  // file offset of the opcode's first byte
+  // Generic index immediates: label, function, type, local, global, table, data, elem, memory, lane.
+  uint32_t a = 0, b = 0;
+  // MemArg: alignment exponent and offset.
+  uint32_t align = 0;
+  uint64_t mem_offset = 0;
+  // Constants: i32/i64 values and f32/f64 bit patterns; v128 bytes and shuffle lanes in v128.
+  uint64_t bits = 0;
+  uint8_t v128[16] = {};
+  // Block type: kBlockVoid, a value type's byte (as negative s33), or a type index >= 0.
+  int64_t block_type = 0;
+  ValType type = ValType::Void;  // select t, ref.null t
+  std::vector<uint32_t>* targets = nullptr;  // br_table: the labels, default last
+};
+
+constexpr int64_t kBlockVoid = -64;  // 0x40 read as s33
+
+// Reads the next instruction; `targets_buf` is reused across br_tables to avoid allocations.
+Result<void> read_instruction(Reader& r, Instruction& out, std::vector<uint32_t>& targets_buf);
+
+// Value type from its binary byte, or an error "malformed value type" style message.
+Result<ValType> read_value_type(Reader& r);
+Result<ValType> read_ref_type(Reader& r);
+
+}  // namespace wi

@@ -1,0 +1,342 @@
+// Instruction typing rules (spec 3.3). Fixed-signature instructions are typed from opcodes.def; the
+// rest (control, variables, references, tables, calls, bulk memory) are typed here by hand.
+#include "decoder/validator.h"
+#include "fmt/format.h"
+
+namespace wi {
+
+Result<BlockSig> block_signature(const Module& m, int64_t bt, size_t offset) {
+  BlockSig s;
+  if (bt == kBlockVoid) return s;
+  if (bt < 0) {
+    s.results.push_back(ValType(uint8_t(bt & 0x7f)));
+    return s;
+  }
+  if (uint64_t(bt) >= m.types.size()) return make_error(offset, fmt::format("unknown type {}", bt));
+  s.params = m.types[bt].params;
+  s.results = m.types[bt].results;
+  return s;
+}
+
+void FunctionValidator::begin(const Module& m, uint32_t func_index, const FunctionBody& body) {
+  m_ = &m;
+  const FuncType& t = m.func_type(func_index);
+  locals_ = t.params;
+  for (auto& d : body.locals) locals_.insert(locals_.end(), d.count, d.type);
+  results_ = t.results;
+  stack_.clear();
+  frames_.clear();
+  push_frame(Opcode::End, BlockSig{{}, t.results});
+}
+
+Result<ValType> FunctionValidator::pop(const Instruction& in) {
+  Frame& f = frames_.back();
+  if (stack_.size() == f.height) {
+    if (f.unreachable) return ValType::Unknown;
+    return err(in, "type mismatch");
+  }
+  ValType t = stack_.back();
+  stack_.pop_back();
+  return t;
+}
+
+Result<ValType> FunctionValidator::pop_expect(const Instruction& in, ValType expect) {
+  WI_TRY_ASSIGN(ValType t, pop(in));
+  if (t != expect && t != ValType::Unknown && expect != ValType::Unknown) return err(in, "type mismatch");
+  return t == ValType::Unknown ? expect : t;
+}
+
+Result<void> FunctionValidator::pop_all(const Instruction& in, const std::vector<ValType>& types) {
+  for (size_t i = types.size(); i-- > 0;) WI_TRY(pop_expect(in, types[i]));
+  return {};
+}
+
+void FunctionValidator::push_frame(Opcode kind, BlockSig sig) {
+  Frame f{kind, std::move(sig), stack_.size(), false};
+  push_all(f.sig.params);
+  frames_.push_back(std::move(f));
+}
+
+Result<FunctionValidator::Frame> FunctionValidator::pop_frame(const Instruction& in) {
+  if (frames_.empty()) return err(in, "unexpected end");
+  WI_TRY(pop_all(in, frames_.back().sig.results));
+  if (stack_.size() != frames_.back().height) return err(in, "type mismatch");
+  Frame f = std::move(frames_.back());
+  frames_.pop_back();
+  return f;
+}
+
+void FunctionValidator::set_unreachable() {
+  stack_.resize(frames_.back().height);
+  frames_.back().unreachable = true;
+}
+
+Result<void> FunctionValidator::label(const Instruction& in, uint32_t depth) {
+  if (depth >= frames_.size()) return err(in, fmt::format("unknown label {}", depth));
+  return {};
+}
+
+Result<void> FunctionValidator::need_memory(const Instruction& in) {
+  if (m_->memories.empty()) return err(in, "unknown memory 0");
+  return {};
+}
+
+Result<void> FunctionValidator::memarg(const Instruction& in) {
+  WI_TRY(need_memory(in));
+  if (in.align > op_info(in.op).aux) return err(in, "alignment must not be larger than natural");
+  return {};
+}
+
+Result<void> FunctionValidator::need_table(const Instruction& in, uint32_t t) {
+  if (t >= m_->tables.size()) return err(in, fmt::format("unknown table {}", t));
+  return {};
+}
+
+Result<void> FunctionValidator::step(const Instruction& in) {
+  if (frames_.empty()) return err(in, "operators remaining after end of function");
+  const OpInfo& info = op_info(in.op);
+  if (!info.fixed_sig) return step_special(in);
+  switch (info.imm) {
+    case Imm::MemArg: WI_TRY(memarg(in)); break;
+    case Imm::MemArgLane:
+      WI_TRY(memarg(in));
+      if (in.a >= 16u >> info.aux) return err(in, "invalid lane index");
+      break;
+    case Imm::Lane:
+      if (in.a >= info.aux) return err(in, "invalid lane index");
+      break;
+    case Imm::Shuffle:
+      for (uint8_t l : in.v128)
+        if (l >= 32) return err(in, "invalid lane index");
+      break;
+    default: break;
+  }
+  for (int i = info.nparams; i-- > 0;) WI_TRY(pop_expect(in, info.params[i]));
+  if (info.result != ValType::Void) push(info.result);
+  return {};
+}
+
+Result<void> FunctionValidator::step_special(const Instruction& in) {
+  using O = Opcode;
+  switch (in.op) {
+    case O::Unreachable:
+      set_unreachable();
+      return {};
+    case O::Block:
+    case O::Loop:
+    case O::If: {
+      WI_TRY_ASSIGN(BlockSig sig, block_signature(*m_, in.block_type, in.offset));
+      if (in.op == O::If) WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_all(in, sig.params));
+      push_frame(in.op, std::move(sig));
+      return {};
+    }
+    case O::Else: {
+      if (frames_.back().kind != O::If) return err(in, "else without if");
+      WI_TRY_ASSIGN(Frame f, pop_frame(in));
+      push_frame(O::Else, std::move(f.sig));
+      return {};
+    }
+    case O::End: {
+      WI_TRY_ASSIGN(Frame f, pop_frame(in));
+      // An `if` without `else` must have matching params and results (the implicit else is empty).
+      if (f.kind == O::If && f.sig.params != f.sig.results) return err(in, "type mismatch");
+      if (!frames_.empty() || true) push_all(f.sig.results);
+      if (frames_.empty()) stack_.clear();
+      return {};
+    }
+    case O::Br: {
+      WI_TRY(label(in, in.a));
+      WI_TRY(pop_all(in, frame_at_depth(in.a).label_types()));
+      set_unreachable();
+      return {};
+    }
+    case O::BrIf: {
+      WI_TRY(label(in, in.a));
+      WI_TRY(pop_expect(in, ValType::I32));
+      auto types = frame_at_depth(in.a).label_types();
+      WI_TRY(pop_all(in, types));
+      push_all(types);
+      return {};
+    }
+    case O::BrTable: {
+      WI_TRY(pop_expect(in, ValType::I32));
+      uint32_t def = in.targets->back();
+      WI_TRY(label(in, def));
+      size_t arity = frame_at_depth(def).label_types().size();
+      for (uint32_t t : *in.targets) {
+        WI_TRY(label(in, t));
+        const auto& types = frame_at_depth(t).label_types();
+        if (types.size() != arity) return err(in, "type mismatch");
+        // Check each target against the stack without consuming it (unreachable-aware).
+        std::vector<ValType> saved = stack_;
+        WI_TRY(pop_all(in, types));
+        stack_ = std::move(saved);
+      }
+      WI_TRY(pop_all(in, frame_at_depth(def).label_types()));
+      set_unreachable();
+      return {};
+    }
+    case O::Return:
+      WI_TRY(pop_all(in, results_));
+      set_unreachable();
+      return {};
+    case O::Call: {
+      if (in.a >= m_->func_types.size()) return err(in, fmt::format("unknown function {}", in.a));
+      const FuncType& t = m_->func_type(in.a);
+      WI_TRY(pop_all(in, t.params));
+      push_all(t.results);
+      return {};
+    }
+    case O::CallIndirect: {
+      WI_TRY(need_table(in, in.b));
+      if (m_->tables[in.b].elem != ValType::FuncRef) return err(in, "type mismatch");
+      if (in.a >= m_->types.size()) return err(in, fmt::format("unknown type {}", in.a));
+      WI_TRY(pop_expect(in, ValType::I32));
+      const FuncType& t = m_->types[in.a];
+      WI_TRY(pop_all(in, t.params));
+      push_all(t.results);
+      return {};
+    }
+    case O::Drop:
+      WI_TRY(pop(in));
+      return {};
+    case O::Select: {
+      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY_ASSIGN(ValType a, pop(in));
+      WI_TRY_ASSIGN(ValType b, pop(in));
+      if (is_ref(a) || is_ref(b)) return err(in, "type mismatch");
+      if (a != b && a != ValType::Unknown && b != ValType::Unknown) return err(in, "type mismatch");
+      push(a == ValType::Unknown ? b : a);
+      return {};
+    }
+    case O::SelectT:
+      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, in.type));
+      WI_TRY(pop_expect(in, in.type));
+      push(in.type);
+      return {};
+    case O::LocalGet:
+      if (in.a >= locals_.size()) return err(in, fmt::format("unknown local {}", in.a));
+      push(locals_[in.a]);
+      return {};
+    case O::LocalSet:
+      if (in.a >= locals_.size()) return err(in, fmt::format("unknown local {}", in.a));
+      WI_TRY(pop_expect(in, locals_[in.a]));
+      return {};
+    case O::LocalTee:
+      if (in.a >= locals_.size()) return err(in, fmt::format("unknown local {}", in.a));
+      WI_TRY(pop_expect(in, locals_[in.a]));
+      push(locals_[in.a]);
+      return {};
+    case O::GlobalGet:
+      if (in.a >= m_->global_types.size()) return err(in, fmt::format("unknown global {}", in.a));
+      push(m_->global_types[in.a].type);
+      return {};
+    case O::GlobalSet:
+      if (in.a >= m_->global_types.size()) return err(in, fmt::format("unknown global {}", in.a));
+      if (!m_->global_types[in.a].mut) return err(in, "global is immutable");
+      WI_TRY(pop_expect(in, m_->global_types[in.a].type));
+      return {};
+    case O::TableGet:
+      WI_TRY(need_table(in, in.a));
+      WI_TRY(pop_expect(in, ValType::I32));
+      push(m_->tables[in.a].elem);
+      return {};
+    case O::TableSet:
+      WI_TRY(need_table(in, in.a));
+      WI_TRY(pop_expect(in, m_->tables[in.a].elem));
+      WI_TRY(pop_expect(in, ValType::I32));
+      return {};
+    case O::TableSize:
+      WI_TRY(need_table(in, in.a));
+      push(ValType::I32);
+      return {};
+    case O::TableGrow:
+      WI_TRY(need_table(in, in.a));
+      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, m_->tables[in.a].elem));
+      push(ValType::I32);
+      return {};
+    case O::TableFill:
+      WI_TRY(need_table(in, in.a));
+      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, m_->tables[in.a].elem));
+      WI_TRY(pop_expect(in, ValType::I32));
+      return {};
+    case O::TableCopy:
+      WI_TRY(need_table(in, in.a));
+      WI_TRY(need_table(in, in.b));
+      if (m_->tables[in.a].elem != m_->tables[in.b].elem) return err(in, "type mismatch");
+      for (int i = 0; i < 3; ++i) WI_TRY(pop_expect(in, ValType::I32));
+      return {};
+    case O::TableInit:
+      WI_TRY(need_table(in, in.b));
+      if (in.a >= m_->elems.size()) return err(in, fmt::format("unknown elem segment {}", in.a));
+      if (m_->tables[in.b].elem != m_->elems[in.a].type) return err(in, "type mismatch");
+      for (int i = 0; i < 3; ++i) WI_TRY(pop_expect(in, ValType::I32));
+      return {};
+    case O::ElemDrop:
+      if (in.a >= m_->elems.size()) return err(in, fmt::format("unknown elem segment {}", in.a));
+      return {};
+    case O::MemorySize:
+      WI_TRY(need_memory(in));
+      push(ValType::I32);
+      return {};
+    case O::MemoryGrow:
+      WI_TRY(need_memory(in));
+      WI_TRY(pop_expect(in, ValType::I32));
+      push(ValType::I32);
+      return {};
+    case O::MemoryFill:
+    case O::MemoryCopy:
+      WI_TRY(need_memory(in));
+      for (int i = 0; i < 3; ++i) WI_TRY(pop_expect(in, ValType::I32));
+      return {};
+    case O::MemoryInit:
+      WI_TRY(need_memory(in));
+      if (!m_->data_count) return err(in, "data count section required");
+      if (in.a >= *m_->data_count) return err(in, fmt::format("unknown data segment {}", in.a));
+      for (int i = 0; i < 3; ++i) WI_TRY(pop_expect(in, ValType::I32));
+      return {};
+    case O::DataDrop:
+      if (!m_->data_count) return err(in, "data count section required");
+      if (in.a >= *m_->data_count) return err(in, fmt::format("unknown data segment {}", in.a));
+      return {};
+    case O::RefNull:
+      push(in.type);
+      return {};
+    case O::RefIsNull: {
+      WI_TRY_ASSIGN(ValType t, pop(in));
+      if (t != ValType::Unknown && !is_ref(t)) return err(in, "type mismatch");
+      push(ValType::I32);
+      return {};
+    }
+    case O::RefFunc:
+      if (in.a >= m_->func_types.size()) return err(in, fmt::format("unknown function {}", in.a));
+      if (in.a >= m_->declared_refs.size() || !m_->declared_refs[in.a])
+        return err(in, "undeclared function reference");
+      push(ValType::FuncRef);
+      return {};
+    default:
+      return err(in, fmt::format("no typing rule for {}", op_name(in.op)));
+  }
+}
+
+Result<void> validate_function(const Module& m, uint32_t func_index, const FunctionBody& body) {
+  FunctionValidator v;
+  v.begin(m, func_index, body);
+  Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start),
+           body.code_start);
+  Instruction in;
+  std::vector<uint32_t> targets;
+  while (!v.done()) {
+    if (r.at_end()) return r.error("unexpected end of section or function");
+    WI_TRY(read_instruction(r, in, targets));
+    WI_TRY(v.step(in));
+  }
+  if (!r.at_end()) return r.error("section size mismatch");
+  return {};
+}
+
+}  // namespace wi

@@ -1,0 +1,61 @@
+// The operand-stack type checker of spec appendix A.3, one instruction at a time. It is reusable: the
+// decoder drives it alone to validate, and interp/'s translator calls step() before emitting code for
+// the same instruction (validate, then emit).
+// https://webassembly.github.io/spec/core/appendix/algorithm.html
+#pragma once
+#include <vector>
+#include "decoder/instruction.h"
+#include "decoder/module.h"
+
+namespace wi {
+
+// The parameter and result types of a block type immediate.
+struct BlockSig {
+  std::vector<ValType> params, results;
+};
+Result<BlockSig> block_signature(const Module& m, int64_t block_type, size_t offset);
+
+class FunctionValidator {
+ public:
+  struct Frame {
+    Opcode kind;  // Block, Loop, If, Else, or End for the function body
+    BlockSig sig;
+    size_t height;  // operand-stack height at entry, params excluded
+    bool unreachable = false;
+    const std::vector<ValType>& label_types() const { return kind == Opcode::Loop ? sig.params : sig.results; }
+  };
+
+  void begin(const Module& m, uint32_t func_index, const FunctionBody& body);
+  Result<void> step(const Instruction& in);
+  // After the final `end`: true once the function's outermost frame has closed.
+  bool done() const { return frames_.empty(); }
+
+  const std::vector<ValType>& locals() const { return locals_; }  // params then declared locals
+  const Frame& frame_at_depth(uint32_t depth) const { return frames_[frames_.size() - 1 - depth]; }
+  size_t frame_count() const { return frames_.size(); }
+  size_t stack_height() const { return stack_.size(); }
+
+ private:
+  Error err(const Instruction& in, std::string msg) const { return make_error(in.offset, std::move(msg)); }
+  void push(ValType t) { stack_.push_back(t); }
+  Result<ValType> pop(const Instruction& in);
+  Result<ValType> pop_expect(const Instruction& in, ValType expect);
+  Result<void> pop_all(const Instruction& in, const std::vector<ValType>& types);
+  void push_all(const std::vector<ValType>& types) { stack_.insert(stack_.end(), types.begin(), types.end()); }
+  void push_frame(Opcode kind, BlockSig sig);
+  Result<Frame> pop_frame(const Instruction& in);
+  void set_unreachable();
+  Result<void> label(const Instruction& in, uint32_t depth);
+  Result<void> memarg(const Instruction& in);
+  Result<void> need_memory(const Instruction& in);
+  Result<void> need_table(const Instruction& in, uint32_t t);
+  Result<void> step_special(const Instruction& in);
+
+  const Module* m_ = nullptr;
+  std::vector<ValType> locals_;
+  std::vector<ValType> results_;
+  std::vector<ValType> stack_;
+  std::vector<Frame> frames_;
+};
+
+}  // namespace wi

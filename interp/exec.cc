@@ -1,0 +1,497 @@
+// The executor: direct-threaded dispatch over register code (regops.def) with g++'s computed goto.
+// Guest calls never recurse on the C++ stack: frames live in Store::frames_ and the value stack.
+// Hot state (ip, fp, memory base and size, instance) stays in locals the compiler keeps in registers.
+// Traps leave the loop as values; nothing here throws.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include "interp/numeric.h"
+#include "interp/regop.h"
+#include "interp/store.h"
+
+namespace wi {
+
+namespace {
+struct HandlerTable {
+  const int32_t* offsets = nullptr;
+};
+HandlerTable g_table_probe;  // filled once by interpret(query mode); immutable afterwards
+}  // namespace
+
+#define WI_FIELD_I32 i32
+#define WI_FIELD_I64 i64
+#define WI_FIELD_F32 f32
+#define WI_FIELD_F64 f64
+#define WI_FIELD(t) WI_FIELD_##t
+#define WI_CTYPE_I32 uint32_t
+#define WI_CTYPE_I64 uint64_t
+#define WI_CTYPE_F32 float
+#define WI_CTYPE_F64 double
+#define WI_CTYPE(t) WI_CTYPE_##t
+#define WI_IMMW_I32 1
+#define WI_IMMW_I64 2
+#define WI_IMMW_F32 1
+#define WI_IMMW_F64 2
+#define WI_IMMW(t) WI_IMMW_##t
+#define WI_IMM_I32(p) (p)[0]
+#define WI_IMM_I64(p) (uint64_t((p)[0]) | (uint64_t((p)[1]) << 32))
+#define WI_IMM_F32(p) std::bit_cast<float>((p)[0])
+#define WI_IMM_F64(p) std::bit_cast<double>(WI_IMM_I64(p))
+#define WI_IMM(t, p) WI_IMM_##t(p)
+
+// `query` mode (null store) only publishes the handler table; computed-goto labels are visible only
+// inside this function.
+Trap exec_run(Store* store_ptr, const FuncInst* entry, Slot* fp) {
+  static const int32_t kOffsets[] = {
+#define WI_REGOP(name, ops) int32_t((char*)&&L_##name - (char*)&&L_base),
+#define WI_LOAD(name, f, mt, rt) int32_t((char*)&&L_L_##name - (char*)&&L_base),
+#define WI_STORE(name, f, mt) int32_t((char*)&&L_S_##name - (char*)&&L_base),
+#include "interp/regops.def"
+#undef WI_REGOP
+#undef WI_LOAD
+#undef WI_STORE
+#define WI_UN(name, r, a, e) int32_t((char*)&&L_N_##name - (char*)&&L_base),
+#define WI_UN_T(name, r, a, e) WI_UN(name, r, a, e)
+#define WI_BIN(name, r, a, e) int32_t((char*)&&L_N_##name - (char*)&&L_base), int32_t((char*)&&L_NI_##name - (char*)&&L_base),
+#define WI_BIN_T(name, r, a, e) WI_BIN(name, r, a, e)
+#include "interp/numeric.def"
+#undef WI_UN
+#undef WI_UN_T
+#undef WI_BIN
+#undef WI_BIN_T
+  };
+  static_assert(sizeof(kOffsets) / sizeof(kOffsets[0]) == kRegOpCount);
+  if (!store_ptr) {
+    g_table_probe.offsets = kOffsets;
+    return {};
+  }
+  Store& store = *store_ptr;
+
+  const char* const base = (const char*)&&L_base;
+  const size_t entry_frame = store.frame_top_;
+  Store::CallFrame* const frames = store.frames_.data();
+  const size_t max_frames = store.frames_.size();
+  Slot* const stack_end = store.stack_end_;
+
+  const FuncInst* func = entry;
+  Instance* inst = entry->instance;
+  const uint32_t* ip = entry->code->code.data();
+  Memory* memobj = nullptr;
+  uint8_t* mem = nullptr;
+  uint64_t msize = 0;
+  TrapKind trap_kind = TrapKind::None;
+  Trap trap;
+  const FuncInst* callee = nullptr;
+  Slot* nfp = nullptr;
+
+#define RELOAD_MEM()                                          \
+  do {                                                        \
+    memobj = inst->memories.empty() ? nullptr : inst->memories[0]; \
+    mem = memobj ? memobj->data : nullptr;                    \
+    msize = memobj ? memobj->size : 0;                        \
+  } while (0)
+#define NEXT() goto *(const void*)(base + int32_t(*ip))
+#define TRAP(k)            \
+  do {                     \
+    trap_kind = (k);       \
+    goto L_trap;           \
+  } while (0)
+#define WI_TRAP(k) TRAP(k)
+#define S(i) fp[ip[i]]
+
+  // Entry frame: stack space and zeroed locals, like any call.
+  if (fp + entry->code->frame_slots > stack_end || store.frame_top_ >= max_frames) {
+    trap.kind = TrapKind::CallStackExhausted;
+    trap.message = trap_text(trap.kind);
+    return trap;
+  }
+  std::memset(fp + entry->code->param_slots, 0,
+              (entry->code->local_slots - entry->code->param_slots) * sizeof(Slot));
+  frames[store.frame_top_++] = Store::CallFrame{nullptr, nullptr, nullptr, nullptr};
+  RELOAD_MEM();
+  NEXT();
+
+L_base:
+L_Unreachable:
+  TRAP(TrapKind::Unreachable);
+L_SimdUnsupported:
+  TRAP(TrapKind::SimdUnsupported);
+L_Copy:
+  S(1) = S(2);
+  ip += 3;
+  NEXT();
+L_Copy128:
+  fp[ip[1]] = fp[ip[2]];
+  fp[ip[1] + 1] = fp[ip[2] + 1];
+  ip += 3;
+  NEXT();
+L_Const32:
+  S(1).i32 = ip[2];
+  ip += 3;
+  NEXT();
+L_Const64:
+  S(1).i64 = WI_IMM_I64(ip + 2);
+  ip += 4;
+  NEXT();
+L_Const128:
+  fp[ip[1]].i64 = WI_IMM_I64(ip + 2);
+  fp[ip[1] + 1].i64 = WI_IMM_I64(ip + 4);
+  ip += 6;
+  NEXT();
+L_Br:
+  ip += int32_t(ip[1]);
+  NEXT();
+L_BrIfNez:
+  if (S(1).i32) {
+    ip += int32_t(ip[2]);
+    NEXT();
+  }
+  ip += 3;
+  NEXT();
+L_BrIfEqz:
+  if (!S(1).i32) {
+    ip += int32_t(ip[2]);
+    NEXT();
+  }
+  ip += 3;
+  NEXT();
+L_BrTable: {
+  uint32_t i = S(1).i32, n = ip[2];
+  ip += int32_t(ip[3 + std::min(i, n)]);
+  NEXT();
+}
+L_Return: {
+  uint32_t n = ip[1];
+  Slot buf[32];
+  if (n <= 32) {
+    for (uint32_t k = 0; k < n; ++k) buf[k] = fp[ip[2 + k]];
+    std::memcpy(fp, buf, n * sizeof(Slot));
+  } else {
+    std::vector<Slot> big(n);
+    for (uint32_t k = 0; k < n; ++k) big[k] = fp[ip[2 + k]];
+    std::memcpy(fp, big.data(), n * sizeof(Slot));
+  }
+  goto L_do_return;
+}
+L_Return1:
+  fp[0] = S(1);
+  goto L_do_return;
+L_Return0:
+L_do_return: {
+  Store::CallFrame& cf = frames[--store.frame_top_];
+  if (store.frame_top_ == entry_frame) return trap;
+  ip = cf.ret_ip;
+  fp = cf.fp;
+  inst = cf.inst;
+  func = cf.func;
+  RELOAD_MEM();
+  NEXT();
+}
+L_Call:
+  callee = inst->funcs[ip[1]];
+  nfp = fp + ip[2];
+  ip += 3;
+  goto L_do_call;
+L_CallIndirect: {
+  Table* t = inst->tables[ip[1]];
+  uint32_t i = S(3).i32;
+  if (i >= t->elems.size()) TRAP(TrapKind::UndefinedElement);
+  callee = static_cast<const FuncInst*>(t->elems[i]);
+  if (!callee) TRAP(TrapKind::UninitializedElement);
+  if (callee->type_id != inst->type_ids[ip[2]]) TRAP(TrapKind::IndirectCallTypeMismatch);
+  nfp = fp + ip[4];
+  ip += 5;
+  goto L_do_call;
+}
+L_do_call:
+  if (callee->code) {
+    const CompiledFunc* code = callee->code;
+    if (store.frame_top_ >= max_frames || nfp + code->frame_slots > stack_end) {
+      ip -= 1;  // inside the call instruction: the trap is reported at the call site
+      TRAP(TrapKind::CallStackExhausted);
+    }
+    frames[store.frame_top_++] = Store::CallFrame{ip, fp, inst, func};
+    fp = nfp;
+    std::memset(fp + code->param_slots, 0, (code->local_slots - code->param_slots) * sizeof(Slot));
+    func = callee;
+    ip = code->code.data();
+    if (callee->instance != inst) {
+      inst = callee->instance;
+      RELOAD_MEM();
+    }
+    NEXT();
+  } else {
+    Slot* saved_top = store.stack_top_;
+    // Room for the host's results beyond its arguments, and a base for re-entrant calls.
+    store.stack_top_ = nfp + std::max(callee->type->params.size(), callee->type->results.size()) * 2 + 2;
+    HostCall hc{store, inst, nfp, &trap};
+    bool ok = callee->host(hc);
+    store.stack_top_ = saved_top;
+    if (!ok) {
+      ip -= 1;
+      trap_kind = trap.kind;
+      goto L_trap;
+    }
+    RELOAD_MEM();
+    NEXT();
+  }
+L_Select:
+  S(1) = S(2).i32 ? S(3) : S(4);
+  ip += 5;
+  NEXT();
+L_Select128: {
+  uint32_t src = S(2).i32 ? ip[3] : ip[4];
+  Slot lo = fp[src], hi = fp[src + 1];
+  fp[ip[1]] = lo;
+  fp[ip[1] + 1] = hi;
+  ip += 5;
+  NEXT();
+}
+L_GlobalGet:
+  S(1) = inst->globals[ip[2]]->value[0];
+  ip += 3;
+  NEXT();
+L_GlobalSet:
+  inst->globals[ip[2]]->value[0] = S(1);
+  ip += 3;
+  NEXT();
+L_GlobalGet128: {
+  GlobalInst* g = inst->globals[ip[2]];
+  fp[ip[1]] = g->value[0];
+  fp[ip[1] + 1] = g->value[1];
+  ip += 3;
+  NEXT();
+}
+L_GlobalSet128: {
+  GlobalInst* g = inst->globals[ip[2]];
+  g->value[0] = fp[ip[1]];
+  g->value[1] = fp[ip[1] + 1];
+  ip += 3;
+  NEXT();
+}
+L_MemorySize:
+  S(1).i32 = uint32_t(msize / kPageSize);
+  ip += 2;
+  NEXT();
+L_MemoryGrow: {
+  int64_t r = memobj->grow(S(2).i32);
+  S(1).i32 = uint32_t(r);
+  RELOAD_MEM();
+  ip += 3;
+  NEXT();
+}
+L_MemoryFill: {
+  uint64_t d = S(1).i32, n = S(3).i32;
+  if (d + n > msize) TRAP(TrapKind::MemoryOutOfBounds);
+  std::memset(mem + d, int(S(2).i32 & 0xff), n);
+  ip += 4;
+  NEXT();
+}
+L_MemoryCopy: {
+  uint64_t d = S(1).i32, s = S(2).i32, n = S(3).i32;
+  if (d + n > msize || s + n > msize) TRAP(TrapKind::MemoryOutOfBounds);
+  std::memmove(mem + d, mem + s, n);
+  ip += 4;
+  NEXT();
+}
+L_MemoryInit: {
+  const DataInst& seg = inst->datas[ip[1]];
+  uint64_t d = S(2).i32, s = S(3).i32, n = S(4).i32;
+  if (s + n > seg.bytes.size() || d + n > msize) TRAP(TrapKind::MemoryOutOfBounds);
+  if (n) std::memcpy(mem + d, seg.bytes.data() + s, n);
+  ip += 5;
+  NEXT();
+}
+L_DataDrop:
+  inst->datas[ip[1]].bytes = {};
+  ip += 2;
+  NEXT();
+L_TableGet: {
+  Table* t = inst->tables[ip[2]];
+  uint32_t i = S(3).i32;
+  if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+  S(1).ref = t->elems[i];
+  ip += 4;
+  NEXT();
+}
+L_TableSet: {
+  Table* t = inst->tables[ip[1]];
+  uint32_t i = S(2).i32;
+  if (i >= t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+  t->elems[i] = S(3).ref;
+  ip += 4;
+  NEXT();
+}
+L_TableSize:
+  S(1).i32 = uint32_t(inst->tables[ip[2]]->elems.size());
+  ip += 3;
+  NEXT();
+L_TableGrow: {
+  int64_t r = inst->tables[ip[2]]->grow(S(4).i32, S(3).ref);
+  S(1).i32 = uint32_t(r);
+  ip += 5;
+  NEXT();
+}
+L_TableFill: {
+  Table* t = inst->tables[ip[1]];
+  uint64_t i = S(2).i32, n = S(4).i32;
+  if (i + n > t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+  std::fill_n(t->elems.begin() + i, n, S(3).ref);
+  ip += 5;
+  NEXT();
+}
+L_TableCopy: {
+  Table* dt = inst->tables[ip[1]];
+  Table* st = inst->tables[ip[2]];
+  uint64_t d = S(3).i32, s = S(4).i32, n = S(5).i32;
+  if (d + n > dt->elems.size() || s + n > st->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+  if (n) std::memmove(dt->elems.data() + d, st->elems.data() + s, n * sizeof(void*));
+  ip += 6;
+  NEXT();
+}
+L_TableInit: {
+  const ElemInst& seg = inst->elems[ip[1]];
+  Table* t = inst->tables[ip[2]];
+  uint64_t d = S(3).i32, s = S(4).i32, n = S(5).i32;
+  if (s + n > seg.refs.size() || d + n > t->elems.size()) TRAP(TrapKind::TableOutOfBounds);
+  std::copy_n(seg.refs.begin() + s, n, t->elems.begin() + d);
+  ip += 6;
+  NEXT();
+}
+L_ElemDrop:
+  inst->elems[ip[1]].refs.clear();
+  inst->elems[ip[1]].refs.shrink_to_fit();
+  ip += 2;
+  NEXT();
+L_RefIsNull:
+  S(1).i32 = S(2).ref == nullptr;
+  ip += 3;
+  NEXT();
+L_RefFunc:
+  S(1).ref = inst->funcs[ip[2]];
+  ip += 3;
+  NEXT();
+
+  // Loads and stores: the effective address is computed in 64 bits, so addr + offset cannot wrap.
+#define WI_REGOP(name, ops)
+#define WI_LOAD(name, field, mt, rt)                        \
+  L_L_##name : {                                            \
+    uint64_t ea = uint64_t(S(2).i32) + ip[3];               \
+    if (ea + sizeof(mt) > msize) TRAP(TrapKind::MemoryOutOfBounds); \
+    mt v;                                                   \
+    std::memcpy(&v, mem + ea, sizeof(mt));                  \
+    S(1).field = rt(v);                                     \
+    ip += 4;                                                \
+    NEXT();                                                 \
+  }
+#define WI_STORE(name, field, mt)                           \
+  L_S_##name : {                                            \
+    uint64_t ea = uint64_t(S(1).i32) + ip[3];               \
+    if (ea + sizeof(mt) > msize) TRAP(TrapKind::MemoryOutOfBounds); \
+    mt v = mt(S(2).field);                                  \
+    std::memcpy(mem + ea, &v, sizeof(mt));                  \
+    ip += 4;                                                \
+    NEXT();                                                 \
+  }
+#include "interp/regops.def"
+#undef WI_REGOP
+#undef WI_LOAD
+#undef WI_STORE
+
+  // Numeric ops from numeric.def: slot forms and immediate-right forms.
+#define WI_UN(name, R, A, expr)                           \
+  L_N_##name : {                                          \
+    WI_CTYPE(A) a = S(2).WI_FIELD(A);                     \
+    S(1).WI_FIELD(R) = WI_CTYPE(R)(expr);                 \
+    ip += 3;                                              \
+    NEXT();                                               \
+  }
+#define WI_UN_T(name, R, A, stmts)                        \
+  L_N_##name : {                                          \
+    WI_CTYPE(A) a = S(2).WI_FIELD(A);                     \
+    WI_CTYPE(R) r;                                        \
+    stmts                                                 \
+    S(1).WI_FIELD(R) = r;                                 \
+    ip += 3;                                              \
+    NEXT();                                               \
+  }
+#define WI_BIN(name, R, A, expr)                          \
+  L_N_##name : {                                          \
+    WI_CTYPE(A) a = S(2).WI_FIELD(A);                     \
+    WI_CTYPE(A) b = S(3).WI_FIELD(A);                     \
+    S(1).WI_FIELD(R) = WI_CTYPE(R)(expr);                 \
+    ip += 4;                                              \
+    NEXT();                                               \
+  }                                                       \
+  L_NI_##name : {                                         \
+    WI_CTYPE(A) a = S(2).WI_FIELD(A);                     \
+    WI_CTYPE(A) b = WI_IMM(A, ip + 3);                    \
+    S(1).WI_FIELD(R) = WI_CTYPE(R)(expr);                 \
+    ip += 3 + WI_IMMW(A);                                 \
+    NEXT();                                               \
+  }
+#define WI_BIN_T(name, R, A, stmts)                       \
+  L_N_##name : {                                          \
+    WI_CTYPE(A) a = S(2).WI_FIELD(A);                     \
+    WI_CTYPE(A) b = S(3).WI_FIELD(A);                     \
+    WI_CTYPE(R) r;                                        \
+    stmts                                                 \
+    S(1).WI_FIELD(R) = r;                                 \
+    ip += 4;                                              \
+    NEXT();                                               \
+  }                                                       \
+  L_NI_##name : {                                         \
+    WI_CTYPE(A) a = S(2).WI_FIELD(A);                     \
+    WI_CTYPE(A) b = WI_IMM(A, ip + 3);                    \
+    WI_CTYPE(R) r;                                        \
+    stmts                                                 \
+    S(1).WI_FIELD(R) = r;                                 \
+    ip += 3 + WI_IMMW(A);                                 \
+    NEXT();                                               \
+  }
+#include "interp/numeric.def"
+#undef WI_UN
+#undef WI_UN_T
+#undef WI_BIN
+#undef WI_BIN_T
+
+L_trap: {
+  // Unwind every frame this activation pushed, recording where each one was.
+  trap.kind = trap_kind;
+  if (trap.message.empty()) trap.message = trap_text(trap_kind);
+  auto locate = [&](const FuncInst* f, const uint32_t* at) {
+    FrameLocation loc;
+    const Module& m = *f->instance->module;
+    loc.module_file = m.file_name;
+    loc.func_index = f->code->func_index;
+    loc.function = m.function_display_name(loc.func_index);
+    loc.offset = f->code->wasm_offset_at(uint32_t(at - f->code->code.data()));
+    trap.backtrace.push_back(std::move(loc));
+  };
+  locate(func, ip);
+  constexpr size_t kMaxBacktrace = 64;  // deep recursion would otherwise print thousands of lines
+  while (store.frame_top_ > entry_frame + 1) {
+    Store::CallFrame& cf = frames[--store.frame_top_];
+    if (trap.backtrace.size() < kMaxBacktrace) locate(cf.func, cf.ret_ip - 1);
+  }
+  store.frame_top_ = entry_frame;
+  return trap;
+}
+#undef S
+#undef NEXT
+#undef TRAP
+#undef RELOAD_MEM
+}
+
+Trap interpret(Store& store, const FuncInst* f, Slot* fp) { return exec_run(&store, f, fp); }
+
+const int32_t* handler_offsets() {
+  static const int32_t* table = [] {
+    (void)exec_run(nullptr, nullptr, nullptr);
+    return g_table_probe.offsets;
+  }();
+  return table;
+}
+
+}  // namespace wi

@@ -1,0 +1,343 @@
+// Store objects and module instantiation (spec 4.5.4): import matching, allocation, segment
+// initialization in order (elements, then data; a failing segment traps and earlier writes stay),
+// and the start function.
+// https://webassembly.github.io/spec/core/exec/modules.html#instantiation
+#include "interp/store.h"
+#include <sys/mman.h>
+#include <algorithm>
+#include <cstring>
+#include "fmt/format.h"
+#include "interp/regop.h"
+
+namespace wi {
+
+const char* trap_text(TrapKind k) {
+  switch (k) {
+    case TrapKind::None: return "none";
+#define WI_X(name, text) case TrapKind::name: return text;
+    WI_TRAP_KINDS(WI_X)
+#undef WI_X
+  }
+  return "?";
+}
+
+// ---- Memory ----
+
+Memory::~Memory() {
+  if (data) munmap(data, reserved);
+}
+
+int64_t Memory::grow(uint64_t delta_pages) {
+  uint64_t old = pages();
+  if (delta_pages > max_pages || old + delta_pages > max_pages) return -1;
+  uint64_t new_size = (old + delta_pages) * kPageSize;
+  if (new_size > size && mprotect(data, new_size, PROT_READ | PROT_WRITE) != 0) return -1;
+  size = new_size;
+  return int64_t(old);
+}
+
+// ---- Table ----
+
+int64_t Table::grow(uint64_t delta, void* init) {
+  constexpr uint64_t kHostCap = 10'000'000;  // elements; the guest sees a failed grow beyond it
+  uint64_t old = elems.size();
+  uint64_t max = type.limits.max ? *type.limits.max : 0xffffffffull;
+  if (old + delta > max || old + delta > kHostCap) return -1;
+  elems.resize(old + delta, init);
+  return int64_t(old);
+}
+
+// ---- Store ----
+
+Store::Store(StoreLimits limits) : limits_(limits) {
+  stack_ = std::make_unique<Slot[]>(limits_.value_stack_slots);
+  stack_end_ = stack_.get() + limits_.value_stack_slots;
+  stack_top_ = stack_.get();
+  frames_.resize(size_t(limits_.max_call_depth) + 64);
+}
+
+Store::~Store() = default;
+
+uint32_t Store::canonical_type_id(const FuncType& t) {
+  auto key = std::make_pair(t.params, t.results);
+  auto it = type_ids_.find(key);
+  if (it != type_ids_.end()) return it->second;
+  uint32_t id = uint32_t(types_.size());
+  types_.push_back(std::make_unique<FuncType>(t));
+  type_ids_.emplace(std::move(key), id);
+  return id;
+}
+
+FuncInst* Store::create_host_function(const FuncType& type, HostFunction fn, std::string name) {
+  FuncInst& f = funcs_.emplace_back();
+  f.type_id = canonical_type_id(type);
+  f.type = types_[f.type_id].get();
+  f.host = std::move(fn);
+  f.debug_name = std::move(name);
+  return &f;
+}
+
+Table* Store::create_table(const TableType& type, void* init) {
+  Table& t = tables_.emplace_back();
+  t.type = type;
+  t.elems.assign(type.limits.min, init);
+  return &t;
+}
+
+Memory* Store::create_memory(const MemoryType& type) {
+  Memory& m = memories_.emplace_back();
+  m.type = type;
+  uint64_t cap = std::min<uint64_t>(limits_.max_memory_pages, kMaxPages);
+  m.max_pages = type.limits.max ? std::min<uint64_t>(*type.limits.max, cap) : cap;
+  // Reserve the whole range now so the base never moves; commit pages as the memory grows.
+  m.reserved = std::max<uint64_t>(m.max_pages * kPageSize, kPageSize);
+  void* p = mmap(nullptr, m.reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    m.reserved = 0;
+    return nullptr;
+  }
+  m.data = static_cast<uint8_t*>(p);
+  if (type.limits.min > m.max_pages || m.grow(type.limits.min) < 0) return nullptr;
+  return &m;
+}
+
+GlobalInst* Store::create_global(const GlobalType& type, Value init) {
+  GlobalInst& g = globals_.emplace_back();
+  g.type = type;
+  write_global(g, init);
+  return &g;
+}
+
+Value Store::read_global(const GlobalInst& g) {
+  Value v;
+  v.type = g.type.type;
+  if (v.type == ValType::V128) {
+    std::memcpy(v.v128, g.value, 16);
+  } else {
+    v.i64 = g.value[0].i64;
+  }
+  return v;
+}
+
+void Store::write_global(GlobalInst& g, const Value& v) {
+  if (g.type.type == ValType::V128) std::memcpy(g.value, v.v128, 16);
+  else g.value[0].i64 = v.i64;
+  if (g.type.type == ValType::I32 || g.type.type == ValType::F32) g.value[0].i64 = v.i32;
+  if (is_ref(g.type.type)) g.value[0].ref = v.ref;
+}
+
+namespace {
+
+bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max, const Limits& want) {
+  if (actual_min < want.min) return false;
+  if (want.max) {
+    if (!actual_max || *actual_max > *want.max) return false;
+  }
+  return true;
+}
+
+Value eval_const(const ConstExpr& e, const Instance& inst) {
+  switch (e.kind) {
+    case ConstExpr::Kind::Value: {
+      Value v;
+      v.type = e.type;
+      std::memcpy(v.v128, e.bits, 16);
+      return v;
+    }
+    case ConstExpr::Kind::RefNull: return Value::make_ref(e.type, nullptr);
+    case ConstExpr::Kind::RefFunc: return Value::make_ref(ValType::FuncRef, inst.funcs[e.index]);
+    case ConstExpr::Kind::GlobalGet: return Store::read_global(*inst.globals[e.index]);
+  }
+  return {};
+}
+
+}  // namespace
+
+InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> compiled,
+                                      const std::vector<ExternRef>& imports) {
+  InstantiateOutcome out;
+  const Module& m = *compiled->module;
+  auto link_error = [&](std::string msg) {
+    out.link_error = make_error(SIZE_MAX, std::move(msg));
+    return out;
+  };
+  if (imports.size() != m.imports.size())
+    return link_error(fmt::format("expected {} imports, got {}", m.imports.size(), imports.size()));
+
+  // Import matching (spec 4.5.3 "import subtyping").
+  for (size_t i = 0; i < imports.size(); ++i) {
+    const Import& im = m.imports[i];
+    const ExternRef& x = imports[i];
+    std::string what = fmt::format("import {}.{}", im.module, im.name);
+    if (x.kind != im.kind || !x.ptr) return link_error("incompatible import type for " + what);
+    switch (im.kind) {
+      case ExternKind::Func: {
+        auto* f = static_cast<FuncInst*>(x.ptr);
+        if (f->type_id != canonical_type_id(m.types[im.type_index]))
+          return link_error("incompatible import type for " + what);
+        break;
+      }
+      case ExternKind::Table: {
+        auto* t = static_cast<Table*>(x.ptr);
+        if (t->type.elem != im.table.elem ||
+            !limits_match(t->elems.size(), t->type.limits.max, im.table.limits))
+          return link_error("incompatible import type for " + what);
+        break;
+      }
+      case ExternKind::Memory: {
+        auto* mem = static_cast<Memory*>(x.ptr);
+        if (!limits_match(mem->pages(), mem->type.limits.max, im.memory.limits))
+          return link_error("incompatible import type for " + what);
+        break;
+      }
+      case ExternKind::Global: {
+        auto* g = static_cast<GlobalInst*>(x.ptr);
+        if (g->type.type != im.global.type || g->type.mut != im.global.mut)
+          return link_error("incompatible import type for " + what);
+        break;
+      }
+    }
+  }
+
+  Instance& inst = instances_.emplace_back();
+  inst.compiled = compiled;
+  inst.module = &m;
+  for (auto& t : m.types) inst.type_ids.push_back(canonical_type_id(t));
+  for (size_t i = 0; i < imports.size(); ++i) {
+    void* p = imports[i].ptr;
+    switch (m.imports[i].kind) {
+      case ExternKind::Func: inst.funcs.push_back(static_cast<FuncInst*>(p)); break;
+      case ExternKind::Table: inst.tables.push_back(static_cast<Table*>(p)); break;
+      case ExternKind::Memory: inst.memories.push_back(static_cast<Memory*>(p)); break;
+      case ExternKind::Global: inst.globals.push_back(static_cast<GlobalInst*>(p)); break;
+    }
+  }
+  for (size_t i = 0; i < compiled->funcs.size(); ++i) {
+    FuncInst& f = funcs_.emplace_back();
+    uint32_t index = m.num_imported_funcs + uint32_t(i);
+    f.type_id = inst.type_ids[m.func_types[index]];
+    f.type = types_[f.type_id].get();
+    f.instance = &inst;
+    f.code = &compiled->funcs[i];
+    inst.funcs.push_back(&f);
+  }
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i)
+    inst.tables.push_back(create_table(m.tables[i]));
+  for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
+    Memory* mem = create_memory(m.memories[i]);
+    if (!mem) return link_error("cannot reserve memory");
+    inst.memories.push_back(mem);
+  }
+  for (auto& g : m.globals) inst.globals.push_back(create_global(g.type, eval_const(g.init, inst)));
+  for (auto& e : m.exports) {
+    void* p = nullptr;
+    switch (e.kind) {
+      case ExternKind::Func: p = inst.funcs[e.index]; break;
+      case ExternKind::Table: p = inst.tables[e.index]; break;
+      case ExternKind::Memory: p = inst.memories[e.index]; break;
+      case ExternKind::Global: p = inst.globals[e.index]; break;
+    }
+    inst.exports.emplace(e.name, ExternRef{e.kind, p});
+  }
+  for (auto& seg : m.elems) {
+    ElemInst& ei = inst.elems.emplace_back();
+    for (auto& c : seg.inits) ei.refs.push_back(eval_const(c, inst).ref);
+  }
+  for (auto& seg : m.datas)
+    inst.datas.push_back(DataInst{std::span<const uint8_t>(m.bytes.data() + seg.file_offset, seg.size)});
+  out.instance = &inst;
+
+  if (compiled->uses_simd) {
+    out.trap.kind = TrapKind::SimdUnsupported;
+    out.trap.message = fmt::format("{}: SIMD not supported yet", m.file_name);
+    return out;
+  }
+
+  auto trap = [&](TrapKind k) {
+    out.trap.kind = k;
+    out.trap.message = trap_text(k);
+    return out;
+  };
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    const ElemSegment& seg = m.elems[i];
+    if (seg.mode == ElemSegment::Mode::Active) {
+      uint64_t off = eval_const(seg.offset, inst).i32;
+      Table* t = inst.tables[seg.table];
+      auto& refs = inst.elems[i].refs;
+      if (off + refs.size() > t->elems.size()) return trap(TrapKind::TableOutOfBounds);
+      std::copy(refs.begin(), refs.end(), t->elems.begin() + off);
+    }
+    if (seg.mode != ElemSegment::Mode::Passive) inst.elems[i].refs.clear();
+  }
+  for (size_t i = 0; i < m.datas.size(); ++i) {
+    const DataSegment& seg = m.datas[i];
+    if (seg.mode != DataSegment::Mode::Active) continue;
+    uint64_t off = eval_const(seg.offset, inst).i32;
+    Memory* mem = inst.memories[seg.memory];
+    if (off + seg.size > mem->size) return trap(TrapKind::MemoryOutOfBounds);
+    if (seg.size) std::memcpy(mem->data + off, inst.datas[i].bytes.data(), seg.size);
+    inst.datas[i].bytes = {};
+  }
+  if (m.start) {
+    std::vector<Value> results;
+    Trap t = call(inst.funcs[*m.start], {}, results);
+    if (t) out.trap = std::move(t);
+  }
+  return out;
+}
+
+Trap Store::call(FuncInst* f, std::span<const Value> args, std::vector<Value>& results) {
+  const FuncType& type = *f->type;
+  Trap trap;
+  if (args.size() != type.params.size()) {
+    trap.kind = TrapKind::Host;
+    trap.message = fmt::format("expected {} arguments, got {}", type.params.size(), args.size());
+    return trap;
+  }
+  Slot* fp = stack_top_;
+  size_t need = 2 * (type.params.size() + type.results.size()) + 2;
+  if (fp + need > stack_end_) {
+    trap.kind = TrapKind::CallStackExhausted;
+    trap.message = trap_text(trap.kind);
+    return trap;
+  }
+  Slot* p = fp;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (type.params[i] == ValType::V128) {
+      std::memcpy(p, args[i].v128, 16);
+      p += 2;
+    } else {
+      p->i64 = args[i].i64;
+      if (type.params[i] == ValType::I32 || type.params[i] == ValType::F32) p->i64 = args[i].i32;
+      ++p;
+    }
+  }
+  if (f->code) {
+    trap = interpret(*this, f, fp);
+  } else {
+    Slot* saved = stack_top_;
+    stack_top_ = fp + need;
+    HostCall hc{*this, nullptr, fp, &trap};
+    bool ok = f->host(hc);
+    stack_top_ = saved;
+    if (!ok && !trap) trap.kind = TrapKind::Host;
+  }
+  if (trap) return trap;
+  results.clear();
+  p = fp;
+  for (ValType t : type.results) {
+    Value v;
+    v.type = t;
+    if (t == ValType::V128) {
+      std::memcpy(v.v128, p, 16);
+      p += 2;
+    } else {
+      v.i64 = (t == ValType::I32 || t == ValType::F32) ? p->i32 : p->i64;
+      ++p;
+    }
+    results.push_back(v);
+  }
+  return trap;
+}
+
+}  // namespace wi

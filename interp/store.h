@@ -1,0 +1,174 @@
+// The store: every runtime object (function instances, tables, memories, globals, module instances)
+// and the execution stack. Module instances may share one memory and one table, which the dynamic
+// linker relies on. Function types are canonicalized store-wide so call_indirect's signature check is
+// one integer compare. No global state: each Store is independent, several may live in one process.
+#pragma once
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+#include "decoder/module.h"
+#include "interp/code.h"
+#include "interp/value.h"
+
+namespace wi {
+
+class Store;
+struct Instance;
+
+// A linear memory. Its address range is reserved once for the maximum size, so `data` never moves
+// when the memory grows; accesses are checked against `size` explicitly.
+struct Memory {
+  MemoryType type;
+  uint8_t* data = nullptr;
+  uint64_t size = 0;        // bytes
+  uint64_t max_pages = 0;   // effective cap (declared max, or the host's limit)
+  size_t reserved = 0;
+  ~Memory();
+  // Returns the old size in pages, or -1 when the memory cannot grow by `delta` pages.
+  int64_t grow(uint64_t delta_pages);
+  uint64_t pages() const { return size / kPageSize; }
+};
+
+struct Table {
+  TableType type;
+  std::vector<void*> elems;  // funcref: FuncInst*; externref: host pointer; nullptr is null
+  int64_t grow(uint64_t delta, void* init);
+};
+
+struct GlobalInst {
+  GlobalType type;
+  Slot value[2] = {};  // two slots so a v128 fits
+};
+
+struct HostCall {
+  Store& store;
+  Instance* caller;   // the instance whose code made the call (null from the embedder)
+  Slot* args;         // arguments in slots [0..), results written to slots [0..)
+  Trap* trap;         // set by host functions that trap (then return false)
+  bool fail(TrapKind k, std::string msg = {}) {
+    trap->kind = k;
+    trap->message = msg.empty() ? trap_text(k) : std::move(msg);
+    return false;
+  }
+};
+using HostFunction = std::function<bool(HostCall&)>;
+
+struct FuncInst {
+  uint32_t type_id = 0;  // canonical, store-wide
+  const FuncType* type = nullptr;
+  Instance* instance = nullptr;        // defining instance (null for host functions)
+  const CompiledFunc* code = nullptr;  // null for host functions
+  HostFunction host;
+  std::string debug_name;              // for backtraces
+};
+
+struct ElemInst {
+  std::vector<void*> refs;  // empty once dropped
+};
+
+struct DataInst {
+  std::span<const uint8_t> bytes;  // empty once dropped
+};
+
+struct ExternRef {
+  ExternKind kind = ExternKind::Func;
+  void* ptr = nullptr;  // FuncInst*, Table*, Memory* or GlobalInst*
+};
+
+struct Instance {
+  std::shared_ptr<const CompiledModule> compiled;
+  const Module* module = nullptr;
+  std::vector<uint32_t> type_ids;  // canonical id of each module type index
+  std::vector<FuncInst*> funcs;
+  std::vector<Table*> tables;
+  std::vector<Memory*> memories;
+  std::vector<GlobalInst*> globals;
+  std::vector<ElemInst> elems;
+  std::vector<DataInst> datas;
+  std::map<std::string, ExternRef, std::less<>> exports;
+
+  const ExternRef* find_export(std::string_view name) const {
+    auto it = exports.find(name);
+    return it == exports.end() ? nullptr : &it->second;
+  }
+};
+
+struct StoreLimits {
+  uint32_t max_call_depth = 10000;       // interpreter frames
+  size_t value_stack_slots = 1u << 20;   // 8 MiB of frame slots
+  uint64_t max_memory_pages = kMaxPages;  // cap for every memory of this store
+};
+
+// Outcome of instantiate(): a link error (unlinkable), or a trap while initializing
+// (uninstantiable; the instance's effects on shared objects remain), or the instance.
+struct InstantiateOutcome {
+  Instance* instance = nullptr;
+  std::optional<Error> link_error;
+  Trap trap;
+};
+
+class Store {
+ public:
+  explicit Store(StoreLimits limits = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const StoreLimits& limits() const { return limits_; }
+  uint32_t canonical_type_id(const FuncType& t);
+  const FuncType& canonical_type(uint32_t id) const { return *types_[id]; }
+
+  FuncInst* create_host_function(const FuncType& type, HostFunction fn, std::string name = "host");
+  Table* create_table(const TableType& type, void* init = nullptr);
+  Memory* create_memory(const MemoryType& type);
+  GlobalInst* create_global(const GlobalType& type, Value init);
+
+  // Resolves `imports` (one per module import, in order) and runs segment initialization and start.
+  InstantiateOutcome instantiate(std::shared_ptr<const CompiledModule> module,
+                                 const std::vector<ExternRef>& imports);
+
+  // Calls `f` with `args` (types must match f's params). Results go to `results`.
+  Trap call(FuncInst* f, std::span<const Value> args, std::vector<Value>& results);
+
+  static Value read_global(const GlobalInst& g);
+  static void write_global(GlobalInst& g, const Value& v);
+
+  // Instances and objects are owned by the store and live as long as it does.
+ private:
+  friend class Executor;
+  Trap run_start(Instance* inst, uint32_t func_index);
+
+  StoreLimits limits_;
+  std::vector<std::unique_ptr<FuncType>> types_;
+  std::map<std::pair<std::vector<ValType>, std::vector<ValType>>, uint32_t> type_ids_;
+  std::deque<FuncInst> funcs_;
+  std::deque<Table> tables_;
+  std::deque<Memory> memories_;
+  std::deque<GlobalInst> globals_;
+  std::deque<Instance> instances_;
+
+  // Execution state, shared by nested calls (host -> wasm -> host ...): the value stack, frames below
+  // `frame_top_` in use, and the first free slot above the innermost running frame.
+  struct CallFrame {
+    const uint32_t* ret_ip;
+    Slot* fp;
+    Instance* inst;
+    const FuncInst* func;
+  };
+  std::unique_ptr<Slot[]> stack_;
+  Slot* stack_end_ = nullptr;
+  Slot* stack_top_ = nullptr;
+  std::vector<CallFrame> frames_;
+  size_t frame_top_ = 0;
+  friend Trap exec_run(Store*, const FuncInst*, Slot*);
+};
+
+// Runs wasm function `f` with arguments already in `fp[0..)`; results are left in `fp[0..)`.
+Trap interpret(Store& store, const FuncInst* f, Slot* fp);
+
+}  // namespace wi

@@ -1,0 +1,694 @@
+// Wasm stack code -> register code. Invariants the rest of the interpreter relies on:
+// - Every operand-stack entry has a home slot fixed by its depth. An entry is Temp (value in its
+//   home), Local (value still in a local's slot) or Const (value known at translation time).
+// - At every block/loop/if entry all entries are made Temp, so a Local entry was always pushed in
+//   the current straight-line region; a local.set then copies any older Local entries of that local
+//   to their homes first ("preserve"), which is correct on every path reaching their later use.
+// - Branches copy label values into the target's homes in ascending order; sources are locals,
+//   constants or homes at or above the destinations, so the copies never clobber a pending source.
+#include "interp/translator.h"
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include "fmt/format.h"
+#include "interp/regop.h"
+
+namespace wi {
+namespace {
+
+struct Entry {
+  enum Kind : uint8_t { Temp, Local, Const } kind = Temp;
+  ValType type = ValType::I32;
+  uint32_t home = 0;
+  uint32_t local = 0;    // Local: the local's slot
+  uint32_t local_index = 0;
+  uint64_t bits[2] = {0, 0};  // Const
+};
+
+struct Patch {
+  uint32_t instr;  // instruction start (rel is relative to it)
+  uint32_t unit;   // position of the rel unit
+};
+
+struct Ctrl {
+  Opcode kind;
+  std::vector<ValType> params, results;
+  size_t height;       // entries below the params
+  uint32_t base_slot;  // home of the first param/result
+  std::vector<Patch> patches;  // forward branches to this label
+  uint32_t loop_start = 0;
+  std::optional<Patch> else_patch;
+  bool unreachable = false;
+  uint32_t skip_depth = 0;  // blocks opened inside unreachable code
+  const std::vector<ValType>& label_types() const { return kind == Opcode::Loop ? params : results; }
+};
+
+constexpr RegOp kNoRegOp = RegOp::Count_;
+
+// Map wasm numeric opcodes to their register ops (slot form and immediate form).
+struct NumericMap {
+  RegOp slot[kOpcodeCount];
+  RegOp imm[kOpcodeCount];
+  RegOp load[kOpcodeCount];
+  RegOp store[kOpcodeCount];
+  NumericMap() {
+    for (unsigned i = 0; i < kOpcodeCount; ++i) slot[i] = imm[i] = load[i] = store[i] = kNoRegOp;
+#define WI_UN(name, r, a, e) slot[unsigned(Opcode::name)] = RegOp::N_##name;
+#define WI_UN_T(name, r, a, e) WI_UN(name, r, a, e)
+#define WI_BIN(name, r, a, e) slot[unsigned(Opcode::name)] = RegOp::N_##name; imm[unsigned(Opcode::name)] = RegOp::NI_##name;
+#define WI_BIN_T(name, r, a, e) WI_BIN(name, r, a, e)
+#include "interp/numeric.def"
+#undef WI_UN
+#undef WI_UN_T
+#undef WI_BIN
+#undef WI_BIN_T
+#define WI_REGOP(name, ops)
+#define WI_LOAD(name, f, mt, rt) load[unsigned(Opcode::name)] = RegOp::L_##name;
+#define WI_STORE(name, f, mt) store[unsigned(Opcode::name)] = RegOp::S_##name;
+#include "interp/regops.def"
+#undef WI_REGOP
+#undef WI_LOAD
+#undef WI_STORE
+  }
+};
+const NumericMap& numeric_map() {
+  static const NumericMap m;
+  return m;
+}
+
+class FunctionTranslator {
+ public:
+  FunctionTranslator(const Module& m, CompiledFunc& f, const std::vector<ValType>& locals,
+                     const FuncType& type)
+      : m_(m), f_(f), locals_(locals), type_(type), handlers_(handler_offsets()) {
+    uint32_t slot = 0;
+    for (size_t i = 0; i < locals.size(); ++i) {
+      if (i == type.params.size()) f_.param_slots = slot;
+      local_slot_.push_back(slot);
+      slot += slot_count(locals[i]);
+    }
+    if (locals.size() == type.params.size()) f_.param_slots = slot;
+    f_.local_slots = slot;
+    max_slots_ = slot;
+    for (ValType t : type.results) f_.result_slots += slot_count(t);
+    max_slots_ = std::max(max_slots_, f_.result_slots);
+    Ctrl fn{Opcode::End, {}, type.results, 0, 0};
+    ctrls_.push_back(std::move(fn));
+  }
+
+  bool done() const { return ctrls_.empty(); }
+
+  void translate(const Instruction& in) {
+    wasm_offset_ = uint32_t(in.offset);
+    Ctrl& c = ctrls_.back();
+    if (c.unreachable) {
+      switch (in.op) {
+        case Opcode::Block: case Opcode::Loop: case Opcode::If: ++c.skip_depth; return;
+        case Opcode::End:
+          if (c.skip_depth) { --c.skip_depth; return; }
+          return end();
+        case Opcode::Else:
+          if (c.skip_depth) return;
+          return else_();
+        default: return;
+      }
+    }
+    step(in);
+  }
+
+  void finish() {
+    f_.frame_slots = max_slots_ + 2;  // room for a Return's v128 staging never needed; keep margin
+  }
+
+ private:
+  // ---- emission ----
+  uint32_t pos() const { return uint32_t(f_.code.size()); }
+  uint32_t op(RegOp r) {
+    uint32_t at = pos();
+    if (f_.offsets.empty() || f_.offsets.back().second != wasm_offset_) f_.offsets.emplace_back(at, wasm_offset_);
+    f_.code.push_back(uint32_t(handlers_[unsigned(r)]));
+    fusable_dst_ = UINT32_MAX;
+    return at;
+  }
+  void u32(uint32_t v) { f_.code.push_back(v); }
+  void u64(uint64_t v) { u32(uint32_t(v)); u32(uint32_t(v >> 32)); }
+  void patch_to_here(const Patch& p) { f_.code[p.unit] = pos() - p.instr; }
+
+  // ---- operand stack ----
+  uint32_t slot_at(size_t height) const {
+    if (height == 0) return f_.local_slots;
+    const Entry& e = stack_[height - 1];
+    return e.home + slot_count(e.type);
+  }
+  uint32_t top_slot() const { return slot_at(stack_.size()); }
+  Entry& push(ValType t) {
+    Entry e;
+    e.type = t;
+    e.home = top_slot();
+    stack_.push_back(e);
+    max_slots_ = std::max(max_slots_, e.home + slot_count(t));
+    return stack_.back();
+  }
+  void push_temp(ValType t) { push(t); }
+  Entry pop() {
+    Entry e = stack_.back();
+    stack_.pop_back();
+    return e;
+  }
+
+  void emit_const_to(uint32_t dst, const Entry& e) {
+    if (e.type == ValType::V128) {
+      op(RegOp::Const128); u32(dst); u64(e.bits[0]); u64(e.bits[1]);
+    } else if (e.type == ValType::I32 || e.type == ValType::F32) {
+      op(RegOp::Const32); u32(dst); u32(uint32_t(e.bits[0]));
+    } else {
+      op(RegOp::Const64); u32(dst); u64(e.bits[0]);
+    }
+  }
+  void emit_copy(uint32_t dst, uint32_t src, ValType t) {
+    if (dst == src) return;
+    op(t == ValType::V128 ? RegOp::Copy128 : RegOp::Copy);
+    u32(dst);
+    u32(src);
+  }
+  void emit_move_to(uint32_t dst, const Entry& e) {
+    switch (e.kind) {
+      case Entry::Temp: emit_copy(dst, e.home, e.type); break;
+      case Entry::Local: emit_copy(dst, e.local, e.type); break;
+      case Entry::Const: emit_const_to(dst, e); break;
+    }
+  }
+  void materialize(Entry& e) {
+    if (e.kind == Entry::Temp) return;
+    emit_move_to(e.home, e);
+    e.kind = Entry::Temp;
+  }
+  void materialize_all() {
+    for (auto& e : stack_) materialize(e);
+  }
+  // The slot an instruction reads the entry from; constants get a slot first.
+  uint32_t read_slot(Entry& e) {
+    if (e.kind == Entry::Local) return e.local;
+    materialize(e);
+    return e.home;
+  }
+  uint32_t pop_slot() {
+    Entry& e = stack_.back();
+    uint32_t s = read_slot(e);
+    stack_.pop_back();
+    return s;
+  }
+  // Before local `index` changes, entries still reading it must take their own copy.
+  void preserve_local(uint32_t index, size_t upto) {
+    for (size_t i = 0; i < upto; ++i)
+      if (stack_[i].kind == Entry::Local && stack_[i].local_index == index) materialize(stack_[i]);
+  }
+  // Emit an op with destination = the home of a new entry of type t; remember d for local.set fusion.
+  void emit_result_op(RegOp r, ValType t) {
+    Entry& e = push(t);
+    op(r);
+    fusable_dst_ = pos();
+    fusable_height_ = stack_.size();
+    u32(e.home);
+  }
+
+  // ---- control ----
+  void enter_block(Opcode kind, const BlockSig& sig) {
+    materialize_all();
+    Ctrl c{kind, sig.params, sig.results, stack_.size() - sig.params.size(), 0};
+    c.base_slot = slot_at(c.height);
+    ctrls_.push_back(std::move(c));
+  }
+
+  void reset_to_params(Ctrl& c) {
+    stack_.resize(c.height);
+    for (ValType t : c.params) push_temp(t);
+  }
+
+  bool needs_copies(const Ctrl& target) const {
+    const auto& types = target.label_types();
+    size_t n = types.size();
+    uint32_t dst = target.base_slot;
+    for (size_t i = 0; i < n; ++i) {
+      const Entry& e = stack_[stack_.size() - n + i];
+      if (e.kind != Entry::Temp || e.home != dst) return true;
+      dst += slot_count(e.type);
+    }
+    return false;
+  }
+  void emit_label_copies(const Ctrl& target) {
+    const auto& types = target.label_types();
+    size_t n = types.size();
+    uint32_t dst = target.base_slot;
+    for (size_t i = 0; i < n; ++i) {
+      const Entry& e = stack_[stack_.size() - n + i];
+      if (!(e.kind == Entry::Temp && e.home == dst)) emit_move_to(dst, e);
+      dst += slot_count(e.type);
+    }
+  }
+  bool is_function_frame(const Ctrl& c) const { return &c == &ctrls_.front(); }
+
+  void emit_jump_to(Ctrl& target) {
+    uint32_t at = op(RegOp::Br);
+    if (target.kind == Opcode::Loop) {
+      u32(target.loop_start - at);
+    } else {
+      target.patches.push_back({at, pos()});
+      u32(0);
+    }
+  }
+  void branch_rel(Ctrl& target, uint32_t instr, uint32_t unit) {
+    if (target.kind == Opcode::Loop) f_.code[unit] = target.loop_start - instr;
+    else target.patches.push_back({instr, unit});
+  }
+
+  void emit_return() {
+    size_t n = type_.results.size();
+    if (n == 0) { op(RegOp::Return0); return; }
+    if (n == 1 && type_.results[0] != ValType::V128) {
+      Entry& e = stack_.back();
+      uint32_t s = read_slot(e);
+      op(RegOp::Return1);
+      u32(s);
+      return;
+    }
+    std::vector<uint32_t> srcs;
+    for (size_t i = stack_.size() - n; i < stack_.size(); ++i) {
+      uint32_t s = read_slot(stack_[i]);
+      srcs.push_back(s);
+      if (stack_[i].type == ValType::V128) srcs.push_back(s + 1);
+    }
+    op(RegOp::Return);
+    u32(uint32_t(srcs.size()));
+    for (uint32_t s : srcs) u32(s);
+  }
+
+  void branch(uint32_t depth) {
+    Ctrl& target = ctrls_[ctrls_.size() - 1 - depth];
+    if (is_function_frame(target)) return emit_return();
+    emit_label_copies(target);
+    emit_jump_to(target);
+  }
+
+  void mark_unreachable() {
+    Ctrl& c = ctrls_.back();
+    stack_.resize(std::min(stack_.size(), c.height + (c.kind == Opcode::End ? 0 : 0)));
+    stack_.resize(c.height);
+    c.unreachable = true;
+    fusable_dst_ = UINT32_MAX;
+  }
+
+  void else_() {
+    Ctrl& c = ctrls_.back();
+    if (!c.unreachable) {
+      for (size_t i = stack_.size() - c.results.size(); i < stack_.size(); ++i) materialize(stack_[i]);
+      emit_jump_to(c);
+    }
+    patch_to_here(*c.else_patch);
+    c.else_patch.reset();
+    c.kind = Opcode::Else;
+    c.unreachable = false;
+    c.skip_depth = 0;
+    reset_to_params(c);
+    fusable_dst_ = UINT32_MAX;
+  }
+
+  void end() {
+    Ctrl& c = ctrls_.back();
+    if (is_function_frame(c)) {
+      if (!c.unreachable) emit_return();
+      ctrls_.pop_back();
+      return;
+    }
+    if (!c.unreachable)
+      for (size_t i = stack_.size() - c.results.size(); i < stack_.size(); ++i) materialize(stack_[i]);
+    for (auto& p : c.patches) patch_to_here(p);
+    if (c.else_patch) patch_to_here(*c.else_patch);
+    stack_.resize(c.height);
+    std::vector<ValType> results = std::move(c.results);
+    ctrls_.pop_back();
+    for (ValType t : results) push_temp(t);
+    fusable_dst_ = UINT32_MAX;
+  }
+
+  void call_common(const FuncType& t, std::optional<uint32_t> index_slot, RegOp r, uint32_t a,
+                   uint32_t b) {
+    size_t n = t.params.size();
+    for (size_t i = stack_.size() - n; i < stack_.size(); ++i) materialize(stack_[i]);
+    uint32_t base = slot_at(stack_.size() - n);
+    stack_.resize(stack_.size() - n);
+    op(r);
+    u32(a);
+    if (r == RegOp::CallIndirect) { u32(b); u32(*index_slot); }
+    u32(base);
+    for (ValType rt : t.results) push_temp(rt);
+    uint32_t need = 0;
+    for (ValType pt : t.params) need += slot_count(pt);
+    max_slots_ = std::max(max_slots_, base + need);
+  }
+
+  Entry make_const(ValType t, uint64_t lo, uint64_t hi = 0) {
+    Entry e;
+    e.kind = Entry::Const;
+    e.type = t;
+    e.bits[0] = lo;
+    e.bits[1] = hi;
+    return e;
+  }
+  void push_const(ValType t, uint64_t lo, uint64_t hi = 0) {
+    Entry& e = push(t);
+    e.kind = Entry::Const;
+    e.bits[0] = lo;
+    e.bits[1] = hi;
+  }
+
+  void local_set(uint32_t index, bool tee) {
+    uint32_t slot = local_slot_[index];
+    Entry v = stack_.back();
+    bool others_read_it = false;
+    for (size_t i = 0; i + 1 < stack_.size(); ++i)
+      if (stack_[i].kind == Entry::Local && stack_[i].local_index == index) others_read_it = true;
+    if (fusable_dst_ != UINT32_MAX && fusable_height_ == stack_.size() && v.kind == Entry::Temp &&
+        f_.code[fusable_dst_] == v.home && !others_read_it) {
+      f_.code[fusable_dst_] = slot;  // the producing op writes the local directly
+      fusable_dst_ = UINT32_MAX;
+      if (tee) {
+        Entry& top = stack_.back();
+        top.kind = Entry::Local;
+        top.local = slot;
+        top.local_index = index;
+      } else {
+        stack_.pop_back();
+      }
+      return;
+    }
+    preserve_local(index, stack_.size() - 1);
+    if (!(v.kind == Entry::Local && v.local_index == index)) emit_move_to(slot, v);
+    if (!tee) stack_.pop_back();
+  }
+
+  void step(const Instruction& in) {
+    using O = Opcode;
+    const OpInfo& info = op_info(in.op);
+    if (is_simd(in.op)) return simd(in, info);
+    switch (in.op) {
+      case O::Unreachable: op(RegOp::Unreachable); return mark_unreachable();
+      case O::Nop: return;
+      case O::Block: case O::Loop: case O::If: {
+        BlockSig sig = block_signature(m_, in.block_type, in.offset).value();
+        if (in.op == O::If) {
+          uint32_t cond = pop_slot();
+          enter_block(O::If, sig);
+          uint32_t at = op(RegOp::BrIfEqz);
+          u32(cond);
+          ctrls_.back().else_patch = Patch{at, pos()};
+          u32(0);
+          return;
+        }
+        enter_block(in.op, sig);
+        if (in.op == O::Loop) ctrls_.back().loop_start = pos();
+        return;
+      }
+      case O::Else: return else_();
+      case O::End: return end();
+      case O::Br: branch(in.a); return mark_unreachable();
+      case O::BrIf: {
+        uint32_t cond = pop_slot();
+        Ctrl& target = ctrls_[ctrls_.size() - 1 - in.a];
+        if (!is_function_frame(target) && !needs_copies(target)) {
+          uint32_t at = op(RegOp::BrIfNez);
+          u32(cond);
+          uint32_t unit = pos();
+          u32(0);
+          branch_rel(target, at, unit);
+          return;
+        }
+        uint32_t at = op(RegOp::BrIfEqz);
+        u32(cond);
+        Patch skip{at, pos()};
+        u32(0);
+        // Materializations inside the taken path must not change entry kinds on the fall-through.
+        std::vector<Entry> saved = stack_;
+        branch(in.a);
+        stack_ = std::move(saved);
+        patch_to_here(skip);
+        fusable_dst_ = UINT32_MAX;
+        return;
+      }
+      case O::BrTable: return br_table(in);
+      case O::Return: emit_return(); return mark_unreachable();
+      case O::Call: {
+        const FuncType& t = m_.func_type(in.a);
+        return call_common(t, std::nullopt, RegOp::Call, in.a, 0);
+      }
+      case O::CallIndirect: {
+        uint32_t idx = pop_slot();
+        return call_common(m_.types[in.a], idx, RegOp::CallIndirect, in.b, in.a);
+      }
+      case O::Drop: stack_.pop_back(); return;
+      case O::Select: case O::SelectT: {
+        uint32_t c = pop_slot();
+        Entry b = stack_.back();
+        uint32_t bs = read_slot(stack_.back());
+        stack_.pop_back();
+        uint32_t as = read_slot(stack_.back());
+        ValType t = b.type;
+        stack_.pop_back();
+        emit_result_op(t == ValType::V128 ? RegOp::Select128 : RegOp::Select, t);
+        u32(c); u32(as); u32(bs);
+        return;
+      }
+      case O::LocalGet: {
+        Entry& e = push(locals_[in.a]);
+        e.kind = Entry::Local;
+        e.local = local_slot_[in.a];
+        e.local_index = in.a;
+        return;
+      }
+      case O::LocalSet: return local_set(in.a, false);
+      case O::LocalTee: return local_set(in.a, true);
+      case O::GlobalGet: {
+        ValType t = m_.global_types[in.a].type;
+        emit_result_op(t == ValType::V128 ? RegOp::GlobalGet128 : RegOp::GlobalGet, t);
+        u32(in.a);
+        return;
+      }
+      case O::GlobalSet: {
+        ValType t = m_.global_types[in.a].type;
+        uint32_t s = pop_slot();
+        op(t == ValType::V128 ? RegOp::GlobalSet128 : RegOp::GlobalSet);
+        u32(s); u32(in.a);
+        return;
+      }
+      case O::I32Const: return push_const(ValType::I32, in.bits);
+      case O::I64Const: return push_const(ValType::I64, in.bits);
+      case O::F32Const: return push_const(ValType::F32, in.bits);
+      case O::F64Const: return push_const(ValType::F64, in.bits);
+      case O::MemorySize: emit_result_op(RegOp::MemorySize, ValType::I32); return;
+      case O::MemoryGrow: {
+        uint32_t s = pop_slot();
+        emit_result_op(RegOp::MemoryGrow, ValType::I32);
+        u32(s);
+        return;
+      }
+      case O::MemoryFill: case O::MemoryCopy: {
+        uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
+        op(in.op == O::MemoryFill ? RegOp::MemoryFill : RegOp::MemoryCopy);
+        u32(d); u32(s); u32(n);
+        return;
+      }
+      case O::MemoryInit: {
+        uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
+        op(RegOp::MemoryInit);
+        u32(in.a); u32(d); u32(s); u32(n);
+        return;
+      }
+      case O::DataDrop: op(RegOp::DataDrop); u32(in.a); return;
+      case O::TableGet: {
+        uint32_t i = pop_slot();
+        emit_result_op(RegOp::TableGet, m_.tables[in.a].elem);
+        u32(in.a); u32(i);
+        return;
+      }
+      case O::TableSet: {
+        uint32_t v = pop_slot(), i = pop_slot();
+        op(RegOp::TableSet);
+        u32(in.a); u32(i); u32(v);
+        return;
+      }
+      case O::TableSize: emit_result_op(RegOp::TableSize, ValType::I32); u32(in.a); return;
+      case O::TableGrow: {
+        uint32_t n = pop_slot(), init = pop_slot();
+        emit_result_op(RegOp::TableGrow, ValType::I32);
+        u32(in.a); u32(init); u32(n);
+        return;
+      }
+      case O::TableFill: {
+        uint32_t n = pop_slot(), v = pop_slot(), i = pop_slot();
+        op(RegOp::TableFill);
+        u32(in.a); u32(i); u32(v); u32(n);
+        return;
+      }
+      case O::TableCopy: {
+        uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
+        op(RegOp::TableCopy);
+        u32(in.a); u32(in.b); u32(d); u32(s); u32(n);
+        return;
+      }
+      case O::TableInit: {
+        uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
+        op(RegOp::TableInit);
+        u32(in.a); u32(in.b); u32(d); u32(s); u32(n);
+        return;
+      }
+      case O::ElemDrop: op(RegOp::ElemDrop); u32(in.a); return;
+      case O::RefNull: return push_const(in.type, 0);
+      case O::RefIsNull: {
+        uint32_t s = pop_slot();
+        emit_result_op(RegOp::RefIsNull, ValType::I32);
+        u32(s);
+        return;
+      }
+      case O::RefFunc: emit_result_op(RegOp::RefFunc, ValType::FuncRef); u32(in.a); return;
+      default: break;
+    }
+    const NumericMap& nm = numeric_map();
+    unsigned o = unsigned(in.op);
+    if (info.imm == Imm::MemArg) {
+      if (nm.load[o] != kNoRegOp) {
+        uint32_t addr = pop_slot();
+        emit_result_op(nm.load[o], info.result);
+        u32(addr); u32(uint32_t(in.mem_offset));
+      } else {
+        uint32_t v = pop_slot(), addr = pop_slot();
+        op(nm.store[o]);
+        u32(addr); u32(v); u32(uint32_t(in.mem_offset));
+      }
+      return;
+    }
+    if (info.nparams == 1) {
+      uint32_t a = pop_slot();
+      emit_result_op(nm.slot[o], info.result);
+      u32(a);
+      return;
+    }
+    // Binary: fold a constant right operand into the instruction.
+    Entry& rb = stack_.back();
+    if (rb.kind == Entry::Const && nm.imm[o] != kNoRegOp) {
+      uint64_t imm = rb.bits[0];
+      bool wide = rb.type == ValType::I64 || rb.type == ValType::F64;
+      stack_.pop_back();
+      uint32_t a = pop_slot();
+      emit_result_op(nm.imm[o], info.result);
+      u32(a);
+      if (wide) u64(imm); else u32(uint32_t(imm));
+      return;
+    }
+    uint32_t b = pop_slot();
+    uint32_t a = pop_slot();
+    emit_result_op(nm.slot[o], info.result);
+    u32(a); u32(b);
+  }
+
+  void br_table(const Instruction& in) {
+    uint32_t c = pop_slot();
+    const auto& targets = *in.targets;
+    uint32_t n = uint32_t(targets.size() - 1);
+    uint32_t at = op(RegOp::BrTable);
+    u32(c);
+    u32(n);
+    uint32_t first = pos();
+    for (size_t i = 0; i < targets.size(); ++i) u32(0);
+    std::map<uint32_t, uint32_t> stubs;  // depth -> stub position
+    for (size_t i = 0; i < targets.size(); ++i) {
+      uint32_t depth = targets[i];
+      Ctrl& target = ctrls_[ctrls_.size() - 1 - depth];
+      uint32_t unit = first + uint32_t(i);
+      if (!is_function_frame(target) && !needs_copies(target)) {
+        branch_rel(target, at, unit);
+        continue;
+      }
+      auto it = stubs.find(depth);
+      if (it == stubs.end()) {
+        uint32_t stub = pos();
+        stubs[depth] = stub;
+        std::vector<Entry> saved = stack_;
+        branch(depth);
+        stack_ = std::move(saved);
+        f_.code[unit] = stub - at;
+      } else {
+        f_.code[unit] = it->second - at;
+      }
+    }
+    mark_unreachable();
+  }
+
+  void simd(const Instruction& in, const OpInfo& info) {
+    f_.uses_simd = true;
+    if (in.op == Opcode::V128Const) {
+      uint64_t lo, hi;
+      std::memcpy(&lo, in.v128, 8);
+      std::memcpy(&hi, in.v128 + 8, 8);
+      return push_const(ValType::V128, lo, hi);
+    }
+    for (int i = 0; i < info.nparams; ++i) stack_.pop_back();
+    op(RegOp::SimdUnsupported);
+    if (info.result != ValType::Void) push_temp(info.result);
+  }
+
+  const Module& m_;
+  CompiledFunc& f_;
+  const std::vector<ValType>& locals_;
+  const FuncType& type_;
+  const int32_t* handlers_;
+  std::vector<uint32_t> local_slot_;
+  std::vector<Entry> stack_;
+  std::vector<Ctrl> ctrls_;
+  uint32_t max_slots_ = 0;
+  uint32_t wasm_offset_ = 0;
+  uint32_t fusable_dst_ = UINT32_MAX;
+  size_t fusable_height_ = 0;
+};
+
+}  // namespace
+
+Result<void> Translator::on_function(const Module& m, uint32_t func_index, const FunctionBody& body) {
+  validator_.begin(m, func_index, body);
+  CompiledFunc& f = out_.funcs.emplace_back();
+  f.func_index = func_index;
+  FunctionTranslator t(m, f, validator_.locals(), m.func_type(func_index));
+  Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start),
+           body.code_start);
+  Instruction in;
+  std::vector<uint32_t> targets;
+  while (!validator_.done()) {
+    if (r.at_end()) return r.error("unexpected end of section or function");
+    WI_TRY(read_instruction(r, in, targets));
+    WI_TRY(validator_.step(in));
+    t.translate(in);
+  }
+  if (!r.at_end()) return r.error("section size mismatch");
+  t.finish();
+  if (f.uses_simd) out_.uses_simd = true;
+  return {};
+}
+
+uint32_t CompiledFunc::wasm_offset_at(uint32_t p) const {
+  auto it = std::upper_bound(offsets.begin(), offsets.end(), std::make_pair(p, UINT32_MAX));
+  if (it == offsets.begin()) return offsets.empty() ? 0 : offsets.front().second;
+  return std::prev(it)->second;
+}
+
+Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> bytes,
+                                                       const CompileOptions& options) {
+  auto cm = std::make_shared<CompiledModule>();
+  Translator t(*cm);
+  DecodeOptions dopts;
+  dopts.file_name = options.file_name;
+  WI_TRY_ASSIGN(cm->module, decode_module(std::move(bytes), &t, dopts));
+  for (auto& g : cm->module->globals)
+    if (g.type.type == ValType::V128 && false) cm->uses_simd = true;
+  return cm;
+}
+
+}  // namespace wi

@@ -1,0 +1,22 @@
+// Translation of validated wasm function bodies into register code (regops.def), one instruction at a
+// time right after the validator accepts it. Operand-stack positions become fixed frame slots;
+// `local.get` and constants stay virtual (folded into operands) until something forces them into a
+// slot; a result followed by `local.set` is written straight into the local.
+#pragma once
+#include "decoder/decoder.h"
+#include "decoder/validator.h"
+#include "interp/code.h"
+
+namespace wi {
+
+class Translator : public CodeDelegate {
+ public:
+  explicit Translator(CompiledModule& out) : out_(out) {}
+  Result<void> on_function(const Module& m, uint32_t func_index, const FunctionBody& body) override;
+
+ private:
+  CompiledModule& out_;
+  FunctionValidator validator_;
+};
+
+}  // namespace wi
