@@ -1,0 +1,113 @@
+// The `wi` command: global options and subcommand dispatch. Subcommands parse their own options
+// (Boost.Program_options) in host/cmd_*.cc; `spectest` is small enough to live here.
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <boost/program_options.hpp>
+#include "host/commands.h"
+#include "host/spectest_runner.h"
+
+#ifndef WI_VERSION
+#error "WI_VERSION comes from meson.build (the project version)"
+#endif
+
+namespace po = boost::program_options;
+
+namespace wi {
+
+bool read_file(const std::string& path, std::vector<uint8_t>& bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "wi: " << path << ": " << std::strerror(errno) << "\n";
+    return false;
+  }
+  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    std::cerr << "wi: " << path << ": read error\n";
+    return false;
+  }
+  return true;
+}
+
+int cmd_spectest(const std::vector<std::string>& args) {
+  po::options_description opts("wi spectest [--dir DIR] [--verbose] FILE.json...");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("dir", po::value<std::string>(), "run DIR/<name>/<name>.json for every subfolder, sorted")
+      ("verbose,v", "show every failing and skipped command")
+      ("file", po::value<std::vector<std::string>>(), "wast2json output");
+  po::positional_options_description pos;
+  pos.add("file", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+  if (vm.count("help")) {
+    std::cout << opts;
+    return kExitOk;
+  }
+  std::vector<std::string> files;
+  if (vm.count("file")) files = vm["file"].as<std::vector<std::string>>();
+  if (vm.count("dir")) {
+    std::string error;
+    if (!spec_files_in(vm["dir"].as<std::string>(), files, error)) {
+      std::cerr << "wi: " << error << "\n";
+      return kExitUsage;
+    }
+  }
+  if (files.empty()) {
+    std::cerr << "wi spectest: no test files (give FILE.json or --dir DIR)\n";
+    return kExitUsage;
+  }
+  SpecTestOptions options;
+  options.verbose = vm.count("verbose") > 0;
+  return run_spectest(files, options);
+}
+
+}  // namespace wi
+
+namespace {
+
+const char* kUsage =
+    "usage: wi <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  exec MODULE --invoke NAME [VALUES...]   call an exported function, print its results\n"
+    "  inspect MODULE [--internal]            summarize a module (--internal: register code)\n"
+    "  spectest [--dir DIR] [--verbose] FILE.json...   run wast2json spec tests\n"
+    "\n"
+    "options:\n"
+    "  -h, --help      show this help (wi <command> --help for a command's options)\n"
+    "  --version       print the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return wi::kExitUsage;
+  }
+  const std::string cmd = args.front();
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  try {
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+      std::cout << kUsage;
+      return wi::kExitOk;
+    }
+    if (cmd == "--version") {
+      std::cout << "wi " WI_VERSION "\n";
+      return wi::kExitOk;
+    }
+    if (cmd == "spectest") return wi::cmd_spectest(rest);
+    if (cmd == "inspect") return wi::cmd_inspect(rest);
+    if (cmd == "exec") return wi::cmd_exec(rest);
+    std::cerr << "wi: unknown command '" << cmd << "'\n" << kUsage;
+    return wi::kExitUsage;
+  } catch (const po::error& e) {
+    std::cerr << "wi " << cmd << ": " << e.what() << " (see wi " << cmd << " --help)\n";
+    return wi::kExitUsage;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "wi: out of memory\n";
+    return wi::kExitFailure;
+  }
+}

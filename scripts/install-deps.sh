@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs everything wi needs to build and test on Debian 12 (run as root, or with sudo available).
+# Idempotent: when every package is already installed it touches nothing and returns at once.
+set -euo pipefail
+
+packages=(
+  meson ninja-build g++ pkg-config
+  # Debian 12 has no libboost-json-dev; the versioned 1.81 packages are the ones that carry Boost.JSON.
+  libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev libboost-container1.81-dev
+  doctest-dev libbenchmark-dev libfmt-dev libedit-dev
+  # Building C to wasm32-wasi for test programs.
+  clang lld wasi-libc libclang-rt-14-dev-wasm32
+  wabt nodejs python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]]; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=()
+if [[ "$(id -u)" != 0 ]]; then
+  if ! command -v sudo >/dev/null; then
+    echo "install-deps: missing packages and not root (no sudo either): ${missing[*]}" >&2
+    exit 1
+  fi
+  sudo=(sudo)
+fi
+"${sudo[@]}" apt-get update
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
