@@ -9,7 +9,7 @@ packages=(
   libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev libboost-container1.81-dev
   doctest-dev libbenchmark-dev libfmt-dev libedit-dev
   # Building C to wasm32-wasi for test programs.
-  clang lld wasi-libc libclang-rt-14-dev-wasm32
+  clang lld wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
   wabt nodejs python3
 )
 

@@ -1,40 +1,58 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds wi from scratch in build-test/ and runs every test (unit tests and, when
-# ../shared/spec exists, the spec suite). Ends with one line "N passed, N failed" counting spec
-# commands plus meson tests; exits non-zero when anything failed.
+# Installs dependencies, builds wi from scratch and runs every test: unit tests and, when ../shared/spec
+# exists, the spec suite — once in a normal build (build-test/) and once under ASan+UBSan
+# (build-asan/) — then a bounded libFuzzer run of the decoder. Ends with one line "N passed, N failed"
+# counting spec commands plus meson tests plus the fuzz run; exits non-zero when anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 
-build=build-test
-if [[ -f "$build/meson-private/coredata.dat" ]]; then
-  meson setup --wipe "$build" --buildtype=debugoptimized
-else
-  meson setup "$build" --buildtype=debugoptimized
-fi
-meson compile -C "$build"
+passed=0
+failed=0
 
-status=0
-meson test -C "$build" --print-errorlogs | tee "$build/meson-test-output.txt" || status=$?
-
-# meson's summary ("Ok:   2", "Fail:   0", ...) and the spec runner's last line in the test log.
-summary_count() {
-  awk -v k="$1" 'index($0, k) == 1 { n = $NF } END { print n + 0 }' "$build/meson-test-output.txt"
+# run_suite DIR [meson setup options...]: configure from scratch, build, test, add up the counts.
+run_suite() {
+  local build=$1
+  shift
+  if [[ -f "$build/meson-private/coredata.dat" ]]; then
+    meson setup --wipe "$build" "$@"
+  else
+    meson setup "$build" "$@"
+  fi
+  meson compile -C "$build"
+  local status=0
+  meson test -C "$build" --print-errorlogs | tee "$build/meson-test-output.txt" || status=$?
+  # meson's summary ("Ok:   2", "Fail:   0", ...) and the spec runner's last line in the test log.
+  summary_count() {
+    awk -v k="$1" 'index($0, k) == 1 { n = $NF } END { print n + 0 }' "$build/meson-test-output.txt"
+  }
+  local ok fail spec_line spec_passed=0 spec_failed=0
+  ok=$(summary_count "Ok:")
+  fail=$(( $(summary_count "Fail:") + $(summary_count "Timeout:") + $(summary_count "Unexpected Pass:") ))
+  if ((status != 0 && fail == 0)); then fail=1; fi
+  spec_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$build/meson-logs/testlog.txt" | tail -n 1 || true)
+  if [[ -n "$spec_line" ]]; then
+    read -r spec_passed _ spec_failed _ <<<"${spec_line//,/}"
+    echo "spec suite ($build): $spec_line"
+  fi
+  passed=$((passed + spec_passed + ok))
+  failed=$((failed + spec_failed + fail))
 }
-ok=$(summary_count "Ok:")
-fail=$(( $(summary_count "Fail:") + $(summary_count "Timeout:") + $(summary_count "Unexpected Pass:") ))
-spec_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$build/meson-logs/testlog.txt" | tail -n 1 || true)
-spec_passed=0
-spec_failed=0
-if [[ -n "$spec_line" ]]; then
-  read -r spec_passed _ spec_failed _ <<<"${spec_line//,/}"
-  echo "spec suite: $spec_line"
+
+run_suite build-test --buildtype=debugoptimized
+# The same suites under AddressSanitizer and UndefinedBehaviorSanitizer: any report fails the test.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run_suite build-asan --buildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
+
+# Decode+validate+translate must survive arbitrary bytes.
+if bash scripts/fuzz.sh 60; then
+  passed=$((passed + 1))
+else
+  echo "fuzz: the fuzzer found a crash (see build-fuzz/)"
+  failed=$((failed + 1))
 fi
 
-passed=$((spec_passed + ok))
-failed=$((spec_failed + fail))
 echo "$passed passed, $failed failed"
-if ((status != 0 || failed != 0)); then
-  exit 1
-fi
+((failed == 0))
