@@ -141,8 +141,8 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       WI_TRY_ASSIGN(Frame f, pop_frame(in));
       // An `if` without `else` must have matching params and results (the implicit else is empty).
       if (f.kind == O::If && f.sig.params != f.sig.results) return err(in, "type mismatch");
-      if (!frames_.empty() || true) push_all(f.sig.results);
       if (frames_.empty()) stack_.clear();
+      else push_all(f.sig.results);
       return {};
     }
     case O::Br: {

@@ -31,10 +31,14 @@ struct CompiledModule {
   std::unique_ptr<Module> module;
   std::vector<CompiledFunc> funcs;  // defined functions, in order (index - num_imported_funcs)
   bool uses_simd = false;           // any function or constant uses v128 instructions
+  bool metered = false;             // translated with CompileOptions::meter_fuel
 };
 
 struct CompileOptions {
   std::string file_name = "<module>";
+  // Emit a Fuel op at the head of every basic block charging its wasm instruction count against
+  // Store::fuel. Unmetered code contains no fuel ops at all, so metering costs nothing when off.
+  bool meter_fuel = false;
 };
 
 // Decodes, validates and translates a module in one pass.

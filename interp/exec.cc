@@ -115,6 +115,14 @@ Trap exec_run(Store* store_ptr, const FuncInst* entry, Slot* fp) {
 L_base:
 L_Unreachable:
   TRAP(TrapKind::Unreachable);
+L_Fuel:
+  store.fuel -= ip[1];
+  if (store.fuel < 0) {
+    store.fuel = 0;
+    TRAP(TrapKind::FuelExhausted);
+  }
+  ip += 2;
+  NEXT();
 L_SimdUnsupported:
   TRAP(TrapKind::SimdUnsupported);
 L_Copy:

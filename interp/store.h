@@ -120,6 +120,9 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   const StoreLimits& limits() const { return limits_; }
+  // Fuel left for metered code (CompileOptions::meter_fuel), in wasm instructions; running out is
+  // the trap "fuel exhausted". Unmetered code ignores it.
+  int64_t fuel = 0;
   uint32_t canonical_type_id(const FuncType& t);
   const FuncType& canonical_type(uint32_t id) const { return *types_[id]; }
 

@@ -31,6 +31,8 @@ struct Patch {
 };
 
 struct Ctrl {
+  Ctrl(Opcode k, std::vector<ValType> p, std::vector<ValType> r, size_t h, uint32_t b)
+      : kind(k), params(std::move(p)), results(std::move(r)), height(h), base_slot(b) {}
   Opcode kind;
   std::vector<ValType> params, results;
   size_t height;       // entries below the params
@@ -79,8 +81,9 @@ const NumericMap& numeric_map() {
 class FunctionTranslator {
  public:
   FunctionTranslator(const Module& m, CompiledFunc& f, const std::vector<ValType>& locals,
-                     const FuncType& type)
-      : m_(m), f_(f), locals_(locals), type_(type), handlers_(handler_offsets()) {
+                     const FuncType& type, bool meter_fuel, uint32_t code_start)
+      : m_(m), f_(f), locals_(locals), type_(type), handlers_(handler_offsets()),
+        wasm_offset_(code_start), meter_(meter_fuel) {
     uint32_t slot = 0;
     for (size_t i = 0; i < locals.size(); ++i) {
       if (i == type.params.size()) f_.param_slots = slot;
@@ -94,6 +97,7 @@ class FunctionTranslator {
     max_slots_ = std::max(max_slots_, f_.result_slots);
     Ctrl fn{Opcode::End, {}, type.results, 0, 0};
     ctrls_.push_back(std::move(fn));
+    start_fuel_block();
   }
 
   bool done() const { return ctrls_.empty(); }
@@ -113,14 +117,30 @@ class FunctionTranslator {
         default: return;
       }
     }
+    if (meter_) ++fuel_count_;
     step(in);
   }
 
   void finish() {
+    close_fuel_block();
     f_.frame_slots = max_slots_ + 2;  // room for a Return's v128 staging never needed; keep margin
   }
 
  private:
+  // ---- fuel metering: one Fuel op per basic block, its count patched when the block ends ----
+  void close_fuel_block() {
+    if (fuel_unit_ != UINT32_MAX) f_.code[fuel_unit_] = fuel_count_;
+    fuel_unit_ = UINT32_MAX;
+  }
+  void start_fuel_block() {
+    if (!meter_) return;
+    close_fuel_block();
+    op(RegOp::Fuel);
+    fuel_unit_ = pos();
+    fuel_count_ = 0;
+    u32(0);
+  }
+
   // ---- emission ----
   uint32_t pos() const { return uint32_t(f_.code.size()); }
   uint32_t op(RegOp r) {
@@ -292,7 +312,6 @@ class FunctionTranslator {
 
   void mark_unreachable() {
     Ctrl& c = ctrls_.back();
-    stack_.resize(std::min(stack_.size(), c.height + (c.kind == Opcode::End ? 0 : 0)));
     stack_.resize(c.height);
     c.unreachable = true;
     fusable_dst_ = UINT32_MAX;
@@ -310,6 +329,7 @@ class FunctionTranslator {
     c.unreachable = false;
     c.skip_depth = 0;
     reset_to_params(c);
+    start_fuel_block();
     fusable_dst_ = UINT32_MAX;
   }
 
@@ -328,6 +348,7 @@ class FunctionTranslator {
     std::vector<ValType> results = std::move(c.results);
     ctrls_.pop_back();
     for (ValType t : results) push_temp(t);
+    start_fuel_block();
     fusable_dst_ = UINT32_MAX;
   }
 
@@ -403,10 +424,14 @@ class FunctionTranslator {
           u32(cond);
           ctrls_.back().else_patch = Patch{at, pos()};
           u32(0);
+          start_fuel_block();
           return;
         }
         enter_block(in.op, sig);
-        if (in.op == O::Loop) ctrls_.back().loop_start = pos();
+        if (in.op == O::Loop) {
+          ctrls_.back().loop_start = pos();
+          start_fuel_block();
+        }
         return;
       }
       case O::Else: return else_();
@@ -421,6 +446,7 @@ class FunctionTranslator {
           uint32_t unit = pos();
           u32(0);
           branch_rel(target, at, unit);
+          start_fuel_block();
           return;
         }
         uint32_t at = op(RegOp::BrIfEqz);
@@ -432,6 +458,7 @@ class FunctionTranslator {
         branch(in.a);
         stack_ = std::move(saved);
         patch_to_here(skip);
+        start_fuel_block();
         fusable_dst_ = UINT32_MAX;
         return;
       }
@@ -648,6 +675,9 @@ class FunctionTranslator {
   uint32_t wasm_offset_ = 0;
   uint32_t fusable_dst_ = UINT32_MAX;
   size_t fusable_height_ = 0;
+  bool meter_;
+  uint32_t fuel_unit_ = UINT32_MAX;  // the open Fuel op's count unit
+  uint32_t fuel_count_ = 0;
 };
 
 }  // namespace
@@ -656,7 +686,8 @@ Result<void> Translator::on_function(const Module& m, uint32_t func_index, const
   validator_.begin(m, func_index, body);
   CompiledFunc& f = out_.funcs.emplace_back();
   f.func_index = func_index;
-  FunctionTranslator t(m, f, validator_.locals(), m.func_type(func_index));
+  FunctionTranslator t(m, f, validator_.locals(), m.func_type(func_index), meter_fuel_,
+                       uint32_t(body.code_start));
   Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start),
            body.code_start);
   Instruction in;
@@ -682,12 +713,11 @@ uint32_t CompiledFunc::wasm_offset_at(uint32_t p) const {
 Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> bytes,
                                                        const CompileOptions& options) {
   auto cm = std::make_shared<CompiledModule>();
-  Translator t(*cm);
+  cm->metered = options.meter_fuel;
+  Translator t(*cm, options.meter_fuel);
   DecodeOptions dopts;
   dopts.file_name = options.file_name;
   WI_TRY_ASSIGN(cm->module, decode_module(std::move(bytes), &t, dopts));
-  for (auto& g : cm->module->globals)
-    if (g.type.type == ValType::V128 && false) cm->uses_simd = true;
   return cm;
 }
 

@@ -11,11 +11,12 @@ namespace wi {
 
 class Translator : public CodeDelegate {
  public:
-  explicit Translator(CompiledModule& out) : out_(out) {}
+  Translator(CompiledModule& out, bool meter_fuel) : out_(out), meter_fuel_(meter_fuel) {}
   Result<void> on_function(const Module& m, uint32_t func_index, const FunctionBody& body) override;
 
  private:
   CompiledModule& out_;
+  bool meter_fuel_;
   FunctionValidator validator_;
 };
 
