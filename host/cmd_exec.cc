@@ -1,5 +1,8 @@
-// `wi exec MODULE --invoke NAME [VALUES...]`: instantiate a module that needs no imports, call one
-// export with arguments parsed from the command line, print the results one per line.
+// `wi exec MODULE [options] [-- ARGS...]`: run a command module's `_start` with WASI, or call one
+// export (`--invoke NAME VALUES...`) and print its results one per line. Exit status: the guest's
+// proc_exit code (0 when _start returns), 1 when the module cannot load or link, 2 for bad usage,
+// 134 when the guest traps (like an abort; the trap and a backtrace go to stderr).
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -12,6 +15,7 @@
 #include "host/commands.h"
 #include "interp/code.h"
 #include "interp/store.h"
+#include "host/runtime.h"
 
 namespace po = boost::program_options;
 
@@ -102,7 +106,7 @@ void print_trap(const Trap& t) {
     while (j < bt.size() && bt[j].function == bt[i].function && bt[j].offset == bt[i].offset &&
            bt[j].module_file == bt[i].module_file)
       ++j;
-    std::cerr << fmt::format("  at {} ({}:0x{:x}){}\n", bt[i].function, bt[i].module_file, bt[i].offset,
+    std::cerr << fmt::format("  at {} ({}+0x{:x}){}\n", bt[i].function, bt[i].module_file, bt[i].offset,
                              j - i > 1 ? fmt::format(" x{}", j - i) : "");
     ++lines;
     i = j;
@@ -112,13 +116,37 @@ void print_trap(const Trap& t) {
 
 }  // namespace
 
-int cmd_exec(const std::vector<std::string>& args) {
-  po::options_description opts("wi exec MODULE --invoke NAME [VALUES...]");
+namespace {
+
+// Splits HOST[::GUEST] (wasmtime's --dir syntax); the guest name defaults to the host path.
+wasi::Preopen parse_dir(const std::string& spec) {
+  auto sep = spec.find("::");
+  if (sep == std::string::npos) return {spec, spec};
+  return {spec.substr(0, sep), spec.substr(sep + 2)};
+}
+
+}  // namespace
+
+int cmd_exec(const std::vector<std::string>& all_args) {
+  // Everything after "--" belongs to the guest, even words that look like options.
+  std::vector<std::string> args, guest_args;
+  auto dashdash = std::find(all_args.begin(), all_args.end(), "--");
+  args.assign(all_args.begin(), dashdash);
+  if (dashdash != all_args.end()) guest_args.assign(dashdash + 1, all_args.end());
+
+  po::options_description opts("wi exec MODULE [options] [-- ARGS...]");
   opts.add_options()
       ("help,h", "show this help")
-      ("invoke", po::value<std::string>(), "exported function to call")
+      ("invoke", po::value<std::string>(), "call this export (after _initialize, if any) and print its results")
+      ("dir", po::value<std::vector<std::string>>(), "preopen HOST[::GUEST] directory (repeatable)")
+      ("env", po::value<std::vector<std::string>>(), "set NAME=VALUE in the guest environment (repeatable)")
+      ("max-memory", po::value<uint64_t>(), "cap each linear memory at BYTES")
+      ("max-call-depth", po::value<uint32_t>(), "cap interpreter frames (default 10000)")
+      ("fuel", po::value<int64_t>(), "budget in wasm instructions; running out is the trap \"fuel exhausted\"")
+      ("deterministic", "virtual clocks, seeded randomness, no host timestamps or inode numbers")
+      ("seed", po::value<uint64_t>(), "seed of random_get in --deterministic mode (default 0)")
       ("module", po::value<std::string>(), "the .wasm file")
-      ("values", po::value<std::vector<std::string>>(), "arguments: integers in decimal, floats as strtod reads them");
+      ("values", po::value<std::vector<std::string>>(), "arguments of --invoke");
   po::positional_options_description pos;
   pos.add("module", 1).add("values", -1);
   po::variables_map vm;
@@ -131,74 +159,103 @@ int cmd_exec(const std::vector<std::string>& args) {
     std::cerr << "wi exec: missing MODULE\n";
     return kExitUsage;
   }
-  if (!vm.count("invoke")) {
-    std::cerr << "wi exec: missing --invoke NAME (running _start comes with WASI)\n";
-    return kExitUsage;
-  }
   const std::string file = vm["module"].as<std::string>();
-  const std::string name = vm["invoke"].as<std::string>();
   std::vector<std::string> values;
   if (vm.count("values")) values = vm["values"].as<std::vector<std::string>>();
+  if (!vm.count("invoke") && !values.empty()) {
+    std::cerr << "wi exec: guest arguments go after \"--\" (or use --invoke NAME VALUES...)\n";
+    return kExitUsage;
+  }
 
-  std::vector<uint8_t> bytes;
-  if (!read_file(file, bytes)) return kExitUsage;
-  auto compiled = compile_module(std::move(bytes), CompileOptions{file});
-  if (!compiled.ok()) {
-    std::cerr << "wi: " << format_error(file, compiled.error()) << "\n";
+  RuntimeOptions ro;
+  if (vm.count("max-memory")) ro.limits.max_memory_pages = vm["max-memory"].as<uint64_t>() / kPageSize;
+  if (vm.count("max-call-depth")) ro.limits.max_call_depth = vm["max-call-depth"].as<uint32_t>();
+  if (vm.count("fuel")) ro.fuel = vm["fuel"].as<int64_t>();
+  ro.wasi.deterministic = vm.count("deterministic") > 0;
+  if (vm.count("seed")) ro.wasi.seed = vm["seed"].as<uint64_t>();
+  ro.wasi.args.push_back(file);
+  ro.wasi.args.insert(ro.wasi.args.end(), guest_args.begin(), guest_args.end());
+  if (vm.count("env")) {
+    for (auto& e : vm["env"].as<std::vector<std::string>>()) {
+      if (e.find('=') == std::string::npos) {
+        std::cerr << fmt::format("wi exec: --env {}: expected NAME=VALUE\n", e);
+        return kExitUsage;
+      }
+      ro.wasi.env.push_back(e);
+    }
+  }
+  if (vm.count("dir"))
+    for (auto& d : vm["dir"].as<std::vector<std::string>>()) ro.wasi.preopens.push_back(parse_dir(d));
+
+  Runtime rt(ro);
+  if (!rt.wasi().setup_errors().empty()) {
+    for (auto& e : rt.wasi().setup_errors()) std::cerr << "wi exec: --dir " << e << "\n";
+    return kExitUsage;
+  }
+  auto loaded = rt.load(file);
+  if (!loaded) {
+    std::cerr << "wi: " << loaded.error().message << "\n";
     return kExitFailure;
   }
-  std::shared_ptr<CompiledModule> cm = std::move(compiled.value());
+  std::shared_ptr<const CompiledModule> cm = loaded.value();
   const Module& m = *cm->module;
-  if (!m.imports.empty()) {
-    std::cerr << fmt::format("wi: unresolved import {}.{} (WASI comes later)\n", m.imports[0].module,
-                             m.imports[0].name);
-    return kExitFailure;
-  }
+
   // Check the export and the arguments before running anything (the start function included).
-  const Export* ex = nullptr;
-  for (auto& e : m.exports)
-    if (e.name == name) ex = &e;
-  if (!ex || ex->kind != ExternKind::Func) {
-    std::cerr << fmt::format("wi: {}: no exported function \"{}\"\n", file, name);
-    return kExitUsage;
-  }
-  const FuncType& type = m.func_type(ex->index);
-  if (values.size() != type.params.size()) {
-    std::cerr << fmt::format("wi: \"{}\" takes {} argument(s) {}, got {}\n", name, type.params.size(),
-                             to_string(type), values.size());
-    return kExitUsage;
-  }
   std::vector<Value> call_args;
-  for (size_t i = 0; i < values.size(); ++i) {
-    auto v = parse_arg(values[i], type.params[i]);
-    if (!v) {
-      std::cerr << fmt::format("wi: argument {} of \"{}\": '{}' is not a valid {}\n", i + 1, name,
-                               values[i], to_string(type.params[i]));
+  std::string entry = "_start";
+  if (vm.count("invoke")) {
+    entry = vm["invoke"].as<std::string>();
+    const Export* ex = nullptr;
+    for (auto& e : m.exports)
+      if (e.name == entry) ex = &e;
+    if (!ex || ex->kind != ExternKind::Func) {
+      std::cerr << fmt::format("wi: {}: no exported function \"{}\"\n", file, entry);
       return kExitUsage;
     }
-    call_args.push_back(*v);
+    const FuncType& type = m.func_type(ex->index);
+    if (values.size() != type.params.size()) {
+      std::cerr << fmt::format("wi: \"{}\" takes {} argument(s) {}, got {}\n", entry, type.params.size(),
+                               to_string(type), values.size());
+      return kExitUsage;
+    }
+    for (size_t i = 0; i < values.size(); ++i) {
+      auto v = parse_arg(values[i], type.params[i]);
+      if (!v) {
+        std::cerr << fmt::format("wi: argument {} of \"{}\": '{}' is not a valid {}\n", i + 1, entry,
+                                 values[i], to_string(type.params[i]));
+        return kExitUsage;
+      }
+      call_args.push_back(*v);
+    }
   }
 
-  Store store;
-  InstantiateOutcome inst = store.instantiate(cm, {});
+  InstantiateOutcome inst = rt.instantiate(cm);
   if (inst.link_error) {
-    std::cerr << "wi: " << format_error(file, *inst.link_error) << "\n";
+    std::cerr << "wi: " << inst.link_error->message << "\n";
     return kExitFailure;
   }
-  if (inst.trap) {
-    if (inst.trap.kind == TrapKind::Exit) return inst.trap.exit_code;
-    print_trap(inst.trap);
-    return kExitFailure;
-  }
-  const ExternRef* ref = inst.instance->find_export(name);
+  auto finish = [&](const Trap& t) {
+    if (t.kind == TrapKind::Exit) return t.exit_code;
+    print_trap(t);
+    return kExitTrap;
+  };
+  if (inst.trap) return finish(inst.trap);
+
   std::vector<Value> results;
-  Trap trap = store.call(static_cast<FuncInst*>(ref->ptr), call_args, results);
-  if (trap) {
-    if (trap.kind == TrapKind::Exit) return trap.exit_code;
-    print_trap(trap);
-    return kExitFailure;
+  if (vm.count("invoke")) {
+    // A reactor is initialized before any of its exports is called.
+    if (inst.instance->find_export("_initialize")) {
+      if (Trap t = rt.call(inst.instance, "_initialize", {}, results)) return finish(t);
+    }
+    if (Trap t = rt.call(inst.instance, entry, call_args, results)) return finish(t);
+    for (const Value& v : results) std::cout << format_result(v) << "\n";
+    return kExitOk;
   }
-  for (const Value& v : results) std::cout << format_result(v) << "\n";
+  if (!inst.instance->find_export("_start")) {
+    std::cerr << fmt::format("wi: {}: no _start export to run (use --invoke NAME)\n", file);
+    return kExitUsage;
+  }
+  if (Trap t = rt.call(inst.instance, "_start", {}, results)) return finish(t);
   return kExitOk;
 }
 

@@ -1,5 +1,6 @@
 // The subcommands of the `wi` tool and the helpers they share. Each returns the process exit status:
-// 0 success, 1 the module failed (compile error, trap, unresolved import), 2 usage error.
+// 0 success, 1 the module failed to load or link (compile error, unresolved import), 2 usage error,
+// 134 the guest trapped (`wi exec`; 128 + SIGABRT, as wasmtime does).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -7,7 +8,7 @@
 
 namespace wi {
 
-constexpr int kExitOk = 0, kExitFailure = 1, kExitUsage = 2;
+constexpr int kExitOk = 0, kExitFailure = 1, kExitUsage = 2, kExitTrap = 134;
 
 int cmd_spectest(const std::vector<std::string>& args);
 int cmd_inspect(const std::vector<std::string>& args);

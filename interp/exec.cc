@@ -8,6 +8,7 @@
 #include <cstring>
 #include "interp/numeric.h"
 #include "interp/regop.h"
+#include "interp/simd.h"
 #include "interp/store.h"
 
 namespace wi {
@@ -60,6 +61,9 @@ Trap exec_run(Store* store_ptr, const FuncInst* entry, Slot* fp) {
 #undef WI_UN_T
 #undef WI_BIN
 #undef WI_BIN_T
+#define WI_SIMD(name, ops) int32_t((char*)&&L_V_##name - (char*)&&L_base),
+#include "interp/simd.def"
+#undef WI_SIMD
   };
   static_assert(sizeof(kOffsets) / sizeof(kOffsets[0]) == kRegOpCount);
   if (!store_ptr) {
@@ -238,7 +242,8 @@ L_do_call:
     store.stack_top_ = saved_top;
     if (!ok) {
       ip -= 1;
-      trap_kind = trap.kind;
+      // A host function that fails without saying why still stops the guest.
+      trap_kind = trap.kind == TrapKind::None ? TrapKind::Host : trap.kind;
       goto L_trap;
     }
     RELOAD_MEM();
@@ -463,6 +468,8 @@ L_RefFunc:
 #undef WI_UN_T
 #undef WI_BIN
 #undef WI_BIN_T
+
+#include "interp/exec_simd.inc"
 
 L_trap: {
   // Unwind every frame this activation pushed, recording where each one was.

@@ -32,6 +32,9 @@ const RegOpInfo kInfo[] = {
 #undef WI_UN_T
 #undef WI_BIN
 #undef WI_BIN_T
+#define WI_SIMD(name, ops) {#name, ops},
+#include "interp/simd.def"
+#undef WI_SIMD
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == kRegOpCount);
 

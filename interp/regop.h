@@ -1,4 +1,4 @@
-// The RegOp enumeration, generated from regops.def and numeric.def (see regops.def for the encoding).
+// The RegOp enumeration, generated from regops.def, numeric.def and simd.def (see regops.def for the encoding).
 #pragma once
 #include <cstdint>
 
@@ -21,6 +21,9 @@ enum class RegOp : uint16_t {
 #undef WI_UN_T
 #undef WI_BIN
 #undef WI_BIN_T
+#define WI_SIMD(name, ops) V_##name,
+#include "interp/simd.def"
+#undef WI_SIMD
   Count_
 };
 constexpr unsigned kRegOpCount = static_cast<unsigned>(RegOp::Count_);

@@ -50,7 +50,8 @@ int64_t Table::grow(uint64_t delta, void* init) {
 // ---- Store ----
 
 Store::Store(StoreLimits limits) : limits_(limits) {
-  stack_ = std::make_unique<Slot[]>(limits_.value_stack_slots);
+  // Not zero-filled: every frame zeroes its own locals, and touching 8 MiB would dominate start-up.
+  stack_ = std::make_unique_for_overwrite<Slot[]>(limits_.value_stack_slots);
   stack_end_ = stack_.get() + limits_.value_stack_slots;
   stack_top_ = stack_.get();
   frames_.resize(size_t(limits_.max_call_depth) + 64);
@@ -246,12 +247,6 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
   for (auto& seg : m.datas)
     inst.datas.push_back(DataInst{std::span<const uint8_t>(m.bytes.data() + seg.file_offset, seg.size)});
   out.instance = &inst;
-
-  if (compiled->uses_simd) {
-    out.trap.kind = TrapKind::SimdUnsupported;
-    out.trap.message = fmt::format("{}: SIMD not supported yet", m.file_name);
-    return out;
-  }
 
   auto trap = [&](TrapKind k) {
     out.trap.kind = k;

@@ -235,6 +235,9 @@ class FunctionTranslator {
   // ---- control ----
   void enter_block(Opcode kind, const BlockSig& sig) {
     materialize_all();
+    // A block boundary may be a branch target (a loop header always is): never retarget an
+    // instruction emitted before it.
+    fusable_dst_ = UINT32_MAX;
     Ctrl c{kind, sig.params, sig.results, stack_.size() - sig.params.size(), 0};
     c.base_slot = slot_at(c.height);
     ctrls_.push_back(std::move(c));
@@ -658,9 +661,52 @@ class FunctionTranslator {
       std::memcpy(&hi, in.v128 + 8, 8);
       return push_const(ValType::V128, lo, hi);
     }
-    for (int i = 0; i < info.nparams; ++i) stack_.pop_back();
-    op(RegOp::SimdUnsupported);
-    if (info.result != ValType::Void) push_temp(info.result);
+    // Opcode -> V_<Name> register op, from interp/simd.def (operand layouts documented there).
+    static const std::vector<RegOp> kSimdOps = [] {
+      std::vector<RegOp> m(kOpcodeCount, kNoRegOp);
+#define WI_SIMD(name, ops) m[unsigned(Opcode::name)] = RegOp::V_##name;
+#include "interp/simd.def"
+#undef WI_SIMD
+      return m;
+    }();
+    RegOp r = kSimdOps[unsigned(in.op)];
+    const bool has_result = info.result != ValType::Void;
+    switch (info.imm) {
+      case Imm::MemArg: {  // loads "d a offset", stores "a s offset"
+        uint32_t v = has_result ? 0 : pop_slot();
+        uint32_t addr = pop_slot();
+        if (has_result) emit_result_op(r, info.result);
+        else op(r);
+        u32(addr);
+        if (!has_result) u32(v);
+        u32(uint32_t(in.mem_offset));
+        return;
+      }
+      case Imm::MemArgLane: {  // loads "d a v offset lane", stores "a s offset lane"
+        uint32_t v = pop_slot(), addr = pop_slot();
+        if (has_result) emit_result_op(r, info.result);
+        else op(r);
+        u32(addr); u32(v); u32(uint32_t(in.mem_offset)); u32(in.a);
+        return;
+      }
+      case Imm::Shuffle: {  // "d a b v128": the 16 lane indices
+        uint32_t b = pop_slot(), a = pop_slot();
+        emit_result_op(r, info.result);
+        u32(a); u32(b);
+        uint32_t lanes[4];
+        std::memcpy(lanes, in.v128, 16);
+        for (uint32_t w : lanes) u32(w);
+        return;
+      }
+      default: {  // "d a [b [c]]", then the lane index for extract/replace_lane
+        uint32_t s[3];
+        for (int i = info.nparams; i-- > 0;) s[i] = pop_slot();
+        emit_result_op(r, info.result);
+        for (int i = 0; i < info.nparams; ++i) u32(s[i]);
+        if (info.imm == Imm::Lane) u32(in.a);
+        return;
+      }
+    }
   }
 
   const Module& m_;

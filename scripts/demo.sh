@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds a release wi in build/, and runs a small program: factorial of 20.
+# Installs dependencies, builds a release wi in build/ (with the C example compiled to wasm32-wasi by
+# clang and wasi-libc), and runs it: `wi exec hello.wasm -- ...`. With the dynamic linker this becomes
+# `wi exec hello.wasm --lib libc.wasm`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +12,5 @@ if [[ ! -f build/meson-private/coredata.dat ]]; then
 fi
 meson compile -C build
 
-wat2wasm tests/fixtures/wat/fac.wat -o build/fac.wasm
-echo "\$ build/host/wi exec build/fac.wasm --invoke fac 20"
-build/host/wi exec build/fac.wasm --invoke fac 20
+echo "\$ build/host/wi exec build/examples/hello.wasm -- one two"
+build/host/wi exec build/examples/hello.wasm -- one two

@@ -41,6 +41,16 @@ run_suite() {
 }
 
 run_suite build-test --buildtype=debugoptimized
+
+# Benchmarks, once each in short mode so they cannot rot: the log shows the numbers; they fail only on
+# wrong output, never on time. Measure speed with a release build (README).
+bench_status=0
+meson test -C build-test --benchmark --verbose | tee build-test/meson-bench-output.txt || bench_status=$?
+bench_ok=$(awk 'index($0, "Ok:") == 1 { n = $NF } END { print n + 0 }' build-test/meson-bench-output.txt)
+bench_fail=$(awk 'index($0, "Fail:") == 1 || index($0, "Timeout:") == 1 { n += $NF } END { print n + 0 }' build-test/meson-bench-output.txt)
+if ((bench_status != 0 && bench_fail == 0)); then bench_fail=1; fi
+passed=$((passed + bench_ok))
+failed=$((failed + bench_fail))
 # The same suites under AddressSanitizer and UndefinedBehaviorSanitizer: any report fails the test.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -1,0 +1,97 @@
+#include "bench/micro/common.h"
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <mutex>
+#include "decoder/decoder.h"
+
+#ifndef WI_BENCH_WASM_DIR
+#define WI_BENCH_WASM_DIR "."
+#endif
+
+namespace wi::bench {
+
+std::string wasm_dir() {
+  if (const char* env = std::getenv("WI_BENCH_WASM_DIR"); env && *env) return env;
+  return WI_BENCH_WASM_DIR;
+}
+
+std::vector<uint8_t> read_wasm(const std::string& name) {
+  std::ifstream in(wasm_dir() + "/" + name, std::ios::binary);
+  if (!in) return {};
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::shared_ptr<const CompiledModule> compiled(const std::string& name, std::string* error) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const CompiledModule>> cache;
+  std::lock_guard lock(mu);
+  if (auto it = cache.find(name); it != cache.end()) return it->second;
+  std::vector<uint8_t> bytes = read_wasm(name);
+  if (bytes.empty()) {
+    *error = "cannot read " + wasm_dir() + "/" + name + " (set WI_BENCH_WASM_DIR)";
+    return nullptr;
+  }
+  CompileOptions opts;
+  opts.file_name = name;
+  auto r = compile_module(std::move(bytes), opts);
+  if (!r.ok()) {
+    *error = format_error(name, r.error());
+    return nullptr;
+  }
+  std::shared_ptr<const CompiledModule> cm = std::move(r.value());
+  cache.emplace(name, cm);
+  return cm;
+}
+
+bool resolve_imports(Store& store, const Module& m, std::vector<ExternRef>& out, std::string* error) {
+  out.clear();
+  for (const auto& im : m.imports) {
+    if (im.module == "env" && im.name == "host_inc" && im.kind == ExternKind::Func) {
+      FuncType t{{ValType::I32}, {ValType::I32}};
+      FuncInst* f = store.create_host_function(
+          t,
+          [](HostCall& c) {
+            c.args[0].i64 = uint64_t(c.args[0].i32 + 1u);
+            return true;
+          },
+          "host_inc");
+      out.push_back(ExternRef{ExternKind::Func, f});
+    } else if (im.module == "env" && im.name == "g" && im.kind == ExternKind::Global) {
+      GlobalType gt;
+      gt.type = ValType::I32;
+      gt.mut = false;
+      out.push_back(ExternRef{ExternKind::Global, store.create_global(gt, Value::make_i32(41))});
+    } else {
+      *error = "unexpected import " + im.module + "." + im.name;
+      return false;
+    }
+  }
+  return true;
+}
+
+FuncInst* Loaded::func(const char* export_name) const {
+  const ExternRef* r = instance ? instance->find_export(export_name) : nullptr;
+  return r && r->kind == ExternKind::Func ? static_cast<FuncInst*>(r->ptr) : nullptr;
+}
+
+Loaded load(const std::string& name) {
+  Loaded l;
+  auto cm = compiled(name, &l.error);
+  if (!cm) return l;
+  l.store = std::make_unique<Store>();
+  std::vector<ExternRef> imports;
+  if (!resolve_imports(*l.store, *cm->module, imports, &l.error)) return l;
+  auto out = l.store->instantiate(cm, imports);
+  if (out.link_error) {
+    l.error = format_error(name, *out.link_error);
+  } else if (out.trap) {
+    l.error = name + ": trap during instantiation: " + out.trap.message;
+  } else {
+    l.instance = out.instance;
+  }
+  return l;
+}
+
+}  // namespace wi::bench

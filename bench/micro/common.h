@@ -1,0 +1,47 @@
+// Helpers shared by the micro-benchmarks: locating the .wasm files built from bench/micro/*.wat,
+// compiling and instantiating them with the host imports they use, and per-operation counters.
+#pragma once
+#include <benchmark/benchmark.h>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+#include "interp/code.h"
+#include "interp/store.h"
+
+namespace wi::bench {
+
+// Directory of the .wasm files: $WI_BENCH_WASM_DIR, else the build directory meson compiled in
+// (WI_BENCH_WASM_DIR), else the current directory.
+std::string wasm_dir();
+
+// Reads `<wasm_dir>/<name>`; empty when missing (callers skip with an error).
+std::vector<uint8_t> read_wasm(const std::string& name);
+
+// Compiles a module from bench/micro once per process; null (and a message in `error`) on failure.
+std::shared_ptr<const CompiledModule> compiled(const std::string& name, std::string* error);
+
+// The host imports the micro modules may ask for: env.host_inc (i32) -> i32 returning x + 1, and the
+// immutable global env.g = 41. False (with `error`) for any other import.
+bool resolve_imports(Store& store, const Module& m, std::vector<ExternRef>& out, std::string* error);
+
+// A store holding one instance of `name`. `ok()` is false (with `error`) when anything failed.
+struct Loaded {
+  std::unique_ptr<Store> store;
+  Instance* instance = nullptr;
+  std::string error;
+  bool ok() const { return instance != nullptr; }
+  FuncInst* func(const char* export_name) const;
+};
+Loaded load(const std::string& name);
+
+// Reports `ops_per_iteration` operations per benchmark iteration as items/s and as time per operation
+// (the counter "per_op", printed like "2.51ns").
+inline void count_ops(benchmark::State& state, int64_t ops_per_iteration) {
+  int64_t ops = int64_t(state.iterations()) * ops_per_iteration;
+  state.SetItemsProcessed(ops);
+  state.counters["per_op"] =
+      benchmark::Counter(double(ops), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+}  // namespace wi::bench

@@ -1,0 +1,81 @@
+// Runtime: a store plus name-based import resolution (host definitions, registered instances, WASI).
+#include "host/runtime.h"
+#include <fstream>
+#include <iterator>
+#include "decoder/decoder.h"
+#include "fmt/format.h"
+
+namespace wi {
+
+Runtime::Runtime(RuntimeOptions options)
+    : options_(std::move(options)), store_(options_.limits), wasi_(options_.wasi) {
+  if (options_.fuel) store_.fuel = *options_.fuel;
+}
+
+Runtime::~Runtime() = default;
+
+Result<std::shared_ptr<const CompiledModule>> Runtime::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(SIZE_MAX, fmt::format("{}: cannot open file", path));
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return load_bytes(std::move(bytes), path);
+}
+
+Result<std::shared_ptr<const CompiledModule>> Runtime::load_bytes(std::vector<uint8_t> bytes,
+                                                                  const std::string& name) {
+  CompileOptions co;
+  co.file_name = name;
+  co.meter_fuel = options_.fuel.has_value();
+  auto r = compile_module(std::move(bytes), co);
+  if (!r) return make_error(SIZE_MAX, format_error(name, r.error()));
+  return std::shared_ptr<const CompiledModule>(std::move(r.value()));
+}
+
+void Runtime::define_host(const std::string& module, const std::string& name, const FuncType& type,
+                          HostFunction fn) {
+  FuncInst* f = store_.create_host_function(type, std::move(fn), module + "." + name);
+  defined_[{module, name}] = ExternRef{ExternKind::Func, f};
+}
+
+void Runtime::register_instance(const std::string& module_name, Instance* inst) {
+  for (auto& [name, ref] : inst->exports) defined_[{module_name, name}] = ref;
+}
+
+InstantiateOutcome Runtime::instantiate(std::shared_ptr<const CompiledModule> module) {
+  const Module& m = *module->module;
+  std::vector<ExternRef> imports;
+  for (const Import& im : m.imports) {
+    auto it = defined_.find({im.module, im.name});
+    if (it != defined_.end()) {
+      imports.push_back(it->second);
+      continue;
+    }
+    if (im.kind == ExternKind::Func) {
+      if (FuncInst* f = wasi_.resolve(store_, im.module, im.name)) {
+        imports.push_back(ExternRef{ExternKind::Func, f});
+        continue;
+      }
+    }
+    InstantiateOutcome out;
+    out.link_error = make_error(SIZE_MAX, fmt::format("{}: unresolved import {}.{} ({})", m.file_name,
+                                                      im.module, im.name, to_string(im.kind)));
+    return out;
+  }
+  InstantiateOutcome out = store_.instantiate(std::move(module), imports);
+  if (out.link_error) out.link_error->message = m.file_name + ": " + out.link_error->message;
+  return out;
+}
+
+Trap Runtime::call(Instance* inst, std::string_view export_name, std::span<const Value> args,
+                   std::vector<Value>& results) {
+  const ExternRef* ref = inst->find_export(export_name);
+  if (!ref || ref->kind != ExternKind::Func) {
+    Trap t;
+    t.kind = TrapKind::Host;
+    t.message = fmt::format("no exported function \"{}\"", export_name);
+    return t;
+  }
+  return store_.call(static_cast<FuncInst*>(ref->ptr), args, results);
+}
+
+}  // namespace wi
