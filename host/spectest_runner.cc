@@ -361,16 +361,12 @@ Outcome pass() { return {Verdict::Pass, {}}; }
 Outcome fail(std::string s) { return {Verdict::Fail, std::move(s)}; }
 Outcome skip(std::string s) { return {Verdict::Skip, std::move(s)}; }
 
-constexpr const char* kSimdSkip = "SIMD execution not supported yet";
-
 using ExportMap = std::map<std::string, ExternRef, std::less<>>;
 
 // A `module` command's result, good or bad, so later commands naming it can say why they cannot run.
 struct LoadedModule {
   Instance* instance = nullptr;
   const ExportMap* exports = nullptr;  // the instance's, or the host module's
-  bool uses_simd = false;
-  bool simd_skipped = false;  // instantiation needed SIMD execution
   std::string problem;        // why there are no exports
 };
 
@@ -471,18 +467,13 @@ class FileRunner {
     return out;
   }
 
-  // Import resolution by (module, field) over registered modules. Returns a reason on failure; sets
-  // `simd` when the failure is only that the exporting module needed SIMD execution.
-  std::optional<std::string> resolve(const Module& m, std::vector<ExternRef>& imports, bool& simd) {
+  // Import resolution by (module, field) over registered modules. Returns a reason on failure.
+  std::optional<std::string> resolve(const Module& m, std::vector<ExternRef>& imports) {
     for (const Import& im : m.imports) {
       std::string what = fmt::format("{}.{}", printable(im.module), printable(im.name));
       auto reg = registered_.find(im.module);
       if (reg == registered_.end()) return "unknown import " + what;
       const LoadedModule& lm = reg->second;
-      if (lm.simd_skipped) {
-        simd = true;
-        return std::string(kSimdSkip);
-      }
       if (!lm.exports) return "unknown import " + what + " (" + lm.problem + ")";
       auto it = lm.exports->find(im.name);
       if (it == lm.exports->end()) return "unknown import " + what;
@@ -511,13 +502,10 @@ class FileRunner {
       lm.problem = "module failed to compile";
       return fail("module failed to compile: " + *cm.compile_error);
     }
-    lm.uses_simd = cm.module->uses_simd;
     std::vector<ExternRef> imports;
-    bool simd = false;
-    if (auto why = resolve(*cm.module->module, imports, simd)) {
+    if (auto why = resolve(*cm.module->module, imports)) {
       lm.problem = "module failed to link";
-      lm.simd_skipped = simd;
-      return simd ? skip(*why) : fail("module failed to link: " + *why);
+      return fail("module failed to link: " + *why);
     }
     InstantiateOutcome r = store_.instantiate(cm.module, imports);
     if (r.link_error) {
@@ -526,10 +514,6 @@ class FileRunner {
     }
     if (r.trap) {
       lm.problem = "module failed to instantiate";
-      if (r.trap.kind == TrapKind::SimdUnsupported && lm.uses_simd) {
-        lm.simd_skipped = true;
-        return skip(kSimdSkip);
-      }
       return fail("instantiation trapped: " + trap_message(r.trap));
     }
     lm.instance = r.instance;
@@ -546,10 +530,6 @@ class FileRunner {
     }
     if (!lm) {
       r.verdict = fail(a.module.empty() ? "no current module" : "no module named " + a.module);
-      return r;
-    }
-    if (lm->simd_skipped) {
-      r.verdict = skip(kSimdSkip);
       return r;
     }
     if (!lm->exports) {
@@ -594,7 +574,6 @@ class FileRunner {
       return r;
     }
     r.trap = store_.call(f, args, r.values);
-    if (r.trap.kind == TrapKind::SimdUnsupported && lm->uses_simd) r.verdict = skip(kSimdSkip);
     return r;
   }
 
@@ -639,8 +618,7 @@ class FileRunner {
     if (cm.read_error) return fail(*cm.read_error);
     if (cm.compile_error) return fail("module failed to compile: " + *cm.compile_error);
     std::vector<ExternRef> imports;
-    bool simd = false;
-    if (resolve(*cm.module->module, imports, simd)) return simd ? skip(kSimdSkip) : pass();
+    if (resolve(*cm.module->module, imports)) return pass();
     InstantiateOutcome r = store_.instantiate(cm.module, imports);
     if (r.link_error) return pass();
     if (r.trap) return fail("instantiation trapped (\"" + trap_message(r.trap) + "\"), expected a link error \"" + c.text + "\"");
@@ -652,13 +630,11 @@ class FileRunner {
     if (cm.read_error) return fail(*cm.read_error);
     if (cm.compile_error) return fail("module failed to compile: " + *cm.compile_error);
     std::vector<ExternRef> imports;
-    bool simd = false;
-    if (auto why = resolve(*cm.module->module, imports, simd))
-      return simd ? skip(kSimdSkip) : fail("module failed to link: " + *why);
+    if (auto why = resolve(*cm.module->module, imports))
+      return fail("module failed to link: " + *why);
     InstantiateOutcome r = store_.instantiate(cm.module, imports);
     if (r.link_error) return fail("module failed to link: " + format_error(c.filename, *r.link_error));
     if (!r.trap) return fail(fmt::format("{}: module instantiated, expected trap \"{}\"", c.filename, c.text));
-    if (r.trap.kind == TrapKind::SimdUnsupported && cm.module->uses_simd) return skip(kSimdSkip);
     if (similar_message(trap_message(r.trap), c.text)) return pass();
     return fail(fmt::format("{}: expected trap \"{}\", got \"{}\"", c.filename, c.text, trap_message(r.trap)));
   }

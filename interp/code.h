@@ -30,7 +30,7 @@ struct CompiledFunc {
 struct CompiledModule {
   std::unique_ptr<Module> module;
   std::vector<CompiledFunc> funcs;  // defined functions, in order (index - num_imported_funcs)
-  bool uses_simd = false;           // any function or constant uses v128 instructions
+  bool uses_simd = false;           // any function uses v128 instructions (information for tools)
   bool metered = false;             // translated with CompileOptions::meter_fuel
 };
 

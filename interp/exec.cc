@@ -127,8 +127,6 @@ L_Fuel:
   }
   ip += 2;
   NEXT();
-L_SimdUnsupported:
-  TRAP(TrapKind::SimdUnsupported);
 L_Copy:
   S(1) = S(2);
   ip += 3;

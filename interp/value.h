@@ -50,7 +50,6 @@ struct Value {
   X(InvalidConversion, "invalid conversion to integer")               \
   X(CallStackExhausted, "call stack exhausted")                       \
   X(FuelExhausted, "fuel exhausted")                                  \
-  X(SimdUnsupported, "SIMD not supported yet")                        \
   X(Host, "host error")                                               \
   X(Exit, "exit")
 
