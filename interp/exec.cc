@@ -41,6 +41,20 @@ HandlerTable g_table_probe;  // filled once by interpret(query mode); immutable 
 #define WI_IMM_F64(p) std::bit_cast<double>(WI_IMM_I64(p))
 #define WI_IMM(t, p) WI_IMM_##t(p)
 
+// Every non-trapping binary op as a function, so fused ops (fused.def) share numeric.def's semantics.
+namespace ops {
+#define WI_UN(name, R, A, expr)
+#define WI_UN_T(name, R, A, stmts)
+#define WI_BIN_T(name, R, A, stmts)
+#define WI_BIN(name, R, A, expr) \
+  static inline WI_CTYPE(R) name(WI_CTYPE(A) a, WI_CTYPE(A) b) { return WI_CTYPE(R)(expr); }
+#include "interp/numeric.def"
+#undef WI_UN
+#undef WI_UN_T
+#undef WI_BIN
+#undef WI_BIN_T
+}  // namespace ops
+
 // `query` mode (null store) only publishes the handler table; computed-goto labels are visible only
 // inside this function.
 Trap exec_run(Store* store_ptr, const FuncInst* entry, Slot* fp) {
@@ -64,6 +78,10 @@ Trap exec_run(Store* store_ptr, const FuncInst* entry, Slot* fp) {
 #define WI_SIMD(name, ops) int32_t((char*)&&L_V_##name - (char*)&&L_base),
 #include "interp/simd.def"
 #undef WI_SIMD
+#define WI_FUSE(name, t) int32_t((char*)&&L_BrT_##name - (char*)&&L_base), int32_t((char*)&&L_BrTI_##name - (char*)&&L_base), \
+                         int32_t((char*)&&L_BrF_##name - (char*)&&L_base), int32_t((char*)&&L_BrFI_##name - (char*)&&L_base),
+#include "interp/fused.def"
+#undef WI_FUSE
   };
   static_assert(sizeof(kOffsets) / sizeof(kOffsets[0]) == kRegOpCount);
   if (!store_ptr) {
@@ -166,6 +184,54 @@ L_BrIfEqz:
   }
   ip += 3;
   NEXT();
+L_BrIfNez64:
+  if (S(1).i64) {
+    ip += int32_t(ip[2]);
+    NEXT();
+  }
+  ip += 3;
+  NEXT();
+L_BrIfEqz64:
+  if (!S(1).i64) {
+    ip += int32_t(ip[2]);
+    NEXT();
+  }
+  ip += 3;
+  NEXT();
+
+  // Fused compare-and-branch (fused.def). Each keeps its two exits as separate jumps.
+#define WI_FUSE(name, T)                                                   \
+  L_BrT_##name:                                                            \
+  if (ops::name(S(1).WI_FIELD(T), S(2).WI_FIELD(T))) {                     \
+    ip += int32_t(ip[3]);                                                  \
+    NEXT();                                                                \
+  }                                                                        \
+  ip += 4;                                                                 \
+  NEXT();                                                                  \
+  L_BrTI_##name:                                                           \
+  if (ops::name(S(1).WI_FIELD(T), WI_IMM(T, ip + 2))) {                    \
+    ip += int32_t(ip[2 + WI_IMMW(T)]);                                     \
+    NEXT();                                                                \
+  }                                                                        \
+  ip += 3 + WI_IMMW(T);                                                    \
+  NEXT();                                                                  \
+  L_BrF_##name:                                                            \
+  if (!ops::name(S(1).WI_FIELD(T), S(2).WI_FIELD(T))) {                    \
+    ip += int32_t(ip[3]);                                                  \
+    NEXT();                                                                \
+  }                                                                        \
+  ip += 4;                                                                 \
+  NEXT();                                                                  \
+  L_BrFI_##name:                                                           \
+  if (!ops::name(S(1).WI_FIELD(T), WI_IMM(T, ip + 2))) {                   \
+    ip += int32_t(ip[2 + WI_IMMW(T)]);                                     \
+    NEXT();                                                                \
+  }                                                                        \
+  ip += 3 + WI_IMMW(T);                                                    \
+  NEXT();
+#include "interp/fused.def"
+#undef WI_FUSE
+
 L_BrTable: {
   uint32_t i = S(1).i32, n = ip[2];
   ip += int32_t(ip[3 + std::min(i, n)]);
@@ -223,7 +289,8 @@ L_do_call:
     }
     frames[store.frame_top_++] = Store::CallFrame{ip, fp, inst, func};
     fp = nfp;
-    std::memset(fp + code->param_slots, 0, (code->local_slots - code->param_slots) * sizeof(Slot));
+    // Inline: most functions have a handful of locals, and a memset call costs more than the stores.
+    for (uint32_t k = code->param_slots; k < code->local_slots; ++k) fp[k].i64 = 0;
     func = callee;
     ip = code->code.data();
     if (callee->instance != inst) {

@@ -35,6 +35,14 @@ const RegOpInfo kInfo[] = {
 #define WI_SIMD(name, ops) {#name, ops},
 #include "interp/simd.def"
 #undef WI_SIMD
+#define WI_FUSE(name, t) {"BrT_" #name, "a b rel"}, {"BrTI_" #name, WI_FUSE_IMM_##t}, \
+                         {"BrF_" #name, "a b rel"}, {"BrFI_" #name, WI_FUSE_IMM_##t},
+#define WI_FUSE_IMM_I32 "a i32 rel"
+#define WI_FUSE_IMM_F32 "a i32 rel"
+#define WI_FUSE_IMM_I64 "a i64 rel"
+#define WI_FUSE_IMM_F64 "a i64 rel"
+#include "interp/fused.def"
+#undef WI_FUSE
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == kRegOpCount);
 

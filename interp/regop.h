@@ -24,6 +24,9 @@ enum class RegOp : uint16_t {
 #define WI_SIMD(name, ops) V_##name,
 #include "interp/simd.def"
 #undef WI_SIMD
+#define WI_FUSE(name, t) BrT_##name, BrTI_##name, BrF_##name, BrFI_##name,
+#include "interp/fused.def"
+#undef WI_FUSE
   Count_
 };
 constexpr unsigned kRegOpCount = static_cast<unsigned>(RegOp::Count_);

@@ -53,8 +53,20 @@ struct NumericMap {
   RegOp imm[kOpcodeCount];
   RegOp load[kOpcodeCount];
   RegOp store[kOpcodeCount];
+  RegOp branch_true[kOpcodeCount], branch_true_imm[kOpcodeCount];    // fused.def
+  RegOp branch_false[kOpcodeCount], branch_false_imm[kOpcodeCount];
   NumericMap() {
-    for (unsigned i = 0; i < kOpcodeCount; ++i) slot[i] = imm[i] = load[i] = store[i] = kNoRegOp;
+    for (unsigned i = 0; i < kOpcodeCount; ++i) {
+      slot[i] = imm[i] = load[i] = store[i] = kNoRegOp;
+      branch_true[i] = branch_true_imm[i] = branch_false[i] = branch_false_imm[i] = kNoRegOp;
+    }
+#define WI_FUSE(name, t)                                          \
+  branch_true[unsigned(Opcode::name)] = RegOp::BrT_##name;        \
+  branch_true_imm[unsigned(Opcode::name)] = RegOp::BrTI_##name;   \
+  branch_false[unsigned(Opcode::name)] = RegOp::BrF_##name;       \
+  branch_false_imm[unsigned(Opcode::name)] = RegOp::BrFI_##name;
+#include "interp/fused.def"
+#undef WI_FUSE
 #define WI_UN(name, r, a, e) slot[unsigned(Opcode::name)] = RegOp::N_##name;
 #define WI_UN_T(name, r, a, e) WI_UN(name, r, a, e)
 #define WI_BIN(name, r, a, e) slot[unsigned(Opcode::name)] = RegOp::N_##name; imm[unsigned(Opcode::name)] = RegOp::NI_##name;
@@ -224,12 +236,56 @@ class FunctionTranslator {
       if (stack_[i].kind == Entry::Local && stack_[i].local_index == index) materialize(stack_[i]);
   }
   // Emit an op with destination = the home of a new entry of type t; remember d for local.set fusion.
-  void emit_result_op(RegOp r, ValType t) {
+  uint32_t emit_result_op(RegOp r, ValType t) {
     Entry& e = push(t);
-    op(r);
+    uint32_t at = op(r);
     fusable_dst_ = pos();
     fusable_height_ = stack_.size();
     u32(e.home);
+    return at;
+  }
+
+  // ---- compare-and-branch fusion (fused.def) ----
+  // The comparison just emitted, if its only use turns out to be a branch condition.
+  struct Compare {
+    Opcode op;
+    bool imm;
+    uint32_t start = UINT32_MAX, end = 0;
+  };
+  void note_compare(Opcode o, bool imm, uint32_t start) {
+    const NumericMap& nm = numeric_map();
+    if (o == Opcode::I32Eqz || o == Opcode::I64Eqz || nm.branch_true[unsigned(o)] != kNoRegOp)
+      compare_ = Compare{o, imm, start, pos()};
+  }
+  // Removes the comparison producing `cond` when it is the last thing emitted, returning it with its
+  // operand units (everything after its destination).
+  std::optional<std::pair<Compare, std::vector<uint32_t>>> take_compare(const Entry& cond) {
+    Compare c = compare_;
+    compare_.start = UINT32_MAX;
+    if (c.start == UINT32_MAX || c.end != pos() || cond.kind != Entry::Temp ||
+        f_.code[c.start + 1] != cond.home)
+      return std::nullopt;
+    std::vector<uint32_t> operands(f_.code.begin() + c.start + 2, f_.code.end());
+    f_.code.resize(c.start);
+    while (!f_.offsets.empty() && f_.offsets.back().first >= c.start) f_.offsets.pop_back();
+    return std::make_pair(c, std::move(operands));
+  }
+  // Emits the fused branch (without its rel unit); returns the instruction start.
+  uint32_t emit_fused_branch(const Compare& c, const std::vector<uint32_t>& operands, bool when_true) {
+    const NumericMap& nm = numeric_map();
+    RegOp r;
+    if (c.op == Opcode::I32Eqz || c.op == Opcode::I64Eqz) {
+      bool wide = c.op == Opcode::I64Eqz;
+      // br_if (eqz x) branches when x == 0; `if (eqz x)` skips the then-branch when x != 0.
+      r = when_true ? (wide ? RegOp::BrIfEqz64 : RegOp::BrIfEqz) : (wide ? RegOp::BrIfNez64 : RegOp::BrIfNez);
+    } else {
+      unsigned o = unsigned(c.op);
+      r = when_true ? (c.imm ? nm.branch_true_imm[o] : nm.branch_true[o])
+                    : (c.imm ? nm.branch_false_imm[o] : nm.branch_false[o]);
+    }
+    uint32_t at = op(r);
+    for (uint32_t u : operands) u32(u);
+    return at;
   }
 
   // ---- control ----
@@ -421,6 +477,15 @@ class FunctionTranslator {
       case O::Block: case O::Loop: case O::If: {
         BlockSig sig = block_signature(m_, in.block_type, in.offset).value();
         if (in.op == O::If) {
+          if (auto fused = take_compare(stack_.back())) {
+            stack_.pop_back();
+            enter_block(O::If, sig);
+            uint32_t at = emit_fused_branch(fused->first, fused->second, false);
+            ctrls_.back().else_patch = Patch{at, pos()};
+            u32(0);
+            start_fuel_block();
+            return;
+          }
           uint32_t cond = pop_slot();
           enter_block(O::If, sig);
           uint32_t at = op(RegOp::BrIfEqz);
@@ -441,9 +506,24 @@ class FunctionTranslator {
       case O::End: return end();
       case O::Br: branch(in.a); return mark_unreachable();
       case O::BrIf: {
-        uint32_t cond = pop_slot();
         Ctrl& target = ctrls_[ctrls_.size() - 1 - in.a];
-        if (!is_function_frame(target) && !needs_copies(target)) {
+        Entry cond_entry = stack_.back();
+        stack_.pop_back();
+        bool direct = !is_function_frame(target) && !needs_copies(target);
+        stack_.push_back(cond_entry);
+        if (direct) {
+          if (auto fused = take_compare(cond_entry)) {
+            stack_.pop_back();
+            uint32_t at = emit_fused_branch(fused->first, fused->second, true);
+            uint32_t unit = pos();
+            u32(0);
+            branch_rel(target, at, unit);
+            start_fuel_block();
+            return;
+          }
+        }
+        uint32_t cond = pop_slot();
+        if (direct) {
           uint32_t at = op(RegOp::BrIfNez);
           u32(cond);
           uint32_t unit = pos();
@@ -598,8 +678,9 @@ class FunctionTranslator {
     }
     if (info.nparams == 1) {
       uint32_t a = pop_slot();
-      emit_result_op(nm.slot[o], info.result);
+      uint32_t at = emit_result_op(nm.slot[o], info.result);
       u32(a);
+      note_compare(in.op, false, at);
       return;
     }
     // Binary: fold a constant right operand into the instruction.
@@ -609,15 +690,17 @@ class FunctionTranslator {
       bool wide = rb.type == ValType::I64 || rb.type == ValType::F64;
       stack_.pop_back();
       uint32_t a = pop_slot();
-      emit_result_op(nm.imm[o], info.result);
+      uint32_t at = emit_result_op(nm.imm[o], info.result);
       u32(a);
       if (wide) u64(imm); else u32(uint32_t(imm));
+      note_compare(in.op, true, at);
       return;
     }
     uint32_t b = pop_slot();
     uint32_t a = pop_slot();
-    emit_result_op(nm.slot[o], info.result);
+    uint32_t at = emit_result_op(nm.slot[o], info.result);
     u32(a); u32(b);
+    note_compare(in.op, false, at);
   }
 
   void br_table(const Instruction& in) {
@@ -721,6 +804,7 @@ class FunctionTranslator {
   uint32_t wasm_offset_ = 0;
   uint32_t fusable_dst_ = UINT32_MAX;
   size_t fusable_height_ = 0;
+  Compare compare_;
   bool meter_;
   uint32_t fuel_unit_ = UINT32_MAX;  // the open Fuel op's count unit
   uint32_t fuel_count_ = 0;
