@@ -38,7 +38,20 @@ PROGRAMS = {
     'qsort': (1_000_000, 50_000),
     'vm': (1_200_000, 20_000),
     'strhash': (2_000_000, 30_000),
+    'simd_dot': (600, 20),
+    'simd_dot_scalar': (600, 20),
 }
+
+# Programs built from another source or with extra flags: name: (source, wasm flags, native flags).
+# Keep in step with bench/meson.build's bench_program_variants.
+NO_VEC = ['-fno-vectorize', '-fno-slp-vectorize']
+VARIANTS = {
+    'simd_dot': ('simd_dot', ['-msimd128'], []),
+    'simd_dot_scalar': ('simd_dot', NO_VEC, NO_VEC),
+}
+
+# (SIMD build, its scalar build): the same work with and without wasm SIMD; reported as a speedup.
+SIMD_PAIRS = [('simd_dot', 'simd_dot_scalar')]
 
 # Keep in step with bench/meson.build.
 WASM_FLAGS = ['--target=wasm32', '-O2', '-nostdlib', '-Wl,--no-entry', '-Wl,--export=run']
@@ -53,10 +66,12 @@ def compile_programs(names, out_dir):
     if not clang:
         sys.exit('run_programs: programs are not built and clang is not on PATH')
     for name in names:
-        src = os.path.join(HERE, 'programs', name + '.c')
-        subprocess.run([clang, *WASM_FLAGS, src, '-o', os.path.join(out_dir, name + '.wasm')], check=True)
-        subprocess.run([clang, *NATIVE_FLAGS, src, '-o', os.path.join(out_dir, name + '.native'), '-lm'],
+        source, wasm_extra, native_extra = VARIANTS.get(name, (name, [], []))
+        src = os.path.join(HERE, 'programs', source + '.c')
+        subprocess.run([clang, *WASM_FLAGS, *wasm_extra, src, '-o', os.path.join(out_dir, name + '.wasm')],
                        check=True)
+        subprocess.run([clang, *NATIVE_FLAGS, *native_extra, src, '-o',
+                        os.path.join(out_dir, name + '.native'), '-lm'], check=True)
 
 
 def run_once(cmd, timeout):
@@ -239,20 +254,32 @@ def main():
                 ratios[label] = net['wi'] / net[other]
         rows.append({'name': name, 'n': n, 'wall': wall, 'startup': start, 'net': net, 'ratios': ratios,
                      'checksum': sums.get('native', sums.get('wi'))})
-        print(f'  {name:8} N={n:<10} ' + '  '.join(f'{k} {fmt_time(wall[k])}s' for k in rts), flush=True)
+        print(f'  {name:15} N={n:<10} ' + '  '.join(f'{k} {fmt_time(wall[k])}s' for k in rts), flush=True)
 
     cols = ['wi', 'native', 'node', 'liftoff']
     what = 'wall seconds incl. start-up' if args.short else 'seconds, median, start-up subtracted'
-    print(f'\n{"program":9} {"N":>10} ' + ' '.join(f'{c:>8}' for c in cols) + '  '
+    print(f'\n{"program":15} {"N":>10} ' + ' '.join(f'{c:>8}' for c in cols) + '  '
           + ' '.join(f'{label:>10}' for label, _, _ in RATIOS))
     for r in rows:
         times_used = r['wall'] if args.short else r['net']
-        print(f'{r["name"]:9} {r["n"]:>10} ' + ' '.join(f'{fmt_time(times_used.get(c)):>8}' for c in cols)
+        print(f'{r["name"]:15} {r["n"]:>10} ' + ' '.join(f'{fmt_time(times_used.get(c)):>8}' for c in cols)
               + '  ' + ' '.join(f'{fmt_ratio(r["ratios"].get(label)):>10}' for label, _, _ in RATIOS))
-    print(f'{"geomean":9} {"":>10} ' + ' '.join(f'{"":>8}' for _ in cols) + '  '
+    print(f'{"geomean":15} {"":>10} ' + ' '.join(f'{"":>8}' for _ in cols) + '  '
           + ' '.join(f'{fmt_ratio(geomean([r["ratios"].get(label) for r in rows])):>10}'
                      for label, _, _ in RATIOS))
     print(f'({what}; ratios are time(wi) / time(other): lower is better)')
+    by_name = {r['name']: r for r in rows}
+    simd_speedups = {}
+    for simd, scalar in SIMD_PAIRS:
+        if simd in by_name and scalar in by_name and by_name[simd]['n'] == by_name[scalar]['n']:
+            t_simd = by_name[simd]['wall' if args.short else 'net']
+            t_scalar = by_name[scalar]['wall' if args.short else 'net']
+            sp = {c: t_scalar[c] / t_simd[c] for c in cols if t_simd.get(c) and t_scalar.get(c)}
+            simd_speedups[simd] = sp
+            wi_sp = f'{sp["wi"]:.2f}x' if 'wi' in sp else '-'
+            print(f'simd speedup under wi = {scalar} time / {simd} time = {wi_sp}'
+                  + ('' if len(sp) < 2 else ' (' + ', '.join(f'{c} {sp[c]:.2f}x' for c in cols[1:] if c in sp)
+                                               + ')'))
     if not args.short:
         print('start-up medians (run(0)): ' + ', '.join(
             f'{c} {statistics.median([r["startup"][c] for r in rows if c in r["startup"]]) * 1000:.1f} ms'
@@ -263,7 +290,8 @@ def main():
     print(f'chart: {svg}')
     if args.json:
         with open(args.json, 'w') as f:
-            json.dump({'mode': mode, 'reps': reps, 'programs': rows, 'failures': failures}, f, indent=1)
+            json.dump({'mode': mode, 'reps': reps, 'programs': rows, 'simd_speedups': simd_speedups,
+                       'failures': failures}, f, indent=1)
 
     if tmp:
         tmp.cleanup()
