@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 #include "host/commands.h"
 #include "host/spectest_runner.h"
+#include "linker/wasmify_main.h"
 
 #ifndef WI_VERSION
 #error "WI_VERSION comes from meson.build (the project version)"
@@ -71,9 +72,10 @@ const char* kUsage =
     "usage: wi <command> [options]\n"
     "\n"
     "commands:\n"
-    "  exec MODULE --invoke NAME [VALUES...]   call an exported function, print its results\n"
+    "  exec MODULE [options] [-- ARGS...]      run a WASI command (_start), or --invoke NAME [VALUES...]\n"
     "  inspect MODULE [--internal]            summarize a module (--internal: register code)\n"
     "  spectest [--dir DIR] [--verbose] FILE.json...   run wast2json spec tests\n"
+    "  wasmify IN.o -o OUT.wasm [--shared]   make a loadable module (dyninfo) from a relocatable object\n"
     "\n"
     "options:\n"
     "  -h, --help      show this help (wi <command> --help for a command's options)\n"
@@ -101,6 +103,7 @@ int main(int argc, char** argv) {
     if (cmd == "spectest") return wi::cmd_spectest(rest);
     if (cmd == "inspect") return wi::cmd_inspect(rest);
     if (cmd == "exec") return wi::cmd_exec(rest);
+    if (cmd == "wasmify") return wi::link::run_wasmify(rest);
     std::cerr << "wi: unknown command '" << cmd << "'\n" << kUsage;
     return wi::kExitUsage;
   } catch (const po::error& e) {

@@ -6,6 +6,8 @@
 // Spec: https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md (functions fd_*)
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -52,13 +54,40 @@ abi::Errno gather_iovecs(Call& c, uint32_t iovs, uint32_t n, std::vector<struct 
 
 namespace {
 
+// Writing to a pipe or socket whose reader is gone raises SIGPIPE, whose default action would kill the
+// whole interpreter. The guest must get EPIPE instead, and a library must not change process-wide
+// signal dispositions: so SIGPIPE is blocked in this thread around the write, and the one the write
+// raised (if it was not already pending) is consumed before unblocking.
 template <class F>
-Ret transfer(Call& c, uint32_t iovs, uint32_t n, uint32_t result_ptr, F&& io) {
+ssize_t without_sigpipe(F&& io) {
+  sigset_t pipe_set, old, pending;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+  sigpending(&pending);
+  const bool was_pending = sigismember(&pending, SIGPIPE);
+  ssize_t r = io();
+  int err = errno;
+  if (r < 0 && err == EPIPE && !was_pending) {
+    struct timespec zero {};
+    while (sigtimedwait(&pipe_set, nullptr, &zero) < 0 && errno == EINTR) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  errno = err;
+  return r;
+}
+
+template <class F>
+Ret transfer(Call& c, const FdEntry& e, uint32_t iovs, uint32_t n, uint32_t result_ptr, F&& io) {
   if (!c.mem.in_bounds(result_ptr, 4)) return abi::kFault;
   std::vector<struct iovec> v;
-  if (abi::Errno e = gather_iovecs(c, iovs, n, v)) return e;
+  if (abi::Errno err = gather_iovecs(c, iovs, n, v)) return err;
+  // Only streams can raise SIGPIPE; files and terminals skip the signal-mask system calls.
+  const bool stream = e.type == abi::kFiletypeUnknown || e.type == abi::kFiletypeSocketStream ||
+                      e.type == abi::kFiletypeSocketDgram;
   ssize_t r;
-  do r = io(v.data(), int(v.size()));
+  do r = stream ? without_sigpipe([&] { return io(v.data(), int(v.size())); }) : io(v.data(), int(v.size()));
   while (r < 0 && errno == EINTR);
   if (r < 0) return errno_from_host(errno);
   c.mem.store<uint32_t>(result_ptr, uint32_t(r));
@@ -68,13 +97,13 @@ Ret transfer(Call& c, uint32_t iovs, uint32_t n, uint32_t result_ptr, F&& io) {
 Ret fd_read(Call& c) {
   FdEntry* e;
   if (abi::Errno err = c.ctx.fds.get(c.u32(0), abi::kRightFdRead, e)) return err;
-  return transfer(c, c.u32(1), c.u32(2), c.u32(3), [&](struct iovec* v, int n) { return readv(e->host_fd, v, n); });
+  return transfer(c, *e, c.u32(1), c.u32(2), c.u32(3), [&](struct iovec* v, int n) { return readv(e->host_fd, v, n); });
 }
 
 Ret fd_write(Call& c) {
   FdEntry* e;
   if (abi::Errno err = c.ctx.fds.get(c.u32(0), abi::kRightFdWrite, e)) return err;
-  return transfer(c, c.u32(1), c.u32(2), c.u32(3), [&](struct iovec* v, int n) { return writev(e->host_fd, v, n); });
+  return transfer(c, *e, c.u32(1), c.u32(2), c.u32(3), [&](struct iovec* v, int n) { return writev(e->host_fd, v, n); });
 }
 
 // Spec (fd_pread / fd_pwrite): "without using and updating the file descriptor's offset"; they need
@@ -84,7 +113,7 @@ Ret fd_pread(Call& c) {
   if (abi::Errno err = c.ctx.fds.get(c.u32(0), abi::kRightFdRead | abi::kRightFdSeek, e)) return err;
   uint64_t off = c.u64(3);
   if (off > uint64_t(INT64_MAX)) return abi::kInval;
-  return transfer(c, c.u32(1), c.u32(2), c.u32(4),
+  return transfer(c, *e, c.u32(1), c.u32(2), c.u32(4),
                   [&](struct iovec* v, int n) { return preadv(e->host_fd, v, n, off_t(off)); });
 }
 
@@ -93,7 +122,7 @@ Ret fd_pwrite(Call& c) {
   if (abi::Errno err = c.ctx.fds.get(c.u32(0), abi::kRightFdWrite | abi::kRightFdSeek, e)) return err;
   uint64_t off = c.u64(3);
   if (off > uint64_t(INT64_MAX)) return abi::kInval;
-  return transfer(c, c.u32(1), c.u32(2), c.u32(4),
+  return transfer(c, *e, c.u32(1), c.u32(2), c.u32(4),
                   [&](struct iovec* v, int n) { return pwritev(e->host_fd, v, n, off_t(off)); });
 }
 

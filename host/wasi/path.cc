@@ -21,6 +21,15 @@ namespace {
 
 bool dot_or_dotdot(const std::string& n) { return n == "." || n == ".."; }
 
+// A path ending in "." or ".." names a directory no mutation may take as its last component. If the
+// path climbs out of the preopen ("..", "a/../..") that is what the guest learns (ENOTCAPABLE);
+// otherwise it gets `posix`, the error POSIX gives for that operation.
+abi::Errno dot_errno(int dirfd, const std::string& path, abi::Errno posix) {
+  UniqueFd fd;
+  abi::Errno e = open_beneath(dirfd, path, O_PATH | O_DIRECTORY, 0, fd);
+  return e ? e : posix;
+}
+
 // The last component as the kernel should see it: a trailing slash is kept (it makes unlink, rmdir,
 // rename and mkdir insist on a directory), and cannot cause traversal.
 std::string last_name(const ParentDir& p) { return p.trailing_slash ? p.name + "/" : p.name; }
@@ -127,7 +136,7 @@ Ret path_create_directory(Call& c) {
     return err;
   ParentDir p;
   if (abi::Errno err = open_parent(dir->host_fd, path, p)) return err;
-  if (dot_or_dotdot(p.name)) return abi::kExist;
+  if (dot_or_dotdot(p.name)) return dot_errno(dir->host_fd, path, abi::kExist);
   return mkdirat(p.dir.get(), p.name.c_str(), 0777) == 0 ? abi::kSuccess : errno_from_host(errno);
 }
 
@@ -138,8 +147,8 @@ Ret path_remove_directory(Call& c) {
     return err;
   ParentDir p;
   if (abi::Errno err = open_parent(dir->host_fd, path, p)) return err;
-  if (p.name == ".") return abi::kInval;      // rmdir(".") in POSIX
-  if (p.name == "..") return abi::kNotEmpty;  // rmdir("..") in POSIX
+  if (p.name == ".") return dot_errno(dir->host_fd, path, abi::kInval);      // rmdir(".") in POSIX
+  if (p.name == "..") return dot_errno(dir->host_fd, path, abi::kNotEmpty);  // rmdir("..") in POSIX
   return unlinkat(p.dir.get(), last_name(p).c_str(), AT_REMOVEDIR) == 0 ? abi::kSuccess : errno_from_host(errno);
 }
 
@@ -150,7 +159,7 @@ Ret path_unlink_file(Call& c) {
   if (abi::Errno err = dir_and_path(c, c.u32(0), abi::kRightPathUnlinkFile, c.u32(1), c.u32(2), dir, path)) return err;
   ParentDir p;
   if (abi::Errno err = open_parent(dir->host_fd, path, p)) return err;
-  if (dot_or_dotdot(p.name)) return abi::kIsDir;
+  if (dot_or_dotdot(p.name)) return dot_errno(dir->host_fd, path, abi::kIsDir);
   return unlinkat(p.dir.get(), last_name(p).c_str(), 0) == 0 ? abi::kSuccess : errno_from_host(errno);
 }
 
@@ -166,7 +175,9 @@ Ret path_rename(Call& c) {
   ParentDir a, b;
   if (abi::Errno err = open_parent(from->host_fd, old_path, a)) return err;
   if (abi::Errno err = open_parent(to->host_fd, new_path, b)) return err;
-  if (dot_or_dotdot(a.name) || dot_or_dotdot(b.name)) return abi::kBusy;  // Linux's answer for "." / ".."
+  // Linux's answer for renaming "." or "..".
+  if (dot_or_dotdot(a.name)) return dot_errno(from->host_fd, old_path, abi::kBusy);
+  if (dot_or_dotdot(b.name)) return dot_errno(to->host_fd, new_path, abi::kBusy);
   if (renameat(a.dir.get(), last_name(a).c_str(), b.dir.get(), last_name(b).c_str()) == 0) return abi::kSuccess;
   return errno_from_host(errno);
 }
@@ -180,7 +191,7 @@ Ret path_symlink(Call& c) {
   if (abi::Errno err = dir_and_path(c, c.u32(2), abi::kRightPathSymlink, c.u32(3), c.u32(4), dir, path)) return err;
   ParentDir p;
   if (abi::Errno err = open_parent(dir->host_fd, path, p)) return err;
-  if (dot_or_dotdot(p.name)) return abi::kExist;
+  if (dot_or_dotdot(p.name)) return dot_errno(dir->host_fd, path, abi::kExist);
   return symlinkat(target.c_str(), p.dir.get(), last_name(p).c_str()) == 0 ? abi::kSuccess : errno_from_host(errno);
 }
 
@@ -195,6 +206,9 @@ Ret path_readlink(Call& c) {
   if (!buf || !c.mem.in_bounds(c.u32(5), 4)) return abi::kFault;
   UniqueFd fd;
   if (abi::Errno err = open_beneath(dir->host_fd, path, O_PATH | O_NOFOLLOW, 0, fd)) return err;
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0) return errno_from_host(errno);
+  if (!S_ISLNK(st.st_mode)) return abi::kInval;  // POSIX readlink on a non-link
   // readlinkat with an empty path reads the symlink an O_PATH|O_NOFOLLOW descriptor refers to.
   ssize_t n = readlinkat(fd.get(), "", reinterpret_cast<char*>(buf), buf_len);
   if (n < 0) return errno_from_host(errno);
@@ -215,8 +229,8 @@ Ret path_link(Call& c) {
   ParentDir a, b;
   if (abi::Errno err = open_parent(from->host_fd, old_path, a)) return err;
   if (abi::Errno err = open_parent(to->host_fd, new_path, b)) return err;
-  if (dot_or_dotdot(b.name)) return abi::kExist;
-  if (dot_or_dotdot(a.name)) return abi::kPerm;  // a directory: no hard links to those
+  if (dot_or_dotdot(b.name)) return dot_errno(to->host_fd, new_path, abi::kExist);
+  if (dot_or_dotdot(a.name)) return dot_errno(from->host_fd, old_path, abi::kPerm);  // no links to directories
   struct stat st;
   if (fstatat(a.dir.get(), a.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return errno_from_host(errno);
   bool follow = (c.u32(1) & abi::kLookupSymlinkFollow) || a.trailing_slash;

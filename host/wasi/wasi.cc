@@ -15,7 +15,8 @@ Ctx::Ctx(WasiConfig c) : config(std::move(c)) {
   const int stdio[3] = {config.stdin_fd, config.stdout_fd, config.stderr_fd};
   const char* names[3] = {"<stdin>", "<stdout>", "<stderr>"};
   for (uint32_t i = 0; i < 3; ++i) {
-    if (stdio[i] < 0) continue;
+    // A descriptor the embedder passes but that is not open (e.g. `wi exec ... <&-`) is no stdio.
+    if (stdio[i] < 0 || fcntl(stdio[i], F_GETFD) < 0) continue;
     auto e = entry_for_host_fd(stdio[i], /*owned=*/false);
     e->guest_path = names[i];
     fds.insert_at(i, std::move(e));
