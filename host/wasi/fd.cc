@@ -94,12 +94,16 @@ Ret transfer(Call& c, const FdEntry& e, uint32_t iovs, uint32_t n, uint32_t resu
   return abi::kSuccess;
 }
 
+// Spec (fd_read): "Read from a file descriptor. Note: This is similar to readv in POSIX." Returns the
+// number of bytes read; 0 at end of file.
 Ret fd_read(Call& c) {
   FdEntry* e;
   if (abi::Errno err = c.ctx.fds.get(c.u32(0), abi::kRightFdRead, e)) return err;
   return transfer(c, *e, c.u32(1), c.u32(2), c.u32(3), [&](struct iovec* v, int n) { return readv(e->host_fd, v, n); });
 }
 
+// Spec (fd_write): "Write to a file descriptor. Note: This is similar to writev in POSIX." Like POSIX,
+// the write may be partial; the guest's libc loops.
 Ret fd_write(Call& c) {
   FdEntry* e;
   if (abi::Errno err = c.ctx.fds.get(c.u32(0), abi::kRightFdWrite, e)) return err;
@@ -143,6 +147,7 @@ Ret fd_seek(Call& c) {
   return abi::kSuccess;
 }
 
+// Spec (fd_tell): "Return the current offset of a file descriptor." (lseek(fd, 0, SEEK_CUR)).
 Ret fd_tell(Call& c) {
   FdEntry* e;
   if (abi::Errno err = c.ctx.fds.get(c.u32(0), abi::kRightFdTell, e)) return err;
@@ -158,6 +163,8 @@ Ret fd_close(Call& c) { return c.ctx.fds.close(c.u32(0)); }
 
 Ret fd_renumber(Call& c) { return c.ctx.fds.renumber(c.u32(0), c.u32(1)); }
 
+// Spec (fd_sync / fd_datasync): "Synchronize the data and metadata of a file to disk" (fsync) and
+// "Synchronize the data of a file to disk" (fdatasync).
 Ret fd_sync(Call& c) {
   FdEntry* e;
   if (abi::Errno err = c.ctx.fds.get(c.u32(0), abi::kRightFdSync, e)) return err;
@@ -254,6 +261,8 @@ Ret fd_fdstat_set_rights(Call& c) {
   return abi::kSuccess;
 }
 
+// Spec (fd_filestat_get / fd_filestat_set_size / fd_filestat_set_times): fstat, ftruncate and futimens
+// on the open file, each behind its own right.
 Ret fd_filestat_get(Call& c) {
   FdEntry* e;
   if (abi::Errno err = c.ctx.fds.get(c.u32(0), abi::kRightFdFilestatGet, e)) return err;

@@ -51,7 +51,10 @@ abi::Errno dir_and_path(Call& c, uint32_t fd, uint64_t rights, uint32_t ptr, uin
 Ret path_open(Call& c) {
   uint32_t dirfd = c.u32(0), dirflags = c.u32(1);
   uint32_t oflags = c.u32(4) & 0xffff, fdflags = c.u32(7) & 0xffff, result_ptr = c.u32(8);
-  uint64_t base = c.u64(5), inheriting = c.u64(6);
+  // Bits no file reachable by path can ever carry (socket rights, undefined high bits) are dropped
+  // rather than refused, so guests that ask for "everything" (~0) still open files; a right the
+  // directory could carry but does not (dropped with fd_fdstat_set_rights) is still refused below.
+  uint64_t base = c.u64(5) & kRightsDirectoryInheriting, inheriting = c.u64(6) & kRightsDirectoryInheriting;
   if (oflags & ~uint32_t(abi::kOflagCreat | abi::kOflagDirectory | abi::kOflagExcl | abi::kOflagTrunc))
     return abi::kInval;
   if (fdflags & ~uint32_t(abi::kFdflagAppend | abi::kFdflagDsync | abi::kFdflagNonblock | abi::kFdflagRsync |
@@ -113,6 +116,8 @@ Ret path_filestat_get(Call& c) {
   return abi::kSuccess;
 }
 
+// Spec (path_filestat_set_times): "Adjust the timestamps of a file or directory" (utimensat), with
+// symlink_follow deciding whether a final symlink or its target is changed.
 Ret path_filestat_set_times(Call& c) {
   FdEntry* dir;
   std::string path;
@@ -129,6 +134,7 @@ Ret path_filestat_set_times(Call& c) {
   return errno_from_host(errno);
 }
 
+// Spec (path_create_directory): "Create a directory. Note: This is similar to mkdirat in POSIX."
 Ret path_create_directory(Call& c) {
   FdEntry* dir;
   std::string path;
@@ -140,6 +146,8 @@ Ret path_create_directory(Call& c) {
   return mkdirat(p.dir.get(), p.name.c_str(), 0777) == 0 ? abi::kSuccess : errno_from_host(errno);
 }
 
+// Spec (path_remove_directory): "Remove a directory. Return errno::notempty if the directory is not
+// empty. Note: This is similar to unlinkat(fd, path, AT_REMOVEDIR) in POSIX."
 Ret path_remove_directory(Call& c) {
   FdEntry* dir;
   std::string path;

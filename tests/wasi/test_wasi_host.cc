@@ -199,6 +199,24 @@ TEST_CASE("deterministic mode: virtual clocks, seeded random, no host metadata")
   CHECK(a.u64(808) == a.u64(608));
 }
 
+TEST_CASE("path_open rights: ~0 is trimmed to what files can have, dropped rights stay dropped") {
+  TempTree tree;
+  auto cfg = quiet_config();
+  cfg.preopens.push_back({tree.sandbox(), "/sandbox"});
+  Guest g(cfg);
+  uint32_t len = g.put(100, "file.txt");
+  CHECK(g.call("path_open", {3, 0, 100, len, 0, ~0ull, ~0ull, 0, 200}) == 0);
+  uint32_t fd = g.u32(200);
+  CHECK(g.call("fd_fdstat_get", {fd, 300}) == 0);
+  CHECK(g.u64(308) == wasi::kRightsRegularFile);  // base, masked to what a regular file can use
+  CHECK(g.u64(316) == 0);                         // files hand nothing down
+  // The preopen gives up fd_write for what it opens; asking for it now is refused.
+  CHECK(g.call("fd_fdstat_set_rights", {3, wasi::kRightsDirectory, wasi::kRightsDirectoryInheriting & ~abi::kRightFdWrite}) == 0);
+  CHECK(g.call("path_open", {3, 0, 100, len, 0, abi::kRightFdWrite, 0, 0, 200}) == abi::kNotCapable);
+  CHECK(g.call("path_open", {3, 0, 100, len, 0, abi::kRightFdRead, 0, 0, 200}) == 0);
+  CHECK(g.call("fd_fdstat_set_rights", {3, wasi::kRightsDirectory, wasi::kRightsDirectoryInheriting}) == abi::kNotCapable);
+}
+
 TEST_CASE("garbage arguments never crash the host") {
   TempTree tree;
   auto cfg = quiet_config();
