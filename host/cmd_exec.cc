@@ -1,5 +1,7 @@
 // `wi exec MODULE [options] [-- ARGS...]`: run a command module's `_start` with WASI, or call one
-// export (`--invoke NAME VALUES...`) and print its results one per line. Exit status: the guest's
+// export (`--invoke NAME VALUES...`) and print its results one per line. A module carrying `dyninfo`
+// or `dylink.0`, or any --lib/--preload, runs dynamically linked (host/program.h): libraries from
+// --lib, --preload and `needed`, searched in --lib-path and WI_LIBRARY_PATH. Exit status: the guest's
 // proc_exit code (0 when _start returns), 1 when the module cannot load or link, 2 for bad usage,
 // 134 when the guest traps (like an abort; the trap and a backtrace go to stderr).
 #include <algorithm>
@@ -15,7 +17,9 @@
 #include "host/commands.h"
 #include "interp/code.h"
 #include "interp/store.h"
+#include "host/program.h"
 #include "host/runtime.h"
+#include "linker/linker.h"
 
 namespace po = boost::program_options;
 
@@ -127,6 +131,91 @@ wasi::Preopen parse_dir(const std::string& spec) {
 
 }  // namespace
 
+namespace {
+
+int finish(const Trap& t) {
+  if (!t) return kExitOk;
+  if (t.kind == TrapKind::Exit) return t.exit_code;
+  print_trap(t);
+  return kExitTrap;
+}
+
+std::vector<std::string> split_path_list(const char* s) {
+  std::vector<std::string> out;
+  if (!s) return out;
+  std::string cur;
+  for (const char* p = s;; ++p) {
+    if (*p == ':' || !*p) {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+      if (!*p) break;
+    } else {
+      cur.push_back(*p);
+    }
+  }
+  return out;
+}
+
+// A dynamically linked program: link, then run _start (or one --invoke'd function) after constructors.
+int exec_linked(const po::variables_map& vm, const std::string& file, const RuntimeOptions& ro,
+                const std::vector<std::string>& values) {
+  ProgramOptions opts;
+  opts.runtime = ro;
+  auto list = [&](const char* name) {
+    return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
+  };
+  opts.link.libs = list("lib");
+  opts.link.preload = list("preload");
+  opts.link.lib_path = list("lib-path");
+  for (auto& d : split_path_list(std::getenv("WI_LIBRARY_PATH"))) opts.link.lib_path.push_back(d);
+  opts.link.bind_now = vm.count("bind-now") > 0;
+  if (vm.count("stack-size")) opts.link.stack_size = vm["stack-size"].as<uint32_t>();
+  Program prog(opts);
+  if (!prog.wasi().setup_errors().empty()) {
+    for (auto& e : prog.wasi().setup_errors()) std::cerr << "wi exec: --dir " << e << "\n";
+    return kExitUsage;
+  }
+  if (auto r = prog.link(file); !r) {
+    std::cerr << "wi: " << r.error().message << "\n";
+    return kExitFailure;
+  }
+  if (vm.count("print-bindings")) {
+    for (auto& b : prog.linker().bindings())
+      std::cout << fmt::format("{}: {} {} -> {}\n", b.module, b.kind, b.symbol, b.target);
+    return kExitOk;
+  }
+  if (!vm.count("invoke")) return finish(prog.run());
+
+  std::string entry = vm["invoke"].as<std::string>();
+  FuncInst* f = prog.linker().find_function(entry);
+  if (!f) {
+    std::cerr << fmt::format("wi: no function \"{}\" in the linked program\n", entry);
+    return kExitUsage;
+  }
+  const FuncType& type = *f->type;
+  if (values.size() != type.params.size()) {
+    std::cerr << fmt::format("wi: \"{}\" takes {} argument(s) {}, got {}\n", entry, type.params.size(),
+                             to_string(type), values.size());
+    return kExitUsage;
+  }
+  std::vector<Value> args, results;
+  for (size_t i = 0; i < values.size(); ++i) {
+    auto v = parse_arg(values[i], type.params[i]);
+    if (!v) {
+      std::cerr << fmt::format("wi: argument {} of \"{}\": '{}' is not a valid {}\n", i + 1, entry, values[i],
+                               to_string(type.params[i]));
+      return kExitUsage;
+    }
+    args.push_back(*v);
+  }
+  if (Trap t = prog.linker().run_constructors()) return finish(t);
+  if (Trap t = prog.store().call(f, args, results)) return finish(t);
+  for (const Value& v : results) std::cout << format_result(v) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
 int cmd_exec(const std::vector<std::string>& all_args) {
   // Everything after "--" belongs to the guest, even words that look like options.
   std::vector<std::string> args, guest_args;
@@ -145,6 +234,12 @@ int cmd_exec(const std::vector<std::string>& all_args) {
       ("fuel", po::value<int64_t>(), "budget in wasm instructions; running out is the trap \"fuel exhausted\"")
       ("deterministic", "virtual clocks, seeded randomness, no host timestamps or inode numbers")
       ("seed", po::value<uint64_t>(), "seed of random_get in --deterministic mode (default 0)")
+      ("lib", po::value<std::vector<std::string>>(), "load this shared library (repeatable)")
+      ("preload", po::value<std::vector<std::string>>(), "load this library first, to interpose on the others (repeatable)")
+      ("lib-path", po::value<std::vector<std::string>>(), "search DIR for needed libraries (repeatable; then WI_LIBRARY_PATH)")
+      ("bind-now", "bind every cross-module call at load; an unresolved symbol fails the load")
+      ("print-bindings", "print where every symbol each module uses is bound, and exit")
+      ("stack-size", po::value<uint32_t>(), "bytes of shadow stack for linked programs (default 1 MiB)")
       ("module", po::value<std::string>(), "the .wasm file")
       ("values", po::value<std::vector<std::string>>(), "arguments of --invoke");
   po::positional_options_description pos;
@@ -186,6 +281,10 @@ int cmd_exec(const std::vector<std::string>& all_args) {
   }
   if (vm.count("dir"))
     for (auto& d : vm["dir"].as<std::vector<std::string>>()) ro.wasi.preopens.push_back(parse_dir(d));
+
+  bool linked = vm.count("lib") || vm.count("preload") || vm.count("lib-path") || vm.count("bind-now") ||
+                vm.count("print-bindings") || link::is_linkable_module(file);
+  if (linked) return exec_linked(vm, file, ro, values);
 
   Runtime rt(ro);
   if (!rt.wasi().setup_errors().empty()) {
@@ -234,11 +333,6 @@ int cmd_exec(const std::vector<std::string>& all_args) {
     std::cerr << "wi: " << inst.link_error->message << "\n";
     return kExitFailure;
   }
-  auto finish = [&](const Trap& t) {
-    if (t.kind == TrapKind::Exit) return t.exit_code;
-    print_trap(t);
-    return kExitTrap;
-  };
   if (inst.trap) return finish(inst.trap);
 
   std::vector<Value> results;

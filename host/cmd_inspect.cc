@@ -1,11 +1,14 @@
 // `wi inspect MODULE [--internal]`: what a module declares, read by the decoder alone (so even a module
-// the translator cannot handle yet can be inspected); --internal adds the translated register code.
+// the translator cannot handle yet can be inspected), then its dynamic-linking sections decoded (wi's
+// `dyninfo`, the standard `dylink.0`); --internal adds the translated register code.
 #include <iostream>
 #include <boost/program_options.hpp>
 #include "decoder/decoder.h"
 #include "fmt/format.h"
 #include "host/commands.h"
 #include "interp/code.h"
+#include "linker/dyninfo.h"
+#include "linker/dylink0.h"
 
 namespace po = boost::program_options;
 
@@ -40,10 +43,69 @@ void print_summary(const std::string& file, const Module& m) {
   for (auto& mem : m.memories) std::cout << fmt::format("  memory {}\n", limits_text(mem.limits));
   std::cout << fmt::format("exports: {}\n", m.exports.size());
   for (auto& e : m.exports) std::cout << fmt::format("  \"{}\": {} {}\n", e.name, to_string(e.kind), e.index);
-  if (m.start) std::cout << fmt::format("start: func {}\n", *m.start);
+  if (m.start) std::cout << fmt::format("start: func {} ({})\n", *m.start, m.function_display_name(*m.start));
   std::cout << fmt::format("element segments: {}, data segments: {}\n", m.elems.size(), m.datas.size());
   std::cout << fmt::format("custom sections: {}\n", m.customs.size());
   for (auto& c : m.customs) std::cout << fmt::format("  \"{}\" ({} bytes)\n", c.name, c.payload.size());
+}
+
+// Symbol flags of dylink.0 EXPORT_INFO/IMPORT_INFO entries: "0x101 (weak tls)".
+std::string symbol_flags_text(uint32_t flags) {
+  static const std::pair<uint32_t, const char*> names[] = {
+      {link::kSymBindingWeak, "weak"}, {link::kSymBindingLocal, "local"}, {link::kSymVisibilityHidden, "hidden"},
+      {link::kSymUndefined, "undefined"}, {link::kSymExported, "exported"}, {link::kSymExplicitName, "explicit_name"},
+      {link::kSymNoStrip, "no_strip"}, {link::kSymTls, "tls"}, {link::kSymAbsolute, "absolute"}};
+  std::string known;
+  for (auto& [bit, name] : names)
+    if (flags & bit) known += known.empty() ? name : std::string(" ") + name;
+  return known.empty() ? fmt::format("0x{:x}", flags) : fmt::format("0x{:x} ({})", flags, known);
+}
+
+void print_dylink0(const link::DylinkInfo& d) {
+  std::cout << "dylink.0:\n";
+  std::cout << fmt::format("  memory: {} bytes, align 2^{}\n", d.memory_size, d.memory_align);
+  std::cout << fmt::format("  table: {} slots, align 2^{}\n", d.table_size, d.table_align);
+  std::cout << fmt::format("  needed: {}\n", d.needed.size());
+  for (auto& n : d.needed) std::cout << fmt::format("    {}\n", n);
+  if (!d.runtime_path.empty()) {
+    std::cout << fmt::format("  runtime path: {}\n", d.runtime_path.size());
+    for (auto& p : d.runtime_path) std::cout << fmt::format("    {}\n", p);
+  }
+  if (!d.export_info.empty()) {
+    std::cout << fmt::format("  export info: {}\n", d.export_info.size());
+    for (auto& [name, flags] : d.export_info)
+      std::cout << fmt::format("    \"{}\": {}\n", name, symbol_flags_text(flags));
+  }
+  if (!d.import_info.empty()) {
+    std::cout << fmt::format("  import info: {}\n", d.import_info.size());
+    for (auto& [key, flags] : d.import_info)
+      std::cout << fmt::format("    {}.{}: {}\n", key.first, key.second, symbol_flags_text(flags));
+  }
+}
+
+// The dynamic-linking sections the module carries, decoded. False (after printing the error) when one
+// is malformed.
+bool print_dynamic(const std::string& file, const Module& m) {
+  bool ok = true;
+  if (m.custom(link::kDynInfoSection)) {
+    auto info = link::read_dyninfo(m);
+    if (info.ok()) {
+      std::cout << "dyninfo: " << link::to_json(*info, /*pretty=*/true) << "\n";
+    } else {
+      std::cerr << "wi: " << format_error(file, info.error()) << "\n";
+      ok = false;
+    }
+  }
+  if (link::has_dylink0(m)) {
+    auto info = link::read_dylink0(m);
+    if (info.ok()) {
+      print_dylink0(*info);
+    } else {
+      std::cerr << "wi: " << format_error(file, info.error()) << "\n";
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 }  // namespace
@@ -77,7 +139,7 @@ int cmd_inspect(const std::vector<std::string>& args) {
       return kExitFailure;
     }
     print_summary(file, **m);
-    return kExitOk;
+    return print_dynamic(file, **m) ? kExitOk : kExitFailure;
   }
   auto cm = compile_module(std::move(bytes), CompileOptions{file});
   if (!cm.ok()) {
@@ -86,8 +148,9 @@ int cmd_inspect(const std::vector<std::string>& args) {
   }
   const CompiledModule& c = **cm;
   print_summary(file, *c.module);
+  const bool dynamic_ok = print_dynamic(file, *c.module);
   for (const CompiledFunc& f : c.funcs) std::cout << "\n" << disassemble_internal(c, f);
-  return kExitOk;
+  return dynamic_ok ? kExitOk : kExitFailure;
 }
 
 }  // namespace wi

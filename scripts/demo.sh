@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds a release wi in build/ (with the C example compiled to wasm32-wasi by
-# clang and wasi-libc), and runs it: `wi exec hello.wasm -- ...`. With the dynamic linker this becomes
-# `wi exec hello.wasm --lib libc.wasm`.
+# Installs dependencies, builds a release wi in build/ (with libc.wasm made from Debian's wasi-libc and
+# the C example compiled and wasmified), and runs it dynamically linked: `wi exec hello.wasm --lib libc.wasm`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,5 +11,5 @@ if [[ ! -f build/meson-private/coredata.dat ]]; then
 fi
 meson compile -C build
 
-echo "\$ build/host/wi exec build/examples/hello.wasm -- one two"
-build/host/wi exec build/examples/hello.wasm -- one two
+echo "\$ build/host/wi exec build/examples/hello.wasm --lib build/guest/libc.wasm -- one two"
+build/host/wi exec build/examples/hello.wasm --lib build/guest/libc.wasm -- one two

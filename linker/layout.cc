@@ -1,0 +1,70 @@
+// Phase 3, layout: where each module's data and table slots go in the shared memory and table.
+//
+// Memory of the initial program, low to high:
+//   [0, 1024)            unused, so small null-pointer offsets stay harmless
+//   [1024, 1040)         the linker's words: __dso_handle (1024) and __stack_chk_guard (1028)
+//   [1040, 1296)         a buffer the host writes messages into for the guest (dlerror)
+//   [1296, stack top)    the shadow stack (LinkOptions::stack_size), growing down from its top, so an
+//                        overflow runs into low memory and then traps instead of overwriting data
+//   modules' data        each at its `data_align`, in load order
+//   __heap_base          16-aligned; the memory's initial size ends on the page after it, and malloc
+//                        grows the memory from there with memory.grow
+// A library loaded later (dlopen) gets fresh pages by growing the memory: its data starts at the old
+// end of memory (page-aligned, so any `data_align` up to 64 KiB holds). The table: slot 0 stays null,
+// then each module's `table_size` slots in load order, then slots the linker appends for functions
+// whose address is taken but that have no slot of their own.
+#include "fmt/format.h"
+#include "linker/loaded_module.h"
+
+namespace wi::link {
+namespace {
+
+constexpr uint32_t kLowReserve = 1024;
+constexpr uint32_t kLinkerWords = 16 + Linker::kMessageBufferSize;
+
+uint64_t align_up(uint64_t v, uint64_t a) { return a <= 1 ? v : (v + a - 1) / a * a; }
+
+}  // namespace
+
+Result<void> Linker::layout(size_t first) {
+  if (first == 0) {
+    linker_words_ = kLowReserve;
+    uint64_t stack_top = align_up(kLowReserve + kLinkerWords + uint64_t(options_.stack_size), 16);
+    uint64_t top = stack_top;
+    for (size_t i = first; i < modules_.size(); ++i) {
+      Module& m = *modules_[i];
+      if (m.info.data_end < m.info.data)
+        return make_error(SIZE_MAX, fmt::format("{}: dyninfo data_end is below data", m.name));
+      top = align_up(top, m.info.data_align);
+      m.memory_base = uint32_t(top);
+      top += m.info.data_end - m.info.data;
+      if (top > UINT32_MAX) return make_error(SIZE_MAX, fmt::format("{}: data does not fit in 4 GiB", m.name));
+      m.table_base = table_top_;
+      table_top_ += m.info.table_size;
+    }
+    data_top_ = uint32_t(top);
+    heap_base_ = uint32_t(align_up(top, 16));
+    uint64_t pages = align_up(heap_base_, kPageSize) / kPageSize + 1;
+    memory_ = store_.create_memory(MemoryType{Limits{pages, std::nullopt}});
+    if (!memory_)
+      return make_error(SIZE_MAX, fmt::format("the program needs {} pages of memory, over the limit", pages));
+    stack_pointer_ = store_.create_global(GlobalType{ValType::I32, true}, Value::make_i32(uint32_t(stack_top)));
+    return {};
+  }
+  for (size_t i = first; i < modules_.size(); ++i) {
+    Module& m = *modules_[i];
+    uint64_t size = m.info.data_end - m.info.data;
+    if (m.info.data_align > kPageSize)
+      return make_error(SIZE_MAX, fmt::format("{}: data alignment {} is over a page", m.name, m.info.data_align));
+    uint64_t old_pages = memory_->pages();
+    uint64_t pages = align_up(size, kPageSize) / kPageSize;
+    if (pages && memory_->grow(pages) < 0)
+      return make_error(SIZE_MAX, fmt::format("{}: cannot grow memory by {} pages for its data", m.name, pages));
+    m.memory_base = uint32_t(old_pages * kPageSize);
+    m.table_base = table_top_;
+    table_top_ += m.info.table_size;
+  }
+  return {};
+}
+
+}  // namespace wi::link

@@ -1,0 +1,143 @@
+// The runtime linker: runs a program made of a main module and shared libraries in one Store, with one
+// shared memory, one shared table and one shared `__stack_pointer`.
+//
+// A link runs as phases, each in its own file, like lld's Writer::run():
+//   load      (load.cc)      read the main module, --preload and --lib files, and every `needed`
+//                            library (searched beside the module that needs it, then --lib-path, then
+//                            WI_LIBRARY_PATH as the host passes it); each file loads once
+//   resolve   (symbols.h)    one global scope in ELF order; the rules are stated in symbols.h
+//   layout    (layout.cc)    each module's __memory_base / __table_base, the stack, __heap_base
+//   relocate  (relocate.cc)  code sites patched, modules compiled, data words computed
+//   bind      (bind.cc)      instantiate; env function imports are PLT slots, bound lazily or now
+//   construct (linker.cc)    init functions, dependencies first
+// then `run_entry` calls the program's entry (`_start`) and, when it returns, `__wasm_call_dtors`.
+//
+// Policy: the linker knows nothing of WASI or files other than modules; imports of other modules
+// (`wasi_snapshot_preview1`, `thinthin`, ...) and runtime-provided env functions (`dlopen`) come from
+// the host through HostImports. Errors are one line naming the module. Nothing is global: any number
+// of Linkers (each with its own Store) may live in one process.
+#pragma once
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+#include "decoder/result.h"
+#include "interp/code.h"
+#include "interp/store.h"
+#include "linker/symbols.h"
+
+namespace wi::link {
+
+struct LinkOptions {
+  std::vector<std::string> preload;   // loaded first after the main module; interpose on libraries
+  std::vector<std::string> libs;      // --lib files, in order, after the main module's own needed ones
+  std::vector<std::string> lib_path;  // directories for `needed` and bare dlopen names
+  bool bind_now = false;              // bind every PLT slot at load; unresolved symbols are errors
+  uint32_t stack_size = 1u << 20;     // bytes of shadow stack below __heap_base
+  CompileOptions compile;             // fuel metering
+};
+
+// What the host provides. `import` is asked for every function import whose module is not `env`, and
+// for env functions no loaded module defines (runtime-provided symbols such as `dlopen`); it returns
+// null when it has none.
+struct HostImports {
+  std::function<FuncInst*(std::string_view module, std::string_view name, const FuncType& type)> import;
+};
+
+// One line of `wi exec --print-bindings`.
+struct BindingRecord {
+  std::string module, symbol, kind, target;  // target: a module name, "<wi>", "<host>" or "unresolved"
+};
+
+// Whether the file carries `dyninfo` or `dylink.0` (reads section headers only; false if unreadable).
+bool is_linkable_module(const std::string& path);
+
+class Linker {
+ public:
+  Linker(Store& store, LinkOptions options, HostImports host);
+  ~Linker();
+  Linker(const Linker&) = delete;
+  Linker& operator=(const Linker&) = delete;
+
+  // All phases up to instantiation, for the main module at `path` and the libraries it needs.
+  Result<void> link_program(const std::string& path);
+  // Init functions of every module not yet constructed, dependencies first.
+  Trap run_constructors();
+  // The program's entry, then __wasm_call_dtors when the entry returns. Traps (including Exit) return.
+  Trap run_entry();
+
+  // Loads a library at run time (and what it needs): fresh memory by memory.grow, fresh table slots.
+  // `name` without '/' is searched like `needed` (beside the main module, then lib_path); else it is
+  // opened as a host path, or from `host_path` when the host has mapped a guest path through its
+  // sandbox. Returns the module's handle (1-based); loading a loaded library returns its handle.
+  struct DlopenOptions {
+    bool global = true;     // RTLD_GLOBAL: its symbols join the global scope
+    bool now = false;       // RTLD_NOW: bind its PLT slots now (also when LinkOptions::bind_now)
+    std::string host_path;  // the file to read, when `name` is a guest path
+  };
+  Result<uint32_t> dlopen(const std::string& name, const DlopenOptions& o);
+  // Global-scope lookup (or within one handle's module and its dependencies): a data symbol's address
+  // or a function's canonical table index. nullopt when undefined.
+  std::optional<uint32_t> dlsym(const std::string& name, uint32_t handle = 0);
+  // The function a symbol resolves to (for --invoke), or null.
+  FuncInst* find_function(const std::string& name);
+  // Handles stay valid; dlclose only drops a reference (modules are never unloaded: their code may be
+  // on the stack and their function pointers in the table).
+  bool dlclose(uint32_t handle);
+
+  // Guest memory the host may write a message into for the guest (dlerror's string).
+  static constexpr uint32_t kMessageBufferSize = 256;
+  uint32_t message_buffer() const { return linker_words_ + 16; }
+
+  Store& store() { return store_; }
+  Memory* memory() const { return memory_; }
+  Table* table() const { return table_; }
+  // Where every symbol each module references resolves (or will, for lazy PLT slots).
+  std::vector<BindingRecord> bindings();
+  // Module names in load order.
+  std::vector<std::string> module_names() const;
+
+  struct Module;  // a loaded module (loaded_module.h)
+
+ private:
+  friend struct LinkSession;
+  Result<Module*> load_file(const std::string& path, const std::string& name, bool is_main);
+  Result<void> load_closure(size_t first);  // load `needed` of modules [first, end)
+  Result<std::string> search(const std::string& name, const Module* needed_by, bool for_dlopen = false);
+  Result<void> link_new_modules(size_t first, bool now);
+  Result<void> resolve(size_t first);
+  Result<void> layout(size_t first);
+  Result<void> relocate(size_t first);
+  Result<void> instantiate(size_t first);
+  Result<void> bind_now(size_t first);
+  Result<void> write_data_words(size_t first);
+  Result<uint32_t> canonical_index(const std::string& name, const Module* from);
+  std::optional<uint32_t> data_address(const std::string& name);
+  FuncInst* resolve_function(const std::string& name, const FuncType& type, const Module* from);
+  FuncInst* plt_stub(Module& m, uint32_t import_index, const std::string& symbol, const FuncType& type);
+  FuncInst* linker_function(const std::string& name, const FuncType& type);
+  Trap call_init(Module& m);
+  std::vector<Module*> init_dependencies(Module& m);
+
+  Store& store_;
+  LinkOptions options_;
+  HostImports host_;
+  std::vector<std::unique_ptr<Module>> modules_;  // load order: main, preloads, libraries
+  std::map<std::string, Module*> by_path_;        // canonical path -> module
+  SymbolTable symbols_;
+  Memory* memory_ = nullptr;
+  Table* table_ = nullptr;
+  GlobalInst* stack_pointer_ = nullptr;
+  uint32_t data_top_ = 0;         // first free byte after laid-out data
+  uint32_t table_top_ = 1;        // first free table slot (slot 0 stays null)
+  uint32_t heap_base_ = 0;
+  uint32_t linker_words_ = 0;     // address of the linker's own data words (__dso_handle, guard)
+  std::map<std::string, uint32_t> appended_slots_;  // canonical slots for functions without one
+  std::map<std::string, FuncInst*> linker_funcs_;
+  bool constructing_ = false;
+  std::vector<std::string> batch_names_, batch_slots_;  // what a dlopen added, to undo if it fails
+};
+
+}  // namespace wi::link

@@ -1,0 +1,43 @@
+// Linker::Module: one module as the linker's phases see it, from its file to its instance. Shared by
+// the phase files only (linker/*.cc); embedders use linker.h.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+#include "interp/code.h"
+#include "interp/store.h"
+#include "linker/dyninfo.h"
+#include "linker/linker.h"
+
+namespace wi::link {
+
+struct Linker::Module {
+  std::string name;  // file name without directories: how messages and backtraces name it
+  std::string path;  // as opened
+  std::string dir;   // directory of `path`, where its own `needed` libraries are searched first
+  bool is_main = false;
+  bool global = true;        // its definitions are in the global scope (RTLD_GLOBAL)
+  bool late = false;         // loaded by dlopen after the initial link
+  std::vector<uint8_t> bytes;  // the file, patched in place by relocate
+  DynInfo info;
+  std::vector<Module*> needed;  // resolved `needed` entries and --lib files (for init order)
+
+  // layout
+  uint32_t memory_base = 0, table_base = 0;
+  // relocate
+  std::shared_ptr<CompiledModule> compiled;
+  std::vector<uint32_t> slot_of_func;  // function index -> element-segment slot, or UINT32_MAX
+  // bind
+  Instance* instance = nullptr;
+  GlobalInst *g_memory_base = nullptr, *g_table_base = nullptr;
+  bool constructed = false;
+  uint32_t refcount = 0;  // dlopen references
+
+  // docs/dyninfo.md: A(a) and T(f).
+  uint32_t A(uint32_t link_addr) const { return memory_base + (link_addr - info.data); }
+  bool has_slot(uint32_t func) const { return func < slot_of_func.size() && slot_of_func[func] != UINT32_MAX; }
+  uint32_t T(uint32_t func) const { return table_base + slot_of_func[func]; }
+  bool is_weak(const std::string& symbol) const;
+};
+
+}  // namespace wi::link

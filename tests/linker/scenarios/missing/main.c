@@ -1,0 +1,2 @@
+// Needs libgone.wasm, which does not exist.
+int main(void) { return 0; }
