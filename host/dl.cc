@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "fmt/format.h"
 #include "host/program.h"
+#include "host/thinthin.h"
 #include "host/wasi/guest_memory.h"
 
 namespace wi {
@@ -91,6 +92,7 @@ FuncInst* make_dl_function(Program& p, DlState& st, std::string_view module, std
         hc.args[0].i64 = lookup(p, st, 0, sym);
         return true;
       });
+    if (name == "syscall") return make_thinthin_syscall(p, type);
     return nullptr;
   }
   if (module != "env") return nullptr;

@@ -59,7 +59,8 @@ FuncInst* Program::host_import(std::string_view module, std::string_view name, c
 
 // The longest preopen whose guest name prefixes the path (a "." preopen takes relative paths), then a
 // sandboxed open beneath it, as wasi-libc's path_open would do.
-Result<int> Program::open_guest_path(const std::string& path) {
+Result<int> Program::open_guest_path(const std::string& path, int flags, unsigned mode, uint16_t* err_out) {
+  if (err_out) *err_out = wasi::abi::kNotCapable;
   wasi::FdTable& fds = wasi_.fds();
   wasi::FdEntry* best = nullptr;
   std::string rel;
@@ -83,8 +84,10 @@ Result<int> Program::open_guest_path(const std::string& path) {
   }
   if (!best) return make_error(SIZE_MAX, fmt::format("{}: not inside any preopened directory (--dir)", path));
   wasi::UniqueFd out;
-  if (auto err = wasi::open_beneath(best->host_fd, rel, O_RDONLY, 0, out); err != wasi::abi::kSuccess)
+  if (auto err = wasi::open_beneath(best->host_fd, rel, flags, mode, out); err != wasi::abi::kSuccess) {
+    if (err_out) *err_out = err;
     return make_error(SIZE_MAX, fmt::format("{}: cannot open in the sandbox: {}", path, errno_text(err)));
+  }
   return out.release();
 }
 

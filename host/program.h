@@ -37,9 +37,10 @@ class Program {
   wasi::WasiContext& wasi() { return wasi_; }
   Store& store() { return store_; }
 
-  // For host APIs: a guest path opened read-only through the WASI preopens (the sandbox), as a host
-  // descriptor the caller owns, or why it cannot be opened.
-  Result<int> open_guest_path(const std::string& guest_path);
+  // For host APIs: a guest path opened through the WASI preopens (the sandbox) with open(2) `flags`,
+  // as a host descriptor the caller owns, or why it cannot be opened (`err` gets the WASI errno).
+  Result<int> open_guest_path(const std::string& guest_path, int flags = 0, unsigned mode = 0,
+                              uint16_t* err = nullptr);
 
  private:
   FuncInst* host_import(std::string_view module, std::string_view name, const FuncType& type);
