@@ -2,9 +2,9 @@
 // (Boost.Program_options) in host/cmd_*.cc; `spectest` is small enough to live here.
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <boost/program_options.hpp>
+#include "decoder/file.h"
 #include "host/commands.h"
 #include "host/spectest_runner.h"
 #include "linker/wasmify_main.h"
@@ -18,14 +18,8 @@ namespace po = boost::program_options;
 namespace wi {
 
 bool read_file(const std::string& path, std::vector<uint8_t>& bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  if (!read_whole_file(path, bytes)) {
     std::cerr << "wi: " << path << ": " << std::strerror(errno) << "\n";
-    return false;
-  }
-  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    std::cerr << "wi: " << path << ": read error\n";
     return false;
   }
   return true;

@@ -169,6 +169,8 @@ int exec_linked(const po::variables_map& vm, const std::string& file, const Runt
   opts.link.lib_path = list("lib-path");
   for (auto& d : split_path_list(std::getenv("WI_LIBRARY_PATH"))) opts.link.lib_path.push_back(d);
   opts.link.bind_now = vm.count("bind-now") > 0;
+  // Start-up costs what the program runs, not the size of libc (docs/linking.md).
+  opts.link.compile.lazy = vm.count("eager") == 0;
   if (vm.count("stack-size")) opts.link.stack_size = vm["stack-size"].as<uint32_t>();
   Program prog(opts);
   if (!prog.wasi().setup_errors().empty()) {
@@ -240,6 +242,7 @@ int cmd_exec(const std::vector<std::string>& all_args) {
       ("bind-now", "bind every cross-module call at load; an unresolved symbol fails the load")
       ("print-bindings", "print where every symbol each module uses is bound, and exit")
       ("stack-size", po::value<uint32_t>(), "bytes of shadow stack for linked programs (default 1 MiB)")
+      ("eager", "linked programs: validate and translate every function at load, not on its first call")
       ("module", po::value<std::string>(), "the .wasm file")
       ("values", po::value<std::vector<std::string>>(), "arguments of --invoke");
   po::positional_options_description pos;

@@ -1,7 +1,6 @@
 // Runtime: a store plus name-based import resolution (host definitions, registered instances, WASI).
+#include "decoder/file.h"
 #include "host/runtime.h"
-#include <fstream>
-#include <iterator>
 #include "decoder/decoder.h"
 #include "fmt/format.h"
 
@@ -15,9 +14,8 @@ Runtime::Runtime(RuntimeOptions options)
 Runtime::~Runtime() = default;
 
 Result<std::shared_ptr<const CompiledModule>> Runtime::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(SIZE_MAX, fmt::format("{}: cannot open file", path));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes;
+  if (!read_whole_file(path, bytes)) return make_error(SIZE_MAX, fmt::format("{}: cannot open file", path));
   return load_bytes(std::move(bytes), path);
 }
 

@@ -1,5 +1,6 @@
-// Translated (register) code of a module. A CompiledModule is immutable after compile_module() and can
-// be instantiated any number of times in any number of stores. The code format is described once, in
+// Translated (register) code of a module. A CompiledModule is immutable after compile_module() (lazy
+// modules fill in each function once, on its first call, without moving any) and can be instantiated
+// any number of times in any number of stores. The code format is described once, in
 // regops.def.
 #pragma once
 #include <cstdint>
@@ -22,6 +23,8 @@ struct CompiledFunc {
   // traps and backtraces report wasm offsets.
   std::vector<std::pair<uint32_t, uint32_t>> offsets;
   bool uses_simd = false;
+  // Lazy compilation: not validated or translated yet (compile_function does it on first call).
+  bool pending = false;
 
   // The wasm offset of the instruction containing code position `pos`.
   uint32_t wasm_offset_at(uint32_t pos) const;
@@ -32,6 +35,7 @@ struct CompiledModule {
   std::vector<CompiledFunc> funcs;  // defined functions, in order (index - num_imported_funcs)
   bool uses_simd = false;           // any function uses v128 instructions (information for tools)
   bool metered = false;             // translated with CompileOptions::meter_fuel
+  bool lazy = false;                // CompileOptions::lazy: function bodies wait for their first call
 };
 
 struct CompileOptions {
@@ -39,11 +43,19 @@ struct CompileOptions {
   // Emit a Fuel op at the head of every basic block charging its wasm instruction count against
   // Store::fuel. Unmetered code contains no fuel ops at all, so metering costs nothing when off.
   bool meter_fuel = false;
+  // Validate and translate each function body on its first call instead of at load (every other
+  // module-level rule is still checked at load). Start-up then costs what the program runs, not the
+  // size of its libraries; an invalid body is reported when first called, as a trap naming it.
+  bool lazy = false;
 };
 
 // Decodes, validates and translates a module in one pass.
 Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> bytes,
                                                        const CompileOptions& options = {});
+
+// Lazy modules: validates and translates defined function `defined_index` if still pending. Not
+// thread-safe (a Store runs one thread). The error carries the body's file offset.
+Result<void> compile_function(CompiledModule& m, uint32_t defined_index);
 
 // Human-readable listing of a function's register code (for `wi inspect --internal` and golden tests).
 std::string disassemble_internal(const CompiledModule& m, const CompiledFunc& f);

@@ -219,8 +219,28 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
     f.type_id = inst.type_ids[m.func_types[index]];
     f.type = types_[f.type_id].get();
     f.instance = &inst;
-    f.code = &compiled->funcs[i];
     inst.funcs.push_back(&f);
+    if (!compiled->funcs[i].pending) {
+      f.code = &compiled->funcs[i];
+      continue;
+    }
+    // Lazy: until its first call the function is a host function that compiles it, installs the code
+    // (calls check `code` first, so later calls never see this stub) and runs it with the arguments
+    // already in place. The compiled module is shared; compile_function fills each body only once.
+    f.debug_name = m.function_display_name(index);
+    f.host = [fi = &f, cm = compiled.get(), i](HostCall& hc) {
+      auto& mutable_cm = const_cast<CompiledModule&>(*cm);
+      if (auto r = compile_function(mutable_cm, uint32_t(i)); !r) {
+        return hc.fail(TrapKind::Host, fmt::format("{}: 0x{:x}: {} (in function {}, compiled on its first call)",
+                                                   cm->module->file_name, r.error().offset, r.error().message,
+                                                   fi->debug_name));
+      }
+      fi->code = &cm->funcs[i];
+      Trap t = interpret(hc.store, fi, hc.args);
+      if (!t) return true;
+      *hc.trap = std::move(t);
+      return false;
+    };
   }
   for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i)
     inst.tables.push_back(create_table(m.tables[i]));

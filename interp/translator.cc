@@ -813,9 +813,18 @@ class FunctionTranslator {
 }  // namespace
 
 Result<void> Translator::on_function(const Module& m, uint32_t func_index, const FunctionBody& body) {
-  validator_.begin(m, func_index, body);
   CompiledFunc& f = out_.funcs.emplace_back();
   f.func_index = func_index;
+  if (lazy_) {
+    f.pending = true;
+    return {};
+  }
+  return translate(m, func_index, body, f);
+}
+
+Result<void> Translator::translate(const Module& m, uint32_t func_index, const FunctionBody& body,
+                                   CompiledFunc& f) {
+  validator_.begin(m, func_index, body);
   FunctionTranslator t(m, f, validator_.locals(), m.func_type(func_index), meter_fuel_,
                        uint32_t(body.code_start));
   Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start),
@@ -831,7 +840,20 @@ Result<void> Translator::on_function(const Module& m, uint32_t func_index, const
   if (!r.at_end()) return r.error("section size mismatch");
   t.finish();
   if (f.uses_simd) out_.uses_simd = true;
+  f.pending = false;
   return {};
+}
+
+Result<void> compile_function(CompiledModule& cm, uint32_t defined_index) {
+  CompiledFunc& f = cm.funcs[defined_index];
+  if (!f.pending) return {};
+  const Module& m = *cm.module;
+  uint32_t func_index = f.func_index;
+  f = CompiledFunc{};  // a failed attempt may have left half a body
+  f.func_index = func_index;
+  f.pending = true;
+  Translator t(cm, cm.metered);
+  return t.translate(m, func_index, m.codes[defined_index], f);
 }
 
 uint32_t CompiledFunc::wasm_offset_at(uint32_t p) const {
@@ -844,7 +866,8 @@ Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> byte
                                                        const CompileOptions& options) {
   auto cm = std::make_shared<CompiledModule>();
   cm->metered = options.meter_fuel;
-  Translator t(*cm, options.meter_fuel);
+  cm->lazy = options.lazy;
+  Translator t(*cm, options.meter_fuel, options.lazy);
   DecodeOptions dopts;
   dopts.file_name = options.file_name;
   WI_TRY_ASSIGN(cm->module, decode_module(std::move(bytes), &t, dopts));

@@ -4,8 +4,7 @@
 // Search order for a library name without '/': the directory of the module that needs it, then each
 // LinkOptions::lib_path directory (--lib-path, then WI_LIBRARY_PATH, as the host lists them).
 #include <filesystem>
-#include <fstream>
-#include <iterator>
+#include "decoder/file.h"
 #include "decoder/decoder.h"
 #include "fmt/format.h"
 #include "linker/loaded_module.h"
@@ -29,11 +28,7 @@ std::string canonical(const std::string& path) {
 
 }  // namespace
 
-bool Linker::Module::is_weak(const std::string& symbol) const {
-  for (auto& w : info.weak)
-    if (w == symbol) return true;
-  return false;
-}
+bool Linker::Module::is_weak(const std::string& symbol) const { return weak_names.count(symbol) > 0; }
 
 Result<std::string> Linker::search(const std::string& name, const Module* needed_by, bool for_dlopen) {
   if (name.find('/') != std::string::npos) return name;
@@ -53,10 +48,8 @@ Result<std::string> Linker::search(const std::string& name, const Module* needed
 Result<Linker::Module*> Linker::load_file(const std::string& path, const std::string& name, bool is_main) {
   std::string key = canonical(path);
   if (auto it = by_path_.find(key); it != by_path_.end()) return it->second;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(SIZE_MAX, fmt::format("{}: cannot open file", path));
   auto m = std::make_unique<Module>();
-  m->bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (!read_whole_file(path, m->bytes)) return make_error(SIZE_MAX, fmt::format("{}: cannot open file", path));
   m->path = path;
   m->name = name.empty() ? fs::path(path).filename().string() : name;
   m->dir = fs::path(path).parent_path().string();
@@ -75,6 +68,7 @@ Result<Linker::Module*> Linker::load_file(const std::string& path, const std::st
     return make_error(SIZE_MAX, format_error(m->name, info.error()));
   }
   m->info = std::move(*info);
+  m->weak_names.insert(m->info.weak.begin(), m->info.weak.end());
   if (is_main && m->info.shared)
     return make_error(SIZE_MAX, fmt::format("{}: is a library (wasmified with --shared), not a program", m->name));
 
@@ -123,9 +117,8 @@ namespace wi::link {
 
 // Section headers only: id byte, LEB size; custom sections start with a LEB-prefixed name.
 bool is_linkable_module(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<uint8_t> b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (b.size() < 8 || b[0] != 0 || b[1] != 'a' || b[2] != 's' || b[3] != 'm') return false;
+  std::vector<uint8_t> b;
+  if (!read_whole_file(path, b) || b.size() < 8 || b[0] != 0 || b[1] != 'a' || b[2] != 's' || b[3] != 'm') return false;
   size_t p = 8;
   auto leb = [&](uint64_t& v) {
     v = 0;

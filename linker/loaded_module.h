@@ -3,6 +3,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 #include "interp/code.h"
 #include "interp/store.h"
@@ -20,6 +21,7 @@ struct Linker::Module {
   bool late = false;         // loaded by dlopen after the initial link
   std::vector<uint8_t> bytes;  // the file, patched in place by relocate
   DynInfo info;
+  std::unordered_set<std::string> weak_names;  // info.weak, for lookups
   std::vector<Module*> needed;  // resolved `needed` entries and --lib files (for init order)
 
   // layout

@@ -1,10 +1,11 @@
 // `wi wasmify IN.o -o OUT.wasm [--shared] [--export=NAME]... [--needed=LIB]... [--keep-debug]
 // [--print-dyninfo] [--verbose]`. Policy: read and write whole files; on failure nothing is written.
+#include <fstream>
+#include "decoder/file.h"
 #include "linker/wasmify_main.h"
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -19,14 +20,8 @@ namespace {
 constexpr int kOk = 0, kFailure = 1, kUsage = 2;
 
 bool read_all(const std::string& path, std::vector<uint8_t>& bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  if (!read_whole_file(path, bytes)) {
     std::cerr << "wi wasmify: " << path << ": " << std::strerror(errno) << "\n";
-    return false;
-  }
-  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    std::cerr << "wi wasmify: " << path << ": read error\n";
     return false;
   }
   return true;

@@ -843,3 +843,47 @@ TEST_CASE("Store::call checks the argument count") {
   CHECK(t.kind == wi::TrapKind::Host);
   CHECK(run_i32(s, inst, "f", {vi32(3)}) == 3);
 }
+
+TEST_CASE("lazy compilation: bodies compile on first call, once, and a bad body traps when called") {
+  ModuleBuilder m;
+  uint32_t t_i32 = m.type({I32}, {I32});
+  // fib, recursive, so its first call runs the freshly compiled code re-entering itself.
+  uint32_t fib = m.func(t_i32, code(local_get(0), i32_const(2), op::i32_lt_s, op::if_, I32, local_get(0),
+                                    op::else_, local_get(0), i32_const(1), op::i32_sub, call(0), local_get(0),
+                                    i32_const(2), op::i32_sub, call(0), op::i32_add, op::end, op::end));
+  uint32_t bad = m.func(t_i32, code(local_get(0), f32_const(1.0f), op::i32_add, op::end));  // i32.add of f32
+  m.export_func("fib", fib).export_func("bad", bad);
+  Bytes bytes = m.build();
+
+  wi::CompileOptions eager;
+  CHECK_FALSE(wi::compile_module(bytes, eager).ok());  // eager: the bad body fails the load
+
+  wi::CompileOptions lazy;
+  lazy.lazy = true;
+  lazy.file_name = "lazy.wasm";
+  auto cm = wi::compile_module(bytes, lazy);
+  REQUIRE(cm.ok());
+  CHECK((*cm)->funcs[0].pending);
+  std::shared_ptr<const wi::CompiledModule> shared = std::move(*cm);
+  Store s1, s2;
+  auto i1 = s1.instantiate(shared, {}).instance;
+  auto i2 = s2.instantiate(shared, {}).instance;  // two stores share one lazily filled module
+  REQUIRE(i1);
+  REQUIRE(i2);
+  CHECK(run_i32(s1, i1, "fib", {vi32(20)}) == 6765);
+  CHECK_FALSE(shared->funcs[0].pending);
+  const uint32_t* code_before = shared->funcs[0].code.data();
+  CHECK(run_i32(s2, i2, "fib", {vi32(10)}) == 55);  // already compiled: reused, not redone
+  CHECK(shared->funcs[0].code.data() == code_before);
+  CHECK(shared->funcs[1].pending);
+
+  std::vector<Value> results;
+  Value arg = vi32(1);
+  wi::Trap t = s1.call(func_export(i1, "bad"), {&arg, 1}, results);
+  REQUIRE(t);
+  CHECK(t.message.find("lazy.wasm: 0x") == 0);
+  CHECK(t.message.find("type mismatch") != std::string::npos);
+  CHECK(t.message.find("compiled on its first call") != std::string::npos);
+  t = s1.call(func_export(i1, "bad"), {&arg, 1}, results);  // fails the same way again
+  CHECK(t.message.find("type mismatch") != std::string::npos);
+}

@@ -27,18 +27,19 @@ std::vector<uint8_t> read_file(const char* path) {
   return out;
 }
 
-ProgramOptions hello_options(int null_fd) {
+ProgramOptions hello_options(int null_fd, bool lazy) {
   ProgramOptions o;
   o.runtime.wasi.args = {"hello.wasm", "one"};
   o.runtime.wasi.stdout_fd = null_fd;
   o.link.libs = {WI_BENCH_LIBC};
+  o.link.compile.lazy = lazy;
   return o;
 }
 
 void BM_Link_HelloLibc(benchmark::State& state) {
   int null_fd = ::open("/dev/null", O_WRONLY);
   for (auto _ : state) {
-    Program p(hello_options(null_fd));
+    Program p(hello_options(null_fd, state.range(0)));
     if (auto r = p.link(WI_BENCH_HELLO); !r) {
       state.SkipWithError(r.error().message.c_str());
       break;
@@ -46,13 +47,14 @@ void BM_Link_HelloLibc(benchmark::State& state) {
   }
   ::close(null_fd);
 }
-BENCHMARK(BM_Link_HelloLibc)->Unit(benchmark::kMillisecond);
+// Arg 1: lazy compilation (wi exec's default for linked programs); 0: everything at load (--eager).
+BENCHMARK(BM_Link_HelloLibc)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 // Start-up to exit: link, constructors, main (printf, qsort, malloc), destructors.
 void BM_Link_HelloLibcRun(benchmark::State& state) {
   int null_fd = ::open("/dev/null", O_WRONLY);
   for (auto _ : state) {
-    Program p(hello_options(null_fd));
+    Program p(hello_options(null_fd, state.range(0)));
     if (auto r = p.link(WI_BENCH_HELLO); !r) {
       state.SkipWithError(r.error().message.c_str());
       break;
@@ -64,7 +66,7 @@ void BM_Link_HelloLibcRun(benchmark::State& state) {
   }
   ::close(null_fd);
 }
-BENCHMARK(BM_Link_HelloLibcRun)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Link_HelloLibcRun)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 struct SkipBodies : CodeDelegate {
   Result<void> on_function(const Module&, uint32_t, const FunctionBody&) override { return {}; }
