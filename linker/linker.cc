@@ -234,8 +234,7 @@ Result<uint32_t> Linker::dlopen(const std::string& name, const DlopenOptions& o)
   size_t first = modules_.size();
   std::string display = name.substr(name.rfind('/') + 1);
   WI_TRY_ASSIGN(Module* m, load_file(path, display, false));
-  if (m->is_main) return make_error(SIZE_MAX, fmt::format("dlopen {}: is the main program", name));
-  if (modules_.size() == first) {  // the same file under another name
+  if (modules_.size() == first) {  // already loaded (the main program too), maybe under another name
     ++m->refcount;
     for (size_t i = 0; i < modules_.size(); ++i)
       if (modules_[i].get() == m) return uint32_t(i + 1);
