@@ -6,7 +6,8 @@ medians and ratios and writes an SVG bar chart of the ratios.
     python3 bench/run_programs.py --build build            # full run (a few minutes)
     python3 bench/run_programs.py --build build --short    # small N, one run each (CI, < 60 s)
 
-Each program exports `int run(int n)`; wi runs it as `wi exec P.wasm --invoke run N`, node through
+Each program exports `int run(int n)`; wi runs it as `wi exec P.wasm --invoke run N` (and, as wi-dyn,
+P-dyn.wasm with `--lib libc.wasm`: the same source wasmified against libc), node through
 bench/node_run.mjs, the native binary as `P.native N`. The programs come from <build>/bench (built by
 bench/meson.build); when they are missing they are compiled with clang into a temporary directory.
 
@@ -99,6 +100,11 @@ def runtimes(args, prog_dir, name):
         'wi': lambda n: [args.wi, 'exec', wasm, '--invoke', 'run', str(n)],
         'native': lambda n: [os.path.join(prog_dir, name + '.native'), str(n)],
     }
+    # Dynamically linked: the program wasmified from a wasm32-wasi object, with libc.wasm.
+    dyn = os.path.join(prog_dir, name + '-dyn.wasm')
+    libc = os.path.join(args.build, 'guest', 'libc.wasm')
+    if os.path.exists(dyn) and os.path.exists(libc):
+        rts['wi-dyn'] = lambda n: [args.wi, 'exec', dyn, '--lib', libc, '--invoke', 'run', str(n)]
     if args.node:
         loader = os.path.join(HERE, 'node_run.mjs')
         rts['node'] = lambda n: [args.node, loader, wasm, str(n)]
@@ -108,6 +114,13 @@ def runtimes(args, prog_dir, name):
 
 def fmt_time(t):
     return '-' if t is None else f'{t:.3f}'
+
+
+def fmt_dyn(times):
+    """wi dynamically linked (with libc.wasm) over wi static: the price of the dynamic link."""
+    if times.get('wi-dyn') and times.get('wi'):
+        return f'{times["wi-dyn"] / times["wi"]:.2f}'
+    return '-'
 
 
 def fmt_ratio(r):
@@ -256,14 +269,15 @@ def main():
                      'checksum': sums.get('native', sums.get('wi'))})
         print(f'  {name:15} N={n:<10} ' + '  '.join(f'{k} {fmt_time(wall[k])}s' for k in rts), flush=True)
 
-    cols = ['wi', 'native', 'node', 'liftoff']
+    cols = ['wi', 'wi-dyn', 'native', 'node', 'liftoff']
     what = 'wall seconds incl. start-up' if args.short else 'seconds, median, start-up subtracted'
     print(f'\n{"program":15} {"N":>10} ' + ' '.join(f'{c:>8}' for c in cols) + '  '
-          + ' '.join(f'{label:>10}' for label, _, _ in RATIOS))
+          + ' '.join(f'{label:>10}' for label, _, _ in RATIOS) + f'  {"dyn/static":>11}')
     for r in rows:
         times_used = r['wall'] if args.short else r['net']
         print(f'{r["name"]:15} {r["n"]:>10} ' + ' '.join(f'{fmt_time(times_used.get(c)):>8}' for c in cols)
-              + '  ' + ' '.join(f'{fmt_ratio(r["ratios"].get(label)):>10}' for label, _, _ in RATIOS))
+              + '  ' + ' '.join(f'{fmt_ratio(r["ratios"].get(label)):>10}' for label, _, _ in RATIOS)
+              + f'  {fmt_dyn(times_used):>11}')
     print(f'{"geomean":15} {"":>10} ' + ' '.join(f'{"":>8}' for _ in cols) + '  '
           + ' '.join(f'{fmt_ratio(geomean([r["ratios"].get(label) for r in rows])):>10}'
                      for label, _, _ in RATIOS))

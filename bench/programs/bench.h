@@ -1,5 +1,6 @@
 /* Shared by every program in bench/programs/: each exports `int run(int n)` returning a checksum.
- * Built twice from the same source:
+ * Built three times from the same source (and NAME-dyn.wasm: -DWI_LIBC, wasm32-wasi, wasmified, run
+ * with libc.wasm; see bench/meson.build):
  *   wasm:   clang --target=wasm32 -O2 -nostdlib -Wl,--no-entry -Wl,--export=run  (no libc, no WASI)
  *   native: clang -O2 -DNATIVE ... -lm  (adds a main that prints run(atoi(argv[1])))
  * Checksums must not depend on pointer width or on the order of floating-point evaluation beyond what
@@ -11,7 +12,13 @@ typedef unsigned int u32;
 typedef unsigned long long u64;
 typedef unsigned long usize;
 
-#ifdef NATIVE
+#if defined(WI_LIBC)
+/* wasm32-wasi object wasmified into a program run with libc.wasm (NAME-dyn.wasm): libc's memset,
+ * memcpy and qsort, called across modules. */
+#include <stdlib.h>
+#include <string.h>
+#define bench_sqrt(x) __builtin_sqrt(x)
+#elif defined(NATIVE)
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
