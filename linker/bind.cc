@@ -6,6 +6,10 @@
 // call_indirect, which also bounds-checks and compares signatures). --bind-now writes every slot before
 // any code runs and makes an unresolved symbol a link error instead of a trap at its first call.
 // Imports from other modules (WASI, thinthin) come from the host, bound at instantiation.
+// GOT.mem.X / GOT.func.X globals (PIC code, every dylink.0 module) get their final value here, before
+// instantiation runs the module's start function: a dylink.0 module's __wasm_apply_data_relocs stores
+// them into its data. A GOT.func slot appended for a module not instantiated yet is filled by
+// write_data_words, before any constructor or entry runs.
 #include <map>
 #include <set>
 #include <tuple>
@@ -99,7 +103,7 @@ Result<void> Linker::instantiate(size_t first) {
             uint32_t v = 0;
             if (im.module == "GOT.func") {
               WI_TRY_ASSIGN(v, canonical_index(im.name, &m));
-            } else if (auto a = data_address(im.name)) {
+            } else if (auto a = data_address(im.name, &m)) {
               v = *a;
             } else if (!m.is_weak(im.name)) {
               return make_error(SIZE_MAX, fmt::format("{}: unresolved symbol '{}' (GOT.mem)", m.name, im.name));
@@ -173,8 +177,8 @@ Result<void> Linker::bind_now(size_t first) {
 std::vector<BindingRecord> Linker::bindings() {
   std::vector<BindingRecord> out;
   auto where = [&](const Module& m, const std::string& name, bool func) -> std::string {
-    if (const Symbol* s = symbols_.find(name)) return static_cast<Module*>(s->module)->name;
-    if (!func && data_address(name)) return "<wi>";
+    if (const Symbol* s = lookup(name, &m)) return static_cast<Module*>(s->module)->name;
+    if (!func && data_address(name, &m)) return "<wi>";
     if (func && linker_funcs_.count(name)) return "<wi>";
     if (func && (name == "__stack_chk_fail" || name == "__wasm_call_ctors")) return "<wi>";
     return m.is_weak(name) ? "unresolved (weak: null)" : "unresolved";

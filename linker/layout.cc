@@ -13,6 +13,11 @@
 // end of memory (page-aligned, so any `data_align` up to 64 KiB holds). The table: slot 0 stays null,
 // then each module's `table_size` slots in load order, then slots the linker appends for functions
 // whose address is taken but that have no slot of their own.
+// dylink.0 modules take the same places: their dyninfo view (dylink_module.cc) carries MEM_INFO's
+// memory_size and 2^memory_align as data_end and data_align, and table_size; 2^table_align aligns
+// their __table_base. The memory is always the linker's: a dylink.0 main that defines its own was
+// rewritten at load to import it (dylink_module.cc says why), so every module, whatever its format,
+// instantiates against the memory created here, already large enough for all the data and the stack.
 #include "fmt/format.h"
 #include "linker/loaded_module.h"
 
@@ -39,7 +44,7 @@ Result<void> Linker::layout(size_t first) {
       m.memory_base = uint32_t(top);
       top += m.info.data_end - m.info.data;
       if (top > UINT32_MAX) return make_error(SIZE_MAX, fmt::format("{}: data does not fit in 4 GiB", m.name));
-      m.table_base = table_top_;
+      m.table_base = table_top_ = uint32_t(align_up(table_top_, m.table_align()));
       table_top_ += m.info.table_size;
     }
     data_top_ = uint32_t(top);
@@ -61,7 +66,7 @@ Result<void> Linker::layout(size_t first) {
     if (pages && memory_->grow(pages) < 0)
       return make_error(SIZE_MAX, fmt::format("{}: cannot grow memory by {} pages for its data", m.name, pages));
     m.memory_base = uint32_t(old_pages * kPageSize);
-    m.table_base = table_top_;
+    m.table_base = table_top_ = uint32_t(align_up(table_top_, m.table_align()));
     table_top_ += m.info.table_size;
   }
   return {};

@@ -1,5 +1,6 @@
 // Linker: the phase driver (link_program, dlopen), symbol lookup shared by the phases, constructors
-// and the entry. The phases themselves are in load.cc, layout.cc, relocate.cc and bind.cc.
+// and the entry. The phases themselves are in load.cc, layout.cc, relocate.cc and bind.cc; what is
+// particular to dylink.0 modules is in dylink_module.cc.
 #include "linker/linker.h"
 #include <algorithm>
 #include <filesystem>
@@ -57,12 +58,13 @@ Result<void> Linker::link_new_modules(size_t first, bool now) {
 }
 
 // Phase 2. Data symbols keep their link address; A() turns it into an address once laid out.
+// A dylink.0 module's def/defun are its exports (its dyninfo view, dylink_module.cc).
 Result<void> Linker::resolve(size_t first) {
   for (size_t i = first; i < modules_.size(); ++i) {
     Module* m = modules_[i].get();
-    if (!m->global) continue;
     auto offer = [&](const std::string& name, const Symbol& s) {
-      if (first == 0) symbols_.define(name, s);
+      if (!m->global) m->local.define(name, s);  // RTLD_LOCAL: its own scope only (symbols.h rule 3)
+      else if (first == 0) symbols_.define(name, s);
       else if (symbols_.define_late(name, s)) batch_names_.push_back(name);
     };
     for (auto& d : m->info.def)
@@ -72,8 +74,22 @@ Result<void> Linker::resolve(size_t first) {
   return {};
 }
 
-std::optional<uint32_t> Linker::data_address(const std::string& name) {
-  if (const Symbol* s = symbols_.find(name); s && s->kind == Symbol::Kind::Data)
+// The definition `from` sees: the global scope's, else one in the local table of `from` or of a module
+// it needs, breadth first (symbols.h rule 3). Null when none.
+const Symbol* Linker::lookup(const std::string& name, const Module* from) {
+  if (const Symbol* s = symbols_.find(name)) return s;
+  if (!from) return nullptr;
+  std::vector<const Module*> queue{from};
+  for (size_t q = 0; q < queue.size(); ++q) {
+    if (const Symbol* s = queue[q]->local.find(name)) return s;
+    for (const Module* d : queue[q]->needed)
+      if (std::find(queue.begin(), queue.end(), d) == queue.end()) queue.push_back(d);
+  }
+  return nullptr;
+}
+
+std::optional<uint32_t> Linker::data_address(const std::string& name, const Module* from) {
+  if (const Symbol* s = lookup(name, from); s && s->kind == Symbol::Kind::Data)
     return static_cast<Module*>(s->module)->A(s->value);
   // Rule 4: what a static link gets from wasm-ld or the C runtime.
   if (name == "__heap_base") return heap_base_;
@@ -84,8 +100,7 @@ std::optional<uint32_t> Linker::data_address(const std::string& name) {
 }
 
 FuncInst* Linker::resolve_function(const std::string& name, const FuncType& type, const Module* from) {
-  (void)from;
-  if (const Symbol* s = symbols_.find(name)) {
+  if (const Symbol* s = lookup(name, from)) {
     if (s->kind != Symbol::Kind::Func) return nullptr;
     auto* def = static_cast<Module*>(s->module);
     return def->instance ? def->instance->funcs[s->value] : nullptr;
@@ -115,8 +130,9 @@ FuncInst* Linker::linker_function(const std::string& name, const FuncType& type)
 }
 
 // Rule 6 of symbols.h.
+// The slot is filled when its module is instantiated: now, or in write_data_words (pending_slots_).
 Result<uint32_t> Linker::canonical_index(const std::string& name, const Module* from) {
-  const Symbol* s = symbols_.find(name);
+  const Symbol* s = lookup(name, from);
   if (!s || s->kind != Symbol::Kind::Func) {
     if (from && from->is_weak(name)) return 0u;
     return make_error(SIZE_MAX, fmt::format("{}: unresolved symbol '{}' (function pointer)",
@@ -124,14 +140,15 @@ Result<uint32_t> Linker::canonical_index(const std::string& name, const Module* 
   }
   auto* def = static_cast<Module*>(s->module);
   if (def->has_slot(s->value)) return def->T(s->value);
-  auto [it, inserted] = appended_slots_.try_emplace(name, table_top_);
+  // A local definition (rule 3) gets the slot dlsym on its handle would give it.
+  std::string key = s == symbols_.find(name) ? name : name + "@" + def->name;
+  auto [it, inserted] = appended_slots_.try_emplace(key, table_top_);
   if (inserted) {
     ++table_top_;
-    batch_slots_.push_back(name);
-    if (table_ && def->instance) {  // after the initial link: grow the table and fill the slot now
-      if (table_->elems.size() < table_top_) table_->grow(table_top_ - table_->elems.size(), nullptr);
-      table_->elems[it->second] = def->instance->funcs[s->value];
-    }
+    batch_slots_.push_back(key);
+    if (table_ && table_->elems.size() < table_top_) table_->grow(table_top_ - table_->elems.size(), nullptr);
+    if (table_ && def->instance) table_->elems[it->second] = def->instance->funcs[s->value];
+    else pending_slots_.push_back({it->second, def, s->value});
   }
   return it->second;
 }
@@ -143,8 +160,19 @@ FuncInst* Linker::find_function(const std::string& name) {
   return def->instance ? def->instance->funcs[s->value] : nullptr;
 }
 
+// dyninfo: the `init` functions. dylink.0: the module's exported __wasm_call_ctors (wasm-ld's: it
+// applies the data relocations again, idempotent, then runs the constructors); a main exports none
+// unless linked with --export=__wasm_call_ctors.
 Trap Linker::call_init(Module& m) {
   m.constructed = true;
+  if (m.format == Module::Format::Dylink0) {
+    const ExternRef* e = m.instance->find_export("__wasm_call_ctors");
+    if (!e || e->kind != ExternKind::Func) return {};
+    auto* f = static_cast<FuncInst*>(e->ptr);
+    if (!f->type->params.empty() || !f->type->results.empty()) return {};
+    std::vector<Value> results;
+    return store_.call(f, {}, results);
+  }
   for (auto& init : m.info.init) {
     std::vector<Value> results;
     if (Trap t = store_.call(m.instance->funcs[init.func], {}, results)) return t;
@@ -153,19 +181,21 @@ Trap Linker::call_init(Module& m) {
 }
 
 // What must be constructed before `m`: its `needed` libraries, then every module defining a symbol `m`
-// uses (a library wasmified without --needed still depends on libc). Never the main module: like an
-// ELF executable it is constructed last, and libc's references to `main` must not put it first.
+// uses (a library wasmified without --needed still depends on libc; GOT entries count as uses). Never
+// the main module: like an ELF executable it is constructed last, and libc's references to `main` must
+// not put it first.
 std::vector<Linker::Module*> Linker::init_dependencies(Module& m) {
   std::vector<Module*> deps = m.needed;
   Module* main = modules_.front().get();
   auto use = [&](const std::string& name) {
-    const Symbol* s = symbols_.find(name);
+    const Symbol* s = lookup(name, &m);
     if (!s) return;
     auto* d = static_cast<Module*>(s->module);
     if (d != &m && d != main && std::find(deps.begin(), deps.end(), d) == deps.end()) deps.push_back(d);
   };
   for (const Import& im : m.compiled->module->imports)
-    if (im.module == "env" && im.kind == ExternKind::Func) use(im.name);
+    if ((im.module == "env" && im.kind == ExternKind::Func) || im.module == "GOT.mem" || im.module == "GOT.func")
+      use(im.name);
   for (auto& r : m.info.ref) use(r.name);
   for (auto& r : m.info.refun) use(r.name);
   for (auto& r : m.info.code_ref) use(r.name);
@@ -240,8 +270,10 @@ Result<uint32_t> Linker::dlopen(const std::string& name, const DlopenOptions& o)
       if (modules_[i].get() == m) return uint32_t(i + 1);
   }
   auto forget = [&] {
-    for (size_t i = first; i < modules_.size(); ++i)
+    for (size_t i = first; i < modules_.size(); ++i) {
       std::erase_if(by_path_, [&](auto& kv) { return kv.second == modules_[i].get(); });
+      std::erase_if(pending_slots_, [&](const PendingSlot& p) { return p.module == modules_[i].get(); });
+    }
     modules_.resize(first);
   };
   if (!m->info.shared) {

@@ -4,12 +4,14 @@
 // A link runs as phases, each in its own file, like lld's Writer::run():
 //   load      (load.cc)      read the main module, --preload and --lib files, and every `needed`
 //                            library (searched beside the module that needs it, then --lib-path, then
-//                            WI_LIBRARY_PATH as the host passes it); each file loads once
+//                            WI_LIBRARY_PATH as the host passes it); each file loads once. A module is
+//                            wi's `dyninfo` format (docs/dyninfo.md) or the standard `dylink.0`
+//                            (docs/dylink0.md, dylink_module.cc); both mix freely in one program
 //   resolve   (symbols.h)    one global scope in ELF order; the rules are stated in symbols.h
 //   layout    (layout.cc)    each module's __memory_base / __table_base, the stack, __heap_base
 //   relocate  (relocate.cc)  code sites patched, modules compiled, data words computed
 //   bind      (bind.cc)      instantiate; env function imports are PLT slots, bound lazily or now
-//   construct (linker.cc)    init functions, dependencies first
+//   construct (linker.cc)    init functions (a dylink.0 module's __wasm_call_ctors), dependencies first
 // then `run_entry` calls the program's entry (`_start`) and, when it returns, `__wasm_call_dtors`.
 //
 // Policy: the linker knows nothing of WASI or files other than modules; imports of other modules
@@ -113,8 +115,9 @@ class Linker {
   Result<void> instantiate(size_t first);
   Result<void> bind_now(size_t first);
   Result<void> write_data_words(size_t first);
+  const Symbol* lookup(const std::string& name, const Module* from);
   Result<uint32_t> canonical_index(const std::string& name, const Module* from);
-  std::optional<uint32_t> data_address(const std::string& name);
+  std::optional<uint32_t> data_address(const std::string& name, const Module* from = nullptr);
   FuncInst* resolve_function(const std::string& name, const FuncType& type, const Module* from);
   FuncInst* plt_stub(Module& m, uint32_t import_index, const std::string& symbol, const FuncType& type);
   FuncInst* linker_function(const std::string& name, const FuncType& type);
@@ -135,6 +138,12 @@ class Linker {
   uint32_t heap_base_ = 0;
   uint32_t linker_words_ = 0;     // address of the linker's own data words (__dso_handle, guard)
   std::map<std::string, uint32_t> appended_slots_;  // canonical slots for functions without one
+  struct PendingSlot {
+    uint32_t slot;
+    Module* module;
+    uint32_t func;
+  };
+  std::vector<PendingSlot> pending_slots_;  // appended slots whose module is not instantiated yet
   std::map<std::string, FuncInst*> linker_funcs_;
   bool constructing_ = false;
   std::vector<std::string> batch_names_, batch_slots_;  // what a dlopen added, to undo if it fails

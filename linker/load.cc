@@ -1,12 +1,15 @@
 // Phase 1, load: reading module files, finding `needed` libraries, and the header decode that tells
-// the later phases each module's needs (its dyninfo and element-segment slots). Function bodies are
-// validated and translated once, by relocate, after their code sites are patched.
-// Search order for a library name without '/': the directory of the module that needs it, then each
-// LinkOptions::lib_path directory (--lib-path, then WI_LIBRARY_PATH, as the host lists them).
+// the later phases each module's needs (its dyninfo, or the view of its dylink.0 section built by
+// dylink_module.cc, and its element-segment slots). Function bodies are validated and translated once,
+// by relocate, after their code sites are patched.
+// Search order for a library name without '/': a dylink.0 module's RUNTIME_PATH ($ORIGIN: its own
+// directory), the directory of the module that needs it, then each LinkOptions::lib_path directory
+// (--lib-path, then WI_LIBRARY_PATH, as the host lists them).
 #include <filesystem>
 #include "decoder/file.h"
 #include "decoder/decoder.h"
 #include "fmt/format.h"
+#include "linker/dylink_module.h"
 #include "linker/loaded_module.h"
 
 namespace wi::link {
@@ -33,7 +36,10 @@ bool Linker::Module::is_weak(const std::string& symbol) const { return weak_name
 Result<std::string> Linker::search(const std::string& name, const Module* needed_by, bool for_dlopen) {
   if (name.find('/') != std::string::npos) return name;
   std::vector<std::string> dirs;
-  if (needed_by) dirs.push_back(needed_by->dir.empty() ? "." : needed_by->dir);
+  if (needed_by) {
+    dirs = needed_by->runpath;
+    dirs.push_back(needed_by->dir.empty() ? "." : needed_by->dir);
+  }
   for (auto& d : options_.lib_path) dirs.push_back(d);
   for (auto& d : dirs) {
     fs::path p = fs::path(d) / name;
@@ -61,16 +67,16 @@ Result<Linker::Module*> Linker::load_file(const std::string& path, const std::st
   auto decoded = decode_module(m->bytes, &skip, dopt);
   if (!decoded) return make_error(SIZE_MAX, format_error(m->name, decoded.error()));
   const wi::Module& dm = **decoded;
-  auto info = read_dyninfo(dm);
-  if (!info) {
-    if (dm.custom("dylink.0"))
-      return make_error(SIZE_MAX, fmt::format("{}: dylink.0 modules are not supported yet", m->name));
-    return make_error(SIZE_MAX, format_error(m->name, info.error()));
+  if (has_dylink0(dm) && !dm.custom(kDynInfoSection)) {
+    WI_TRY(load_dylink0(*m, dm));  // a dylink.0 library may be run as the main: nothing marks one
+  } else {
+    auto info = read_dyninfo(dm);
+    if (!info) return make_error(SIZE_MAX, format_error(m->name, info.error()));
+    m->info = std::move(*info);
+    m->weak_names.insert(m->info.weak.begin(), m->info.weak.end());
+    if (is_main && m->info.shared)
+      return make_error(SIZE_MAX, fmt::format("{}: is a library (wasmified with --shared), not a program", m->name));
   }
-  m->info = std::move(*info);
-  m->weak_names.insert(m->info.weak.begin(), m->info.weak.end());
-  if (is_main && m->info.shared)
-    return make_error(SIZE_MAX, fmt::format("{}: is a library (wasmified with --shared), not a program", m->name));
 
   // Element-segment slots: wasmify writes at most one active segment at __table_base.
   m->slot_of_func.assign(dm.func_types.size(), UINT32_MAX);

@@ -3,6 +3,9 @@
 // translated, so relocated code runs at full speed; data words (`fixup`, `fixupfun`, `ref`, `refun`)
 // are written into the shared memory after instantiation has copied the data segments there.
 // docs/dyninfo.md ("The section") defines each entry; unresolved strong references are link errors.
+// A dylink.0 module has none of these entries: it is compiled as it is (load may have rewritten its
+// memory into an import), and its start function applies its data relocations from the GOT values
+// bind gives it.
 #include "decoder/decoder.h"
 #include "fmt/format.h"
 #include "linker/loaded_module.h"
@@ -42,7 +45,7 @@ Result<void> Linker::relocate(size_t first) {
       uint32_t v = 0;
       if (s.kind == SiteKind::TableSleb) {
         WI_TRY_ASSIGN(v, canonical_index(s.name, &m));
-      } else if (auto a = data_address(s.name)) {
+      } else if (auto a = data_address(s.name, &m)) {
         v = *a + uint32_t(s.addend);
       } else if (!m.is_weak(s.name)) {
         return make_error(SIZE_MAX, fmt::format("{}: unresolved symbol '{}' (data address)", m.name, s.name));
@@ -79,7 +82,7 @@ Result<void> Linker::write_data_words(size_t first) {
     }
     for (auto& r : m.info.ref) {
       uint32_t v = 0;
-      if (auto a = data_address(r.name)) v = *a + uint32_t(r.addend);
+      if (auto a = data_address(r.name, &m)) v = *a + uint32_t(r.addend);
       else if (!m.is_weak(r.name))
         return make_error(SIZE_MAX, fmt::format("{}: unresolved symbol '{}' (data reference)", m.name, r.name));
       WI_TRY(word(m, r.where, v));
@@ -89,15 +92,14 @@ Result<void> Linker::write_data_words(size_t first) {
       WI_TRY(word(m, r.where, v));
     }
   }
-  // Canonical slots appended for functions without one of their own.
-  for (auto& [name, slot] : appended_slots_) {
-    if (table_->elems[slot]) continue;
-    const Symbol* s = symbols_.find(name.substr(0, name.find('@')));
-    if (s && s->kind == Symbol::Kind::Func) {
-      auto* def = static_cast<Module*>(s->module);
-      if (def->instance) table_->elems[slot] = def->instance->funcs[s->value];
-    }
-  }
+  // Canonical slots appended, for functions without one of their own, before their module existed.
+  if (table_->elems.size() < table_top_ && table_->grow(table_top_ - table_->elems.size(), nullptr) < 0)
+    return make_error(SIZE_MAX, "cannot grow the table");
+  std::erase_if(pending_slots_, [&](const PendingSlot& p) {
+    if (!p.module->instance) return false;
+    table_->elems[p.slot] = p.module->instance->funcs[p.func];
+    return true;
+  });
   return {};
 }
 

@@ -10,7 +10,10 @@
 //     module that defines it (wasmify routes calls to a module's own weak functions through an env
 //     import, so libc's weak `__main_argc_argv` shim binds to the program's strong one).
 //  3. A module loaded later (dlopen) never changes an existing winner: references already bound must
-//     keep meaning what they meant. Its new names join the scope if loaded RTLD_GLOBAL.
+//     keep meaning what they meant. Its new names join the scope if loaded RTLD_GLOBAL; a module
+//     loaded RTLD_LOCAL keeps them in its own table (Module::local), where its own references look
+//     after the global scope (then in those of the modules it needs), as in ELF's local scope. dylink.0 modules
+//     reach even their own symbols through the GOT, so they need this.
 //  4. Names no module defines fall back to the linker's own symbols (`__heap_base`, `__data_end`,
 //     `__dso_handle`, `__stack_chk_guard`, `__stack_chk_fail`, `__wasm_call_ctors`) and then to the
 //     host's env functions (`dlopen`, ...).
@@ -19,6 +22,9 @@
 //     function pointers; a direct call to it traps when made (lazy) or fails the link (--bind-now).
 //  6. A function's address is one canonical table slot: the winner's own element-segment slot when it
 //     has one, else a slot the linker appends once. `&f` compares equal in every module.
+//  7. A dylink.0 module's definitions are its exports (dylink_module.cc), less the symbols every such
+//     module defines for itself (`__wasm_call_ctors`, `__wasm_apply_data_relocs`, `__memory_base`...),
+//     which never enter the scope: `__wasm_call_ctors` stays the linker's (rule 4).
 #pragma once
 #include <cstdint>
 #include <string>

@@ -2,7 +2,9 @@
 # Runs one linker scenario folder: copies the modules meson built for it (named SCENARIO-FILE.wasm)
 # and libc.wasm into a fresh directory under their short names, runs each line of the folder's `cmd`
 # as `wi exec LINE` there, and compares the transcript (command, stdout, stderr, exit status) with
-# the folder's `expected`. WI_GOLDEN_UPDATE=1 rewrites `expected` instead (check it by hand).
+# the folder's `expected`. A `cmd` line starting with "! " is a shell command run in that directory
+# (moving files, exporting WI_LIBRARY_PATH...), recorded in the transcript as it is.
+# WI_GOLDEN_UPDATE=1 rewrites `expected` instead (check it by hand).
 # usage: run_scenario.sh WI SCENARIO_DIR LIBC_WASM MODULE.wasm...
 set -u
 wi=$(realpath "$1") src=$(realpath "$2") libc=$3
@@ -18,10 +20,16 @@ done
 [[ -d "$src/files" ]] && cp -r "$src/files" "$work/files"
 transcript="$work/.transcript"
 : >"$transcript"
+cd "$work" || exit 1
 while IFS= read -r line || [[ -n "$line" ]]; do
   [[ -z "$line" || "$line" == \#* ]] && continue
+  if [[ "$line" == "! "* ]]; then
+    echo "$line" >>"$transcript"
+    eval "${line#! }" >>"$transcript" 2>&1
+    continue
+  fi
   echo "\$ wi exec $line" >>"$transcript"
-  (cd "$work" && eval "\"$wi\" exec $line" >.out 2>.err </dev/null)
+  eval "\"$wi\" exec $line" >.out 2>.err </dev/null
   status=$?
   cat "$work/.out" >>"$transcript"
   [[ -s "$work/.out" && -n "$(tail -c1 "$work/.out")" ]] && echo "[no newline at end]" >>"$transcript"
