@@ -59,7 +59,8 @@ InstantiateOutcome Runtime::instantiate(std::shared_ptr<const CompiledModule> mo
                                                       im.module, im.name, to_string(im.kind)));
     return out;
   }
-  InstantiateOutcome out = store_.instantiate(std::move(module), imports);
+  // Keep `module` (and so `m`) alive: on a link error the store drops its reference.
+  InstantiateOutcome out = store_.instantiate(module, imports);
   if (out.link_error) out.link_error->message = m.file_name + ": " + out.link_error->message;
   return out;
 }
@@ -73,7 +74,19 @@ Trap Runtime::call(Instance* inst, std::string_view export_name, std::span<const
     t.message = fmt::format("no exported function \"{}\"", export_name);
     return t;
   }
-  return store_.call(static_cast<FuncInst*>(ref->ptr), args, results);
+  // Store::call requires matching argument types (a mistyped reference would be dereferenced).
+  auto* f = static_cast<FuncInst*>(ref->ptr);
+  const FuncType& type = *f->type;
+  for (size_t i = 0; i < args.size() && i < type.params.size(); ++i) {
+    if (args[i].type != type.params[i]) {
+      Trap t;
+      t.kind = TrapKind::Host;
+      t.message = fmt::format("\"{}\" {}: argument {} is {}, expected {}", export_name, to_string(type), i + 1,
+                              to_string(args[i].type), to_string(type.params[i]));
+      return t;
+    }
+  }
+  return store_.call(f, args, results);
 }
 
 }  // namespace wi

@@ -10,9 +10,16 @@
 #   // ARGS: a b c        guest arguments after argv[0] (split on spaces)
 #   // ENV: K=V K2=V2     guest environment (split on spaces)
 #   // STDIN: FILE        file in tests/wasi/ fed as stdin (default: /dev/null)
-#   // EXIT: N            expected exit status (default 0)
+#   // EXIT: N            expected exit status (default 0, or 134 with TRAP)
+#   // WI_OPTS: --fuel 9  extra `wi exec` options (split on spaces)
+#   // TRAP: MESSAGE      the guest must trap: stderr is exactly the line "wi: trap: MESSAGE" followed by
+#                         backtrace lines "  at FN (WASM+0xOFF)" (optionally " xN" for repeats, and a
+#                         final "  ... N more frames"), at least one, all naming WASM as given
+#   // INNERMOST: FN      with TRAP: the first backtrace line names function FN
 # Passes when stdout equals NAME.expected byte for byte, the exit status matches, and nothing outside
-# the sandbox changed (outside/ still holds exactly secret.txt with its original contents).
+# the sandbox changed (outside/ still holds exactly secret.txt with its original contents), and, for
+# TRAP tests, stderr is the trap report described above.
+# Tests with TRAP or WI_OPTS check `wi` itself: under node_wi.sh they are skipped (exit status 77).
 set -u
 if [ $# -ne 4 ]; then
   echo "usage: $0 NAME WI WASM TMPDIR" >&2
@@ -28,9 +35,18 @@ expected=$here/$name.expected
 directive() { sed -n "s|^// $1: *||p" "$src" | head -n 1; }
 read -r -a args <<< "$(directive ARGS)"
 read -r -a envs <<< "$(directive ENV)"
+read -r -a wi_opts <<< "$(directive WI_OPTS)"
 stdin_file=$(directive STDIN)
+want_trap=$(directive TRAP)
+want_innermost=$(directive INNERMOST)
 want_exit=$(directive EXIT)
+if [ -n "$want_trap" ]; then want_exit=${want_exit:-134}; fi
 want_exit=${want_exit:-0}
+
+if [ "$(basename "$wi")" = node_wi.sh ] && { [ -n "$want_trap" ] || [ ${#wi_opts[@]} -gt 0 ]; }; then
+  echo "SKIP $name: checks wi's own trap report or options"
+  exit 77
+fi
 
 # A fresh fixture: the preopen, and a directory beside it that escapes would reach.
 root=$tmp/$name
@@ -45,6 +61,7 @@ ln -s /etc/passwd "$root/sandbox/abs_link"               # absolute symlink
 ln -s hello.txt "$root/sandbox/link_in"                  # harmless symlink inside
 
 cmd=("$wi" exec "$wasm" --dir "$root/sandbox::/sandbox")
+cmd+=("${wi_opts[@]}")
 for e in "${envs[@]}"; do cmd+=(--env "$e"); done
 cmd+=(--)
 cmd+=("${args[@]}")
@@ -64,6 +81,33 @@ fi
 if [ "$got_exit" != "$want_exit" ]; then
   echo "FAIL $name: exit status $got_exit, expected $want_exit"
   fail=1
+fi
+if [ -n "$want_trap" ]; then
+  # The trap report: the message line, then backtrace lines only.
+  n=0 first_fn= bad=
+  while IFS= read -r line; do
+    n=$((n + 1))
+    if [ $n -eq 1 ]; then
+      [ "$line" = "wi: trap: $want_trap" ] || bad="line 1 is '$line', expected 'wi: trap: $want_trap'"
+    elif [[ $line =~ ^\ \ at\ ([^ ]+)\ \((.*)\+0x[0-9a-f]+\)(\ x[0-9]+)?$ ]]; then
+      [ -n "$first_fn" ] || first_fn=${BASH_REMATCH[1]}
+      [ "${BASH_REMATCH[2]}" = "$wasm" ] || bad="line $n names '${BASH_REMATCH[2]}', expected '$wasm'"
+    elif [[ $line =~ ^\ \ \.\.\.\ [0-9]+\ more\ frames$ ]] && [ -n "$first_fn" ]; then
+      :
+    else
+      bad="line $n is not a backtrace line: '$line'"
+    fi
+    [ -z "$bad" ] || break
+  done < "$root/stderr"
+  if [ $n -eq 0 ]; then bad="stderr is empty"; fi
+  if [ -z "$bad" ] && [ -z "$first_fn" ]; then bad="no backtrace"; fi
+  if [ -z "$bad" ] && [ -n "$want_innermost" ] && [ "$first_fn" != "$want_innermost" ]; then
+    bad="innermost frame is '$first_fn', expected '$want_innermost'"
+  fi
+  if [ -n "$bad" ]; then
+    echo "FAIL $name: trap report: $bad"
+    fail=1
+  fi
 fi
 if [ "$(ls -A "$root/outside")" != "secret.txt" ] || [ "$(cat "$root/outside/secret.txt")" != "TOP SECRET" ]; then
   echo "FAIL $name: the directory outside the sandbox changed:"
