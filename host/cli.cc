@@ -60,6 +60,10 @@ int cmd_spectest(const std::vector<std::string>& args) {
 
 }  // namespace wi
 
+namespace wi {
+int cmd_debug(const std::vector<std::string>& args);  // host/cmd_debug.cc
+}  // namespace wi
+
 namespace {
 
 const char* kUsage =
@@ -67,6 +71,7 @@ const char* kUsage =
     "\n"
     "commands:\n"
     "  exec MODULE [options] [-- ARGS...]      run a WASI command (_start), or --invoke NAME [VALUES...]\n"
+    "  debug MODULE [exec options] [-- ARGS...]   step through a program (commands: help)\n"
     "  inspect MODULE [--internal]            summarize a module (--internal: register code)\n"
     "  spectest [--dir DIR] [--verbose] FILE.json...   run wast2json spec tests\n"
     "  wasmify IN.o -o OUT.wasm [--shared]   make a loadable module (dyninfo) from a relocatable object\n"
@@ -97,6 +102,7 @@ int main(int argc, char** argv) {
     if (cmd == "spectest") return wi::cmd_spectest(rest);
     if (cmd == "inspect") return wi::cmd_inspect(rest);
     if (cmd == "exec") return wi::cmd_exec(rest);
+    if (cmd == "debug") return wi::cmd_debug(rest);
     if (cmd == "wasmify") return wi::link::run_wasmify(rest);
     std::cerr << "wi: unknown command '" << cmd << "'\n" << kUsage;
     return wi::kExitUsage;

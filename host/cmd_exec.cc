@@ -19,6 +19,7 @@
 #include "interp/store.h"
 #include "host/program.h"
 #include "host/runtime.h"
+#include "host/trace_session.h"
 #include "linker/linker.h"
 
 namespace po = boost::program_options;
@@ -158,7 +159,7 @@ std::vector<std::string> split_path_list(const char* s) {
 
 // A dynamically linked program: link, then run _start (or one --invoke'd function) after constructors.
 int exec_linked(const po::variables_map& vm, const std::string& file, const RuntimeOptions& ro,
-                const std::vector<std::string>& values) {
+                const std::vector<std::string>& values, ExecSession& session) {
   ProgramOptions opts;
   opts.runtime = ro;
   auto list = [&](const char* name) {
@@ -171,8 +172,10 @@ int exec_linked(const po::variables_map& vm, const std::string& file, const Runt
   opts.link.bind_now = vm.count("bind-now") > 0;
   // Start-up costs what the program runs, not the size of libc (docs/linking.md).
   opts.link.compile.lazy = vm.count("eager") == 0;
+  opts.link.compile.trace = session.active();
   if (vm.count("stack-size")) opts.link.stack_size = vm["stack-size"].as<uint32_t>();
   Program prog(opts);
+  session.attach(prog.store(), &prog.linker());
   if (!prog.wasi().setup_errors().empty()) {
     for (auto& e : prog.wasi().setup_errors()) std::cerr << "wi exec: --dir " << e << "\n";
     return kExitUsage;
@@ -186,7 +189,7 @@ int exec_linked(const po::variables_map& vm, const std::string& file, const Runt
       std::cout << fmt::format("{}: {} {} -> {}\n", b.module, b.kind, b.symbol, b.target);
     return kExitOk;
   }
-  if (!vm.count("invoke")) return finish(prog.run());
+  if (!vm.count("invoke")) return finish(session.done(prog.run()));
 
   std::string entry = vm["invoke"].as<std::string>();
   FuncInst* f = prog.linker().find_function(entry);
@@ -210,8 +213,9 @@ int exec_linked(const po::variables_map& vm, const std::string& file, const Runt
     }
     args.push_back(*v);
   }
-  if (Trap t = prog.linker().run_constructors()) return finish(t);
-  if (Trap t = prog.store().call(f, args, results)) return finish(t);
+  Trap t = prog.linker().run_constructors();
+  if (!t) t = prog.store().call(f, args, results);
+  if ((t = session.done(std::move(t)))) return finish(t);
   for (const Value& v : results) std::cout << format_result(v) << "\n";
   return kExitOk;
 }
@@ -219,6 +223,11 @@ int exec_linked(const po::variables_map& vm, const std::string& file, const Runt
 }  // namespace
 
 int cmd_exec(const std::vector<std::string>& all_args) {
+  auto session = make_trace_session();
+  return run_exec(all_args, *session);
+}
+
+int run_exec(const std::vector<std::string>& all_args, ExecSession& session) {
   // Everything after "--" belongs to the guest, even words that look like options.
   std::vector<std::string> args, guest_args;
   auto dashdash = std::find(all_args.begin(), all_args.end(), "--");
@@ -245,6 +254,7 @@ int cmd_exec(const std::vector<std::string>& all_args) {
       ("eager", "linked programs: validate and translate every function at load, not on its first call")
       ("module", po::value<std::string>(), "the .wasm file")
       ("values", po::value<std::vector<std::string>>(), "arguments of --invoke");
+  session.add_options(opts);
   po::positional_options_description pos;
   pos.add("module", 1).add("values", -1);
   po::variables_map vm;
@@ -269,7 +279,8 @@ int cmd_exec(const std::vector<std::string>& all_args) {
   if (vm.count("max-memory")) ro.limits.max_memory_pages = vm["max-memory"].as<uint64_t>() / kPageSize;
   if (vm.count("max-call-depth")) ro.limits.max_call_depth = vm["max-call-depth"].as<uint32_t>();
   if (vm.count("fuel")) ro.fuel = vm["fuel"].as<int64_t>();
-  ro.wasi.deterministic = vm.count("deterministic") > 0;
+  if (int status = session.configure(vm); status >= 0) return status;
+  ro.wasi.deterministic = vm.count("deterministic") > 0 || session.active();  // traces are reproducible
   if (vm.count("seed")) ro.wasi.seed = vm["seed"].as<uint64_t>();
   ro.wasi.args.push_back(file);
   ro.wasi.args.insert(ro.wasi.args.end(), guest_args.begin(), guest_args.end());
@@ -287,14 +298,14 @@ int cmd_exec(const std::vector<std::string>& all_args) {
 
   bool linked = vm.count("lib") || vm.count("preload") || vm.count("lib-path") || vm.count("bind-now") ||
                 vm.count("print-bindings") || link::is_linkable_module(file);
-  if (linked) return exec_linked(vm, file, ro, values);
+  if (linked) return exec_linked(vm, file, ro, values, session);
 
   Runtime rt(ro);
   if (!rt.wasi().setup_errors().empty()) {
     for (auto& e : rt.wasi().setup_errors()) std::cerr << "wi exec: --dir " << e << "\n";
     return kExitUsage;
   }
-  auto loaded = rt.load(file);
+  auto loaded = session.active() ? load_traced_module(file, ro.fuel.has_value()) : rt.load(file);
   if (!loaded) {
     std::cerr << "wi: " << loaded.error().message << "\n";
     return kExitFailure;
@@ -331,20 +342,22 @@ int cmd_exec(const std::vector<std::string>& all_args) {
     }
   }
 
+  session.attach(rt.store(), nullptr);
   InstantiateOutcome inst = rt.instantiate(cm);
   if (inst.link_error) {
     std::cerr << "wi: " << inst.link_error->message << "\n";
     return kExitFailure;
   }
-  if (inst.trap) return finish(inst.trap);
+  if (inst.trap) return finish(session.done(inst.trap));
 
   std::vector<Value> results;
   if (vm.count("invoke")) {
     // A reactor is initialized before any of its exports is called.
     if (inst.instance->find_export("_initialize")) {
-      if (Trap t = rt.call(inst.instance, "_initialize", {}, results)) return finish(t);
+      if (Trap t = rt.call(inst.instance, "_initialize", {}, results)) return finish(session.done(t));
     }
-    if (Trap t = rt.call(inst.instance, entry, call_args, results)) return finish(t);
+    if (Trap t = rt.call(inst.instance, entry, call_args, results)) return finish(session.done(t));
+    session.done({});
     for (const Value& v : results) std::cout << format_result(v) << "\n";
     return kExitOk;
   }
@@ -352,7 +365,8 @@ int cmd_exec(const std::vector<std::string>& all_args) {
     std::cerr << fmt::format("wi: {}: no _start export to run (use --invoke NAME)\n", file);
     return kExitUsage;
   }
-  if (Trap t = rt.call(inst.instance, "_start", {}, results)) return finish(t);
+  if (Trap t = rt.call(inst.instance, "_start", {}, results)) return finish(session.done(t));
+  session.done({});
   return kExitOk;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 #include "decoder/module.h"
 #include "decoder/result.h"
+#include "interp/trace.h"
 
 namespace wi {
 
@@ -25,6 +26,8 @@ struct CompiledFunc {
   bool uses_simd = false;
   // Lazy compilation: not validated or translated yet (compile_function does it on first call).
   bool pending = false;
+  // CompileOptions::trace: the trace points the function's Trace ops name (interp/trace.h).
+  TraceInfo trace;
 
   // The wasm offset of the instruction containing code position `pos`.
   uint32_t wasm_offset_at(uint32_t pos) const;
@@ -36,6 +39,7 @@ struct CompiledModule {
   bool uses_simd = false;           // any function uses v128 instructions (information for tools)
   bool metered = false;             // translated with CompileOptions::meter_fuel
   bool lazy = false;                // CompileOptions::lazy: function bodies wait for their first call
+  bool traced = false;              // CompileOptions::trace (lazy bodies are traced too)
 };
 
 struct CompileOptions {
@@ -47,6 +51,10 @@ struct CompileOptions {
   // module-level rule is still checked at load). Start-up then costs what the program runs, not the
   // size of its libraries; an invalid body is reported when first called, as a trap naming it.
   bool lazy = false;
+  // Emit a Trace op before every wasm instruction and before every return, calling Store::tracer
+  // (interp/trace.h, docs/trace.md). Compare-and-branch and local.set fusion do not apply, so each
+  // wasm instruction stays visible. Untraced code contains no Trace ops.
+  bool trace = false;
 };
 
 // Decodes, validates and translates a module in one pass.

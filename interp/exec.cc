@@ -55,6 +55,16 @@ namespace ops {
 #undef WI_BIN_T
 }  // namespace ops
 
+#ifndef WI_NO_TRACING
+// The Trace op's work, out of line so the dispatch loop's registers are not disturbed by it.
+[[gnu::noinline]] static bool trace_hook(Store& store, const FuncInst* func, Slot* fp, uint32_t point,
+                                         size_t depth, Trap& trap) {
+  if (!store.tracer) return true;
+  const TracePoint& p = func->code->trace.points[point];
+  return store.tracer->on_trace(TraceEvent{store, func, fp, p, depth}, trap);
+}
+#endif
+
 // `query` mode (null store) only publishes the handler table; computed-goto labels are visible only
 // inside this function.
 Trap exec_run(Store* store_ptr, const FuncInst* entry, Slot* fp) {
@@ -450,6 +460,19 @@ L_RefFunc:
   S(1).ref = inst->funcs[ip[2]];
   ip += 3;
   NEXT();
+L_Trace:
+#ifndef WI_NO_TRACING
+  // Traced translations only (interp/trace.h). The tracer may stop the guest: a trap at this
+  // instruction. It may read the frame but runs no guest code, so the cached memory stays valid.
+  if (!trace_hook(store, func, fp, ip[1], store.frame_top_, trap)) {
+    trap_kind = trap.kind == TrapKind::None ? TrapKind::Host : trap.kind;
+    goto L_trap;
+  }
+  ip += 2;
+  NEXT();
+#else
+  TRAP(TrapKind::Unreachable);  // built without tracing: the translator never emits Trace
+#endif
 
   // Loads and stores: the effective address is computed in 64 bits, so addr + offset cannot wrap.
 #define WI_REGOP(name, ops)

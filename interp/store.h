@@ -123,6 +123,11 @@ class Store {
   // Fuel left for metered code (CompileOptions::meter_fuel), in wasm instructions; running out is
   // the trap "fuel exhausted". Unmetered code ignores it.
   int64_t fuel = 0;
+  // Receives the Trace ops of traced code (CompileOptions::trace, interp/trace.h); null: they do
+  // nothing. Untraced code never looks at it.
+  Tracer* tracer = nullptr;
+  // Every instance, in instantiation order (for tools: debuggers list modules and find globals).
+  const std::deque<Instance>& instances() const { return instances_; }
   uint32_t canonical_type_id(const FuncType& t);
   const FuncType& canonical_type(uint32_t id) const { return *types_[id]; }
 

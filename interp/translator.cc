@@ -93,9 +93,14 @@ const NumericMap& numeric_map() {
 class FunctionTranslator {
  public:
   FunctionTranslator(const Module& m, CompiledFunc& f, const std::vector<ValType>& locals,
-                     const FuncType& type, bool meter_fuel, uint32_t code_start)
+                     const FuncType& type, bool meter_fuel, uint32_t code_start, bool trace = false)
       : m_(m), f_(f), locals_(locals), type_(type), handlers_(handler_offsets()),
         wasm_offset_(code_start), meter_(meter_fuel) {
+#ifndef WI_NO_TRACING
+    trace_ = trace;
+#else
+    (void)trace;
+#endif
     uint32_t slot = 0;
     for (size_t i = 0; i < locals.size(); ++i) {
       if (i == type.params.size()) f_.param_slots = slot;
@@ -107,6 +112,10 @@ class FunctionTranslator {
     max_slots_ = slot;
     for (ValType t : type.results) f_.result_slots += slot_count(t);
     max_slots_ = std::max(max_slots_, f_.result_slots);
+    if (trace_) {
+      f_.trace.local_types = locals;
+      f_.trace.local_slots = local_slot_;
+    }
     Ctrl fn{Opcode::End, {}, type.results, 0, 0};
     ctrls_.push_back(std::move(fn));
     start_fuel_block();
@@ -122,6 +131,7 @@ class FunctionTranslator {
         case Opcode::Block: case Opcode::Loop: case Opcode::If: ++c.skip_depth; return;
         case Opcode::End:
           if (c.skip_depth) { --c.skip_depth; return; }
+          if (trace_) return traced_end();
           return end();
         case Opcode::Else:
           if (c.skip_depth) return;
@@ -130,6 +140,7 @@ class FunctionTranslator {
       }
     }
     if (meter_) ++fuel_count_;
+    if (trace_) return traced_step(in);
     step(in);
   }
 
@@ -139,6 +150,95 @@ class FunctionTranslator {
   }
 
  private:
+  // ---- tracing (CompileOptions::trace, interp/trace.h): a Trace op before each wasm instruction ----
+  // The op comes first in the instruction's code, so the recorded operand locations are read before
+  // anything of the instruction runs. Emitting it also ends local.set and compare-and-branch fusion
+  // (both require the fused instructions to be adjacent), so each wasm instruction keeps its own code.
+  uint32_t emit_trace(TracePoint::Kind kind) {
+    TraceInfo& ti = f_.trace;
+    uint32_t index = uint32_t(ti.points.size());
+    TracePoint p;
+    p.kind = kind;
+    p.offset = wasm_offset_;
+    p.first_in = p.first_out = uint32_t(ti.locs.size());
+    ti.points.push_back(p);
+    op(RegOp::Trace);
+    u32(index);
+    return index;
+  }
+  TraceLoc trace_loc(const Entry& e) const {
+    TraceLoc l;
+    l.type = e.type;
+    switch (e.kind) {
+      case Entry::Temp: l.slot = e.home; break;
+      case Entry::Local: l.slot = e.local; break;
+      case Entry::Const:
+        l.is_const = true;
+        l.bits[0] = e.bits[0];
+        l.bits[1] = e.bits[1];
+        break;
+    }
+    return l;
+  }
+  // The top n entries, bottom first, as the point's operands (in) or results (out).
+  void trace_entries(uint32_t point, size_t n, bool results) {
+    TraceInfo& ti = f_.trace;
+    TracePoint& p = ti.points[point];
+    (results ? p.first_out : p.first_in) = uint32_t(ti.locs.size());
+    (results ? p.n_out : p.n_in) = uint16_t(n);
+    for (size_t i = stack_.size() - n; i < stack_.size(); ++i) ti.locs.push_back(trace_loc(stack_[i]));
+  }
+  // How many operand-stack values a wasm instruction consumes (block parameters stay on the stack;
+  // branches do not consume the values they carry).
+  size_t consumed(const Instruction& in) const {
+    using O = Opcode;
+    switch (in.op) {
+      case O::Unreachable: case O::Nop: case O::Block: case O::Loop: case O::Else: case O::End:
+      case O::Br: case O::Return:
+        return 0;
+      case O::If: case O::BrIf: case O::BrTable: case O::Drop: case O::LocalSet: case O::LocalTee:
+      case O::GlobalSet: case O::MemoryGrow: case O::TableGet: case O::RefIsNull:
+        return 1;
+      case O::Select: case O::SelectT:
+        return 3;
+      case O::Call: return m_.func_type(in.a).params.size();
+      case O::CallIndirect: return m_.types[in.a].params.size() + 1;
+      case O::TableSet: case O::TableGrow: return 2;
+      case O::TableFill: case O::TableCopy: case O::TableInit: case O::MemoryFill: case O::MemoryCopy:
+      case O::MemoryInit:
+        return 3;
+      case O::LocalGet: case O::GlobalGet: case O::MemorySize: case O::TableSize: case O::DataDrop:
+      case O::ElemDrop: case O::RefNull: case O::RefFunc:
+        return 0;
+      default: return op_info(in.op).nparams;  // fixed signatures: numeric, memory, SIMD, constants
+    }
+  }
+  static bool is_control(Opcode o) {
+    using O = Opcode;
+    return o == O::Unreachable || o == O::Nop || o == O::Block || o == O::Loop || o == O::If || o == O::Else ||
+           o == O::End || o == O::Br || o == O::BrIf || o == O::BrTable || o == O::Return;
+  }
+  void traced_step(const Instruction& in) {
+    if (in.op == Opcode::End) return traced_end();
+    uint32_t point = emit_trace(TracePoint::Instr);
+    size_t n_in = std::min(consumed(in), stack_.size());
+    trace_entries(point, n_in, false);
+    size_t base = stack_.size() - n_in;
+    step(in);
+    if (is_control(in.op) || ctrls_.empty() || ctrls_.back().unreachable) return;
+    trace_entries(point, stack_.size() > base ? stack_.size() - base : 0, true);
+  }
+  // A block's `end` is traced where fall-through and branches to its label meet (after end() has
+  // patched them); the function's `end` before its return.
+  void traced_end() {
+    if (is_function_frame(ctrls_.back())) {
+      if (!ctrls_.back().unreachable) emit_trace(TracePoint::Instr);
+      return end();
+    }
+    end();
+    emit_trace(TracePoint::Instr);
+  }
+
   // ---- fuel metering: one Fuel op per basic block, its count patched when the block ends ----
   void close_fuel_block() {
     if (fuel_unit_ != UINT32_MAX) f_.code[fuel_unit_] = fuel_count_;
@@ -343,10 +443,15 @@ class FunctionTranslator {
 
   void emit_return() {
     size_t n = type_.results.size();
-    if (n == 0) { op(RegOp::Return0); return; }
+    if (n == 0) {
+      if (trace_) emit_trace(TracePoint::Return);
+      op(RegOp::Return0);
+      return;
+    }
     if (n == 1 && type_.results[0] != ValType::V128) {
       Entry& e = stack_.back();
       uint32_t s = read_slot(e);
+      if (trace_) trace_entries(emit_trace(TracePoint::Return), 1, false);
       op(RegOp::Return1);
       u32(s);
       return;
@@ -357,6 +462,7 @@ class FunctionTranslator {
       srcs.push_back(s);
       if (stack_[i].type == ValType::V128) srcs.push_back(s + 1);
     }
+    if (trace_) trace_entries(emit_trace(TracePoint::Return), n, false);
     op(RegOp::Return);
     u32(uint32_t(srcs.size()));
     for (uint32_t s : srcs) u32(s);
@@ -808,6 +914,7 @@ class FunctionTranslator {
   bool meter_;
   uint32_t fuel_unit_ = UINT32_MAX;  // the open Fuel op's count unit
   uint32_t fuel_count_ = 0;
+  bool trace_ = false;
 };
 
 }  // namespace
@@ -826,7 +933,7 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
                                    CompiledFunc& f) {
   validator_.begin(m, func_index, body);
   FunctionTranslator t(m, f, validator_.locals(), m.func_type(func_index), meter_fuel_,
-                       uint32_t(body.code_start));
+                       uint32_t(body.code_start), out_.traced);
   Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start),
            body.code_start);
   Instruction in;
@@ -867,6 +974,7 @@ Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> byte
   auto cm = std::make_shared<CompiledModule>();
   cm->metered = options.meter_fuel;
   cm->lazy = options.lazy;
+  cm->traced = options.trace;
   Translator t(*cm, options.meter_fuel, options.lazy);
   DecodeOptions dopts;
   dopts.file_name = options.file_name;

@@ -1,0 +1,570 @@
+// `wi debug PROG.wasm [exec options] [-- ARGS...]`: a line-oriented debugger on the traced translation
+// (docs/trace.md). The guest runs in this thread under `wi exec` with the debugger as its tracer; at
+// every trace point the debugger decides whether to stop, and when it stops it reads commands right
+// there, inside the Trace op, until one resumes the guest. Stepping counts executed wasm instructions
+// exactly as `wi exec --trace` numbers them, so `step N` and `run-to N` always land on the same
+// instruction. Commands come from libedit when stdin is a terminal, else one per line (each echoed
+// after the prompt, so a transcript over a pipe reads like a session).
+#include <fnmatch.h>
+#include <unistd.h>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include "decoder/instruction.h"
+#include "fmt/format.h"
+#include "host/commands.h"
+#include "host/trace_core.h"
+#include "host/trace_session.h"
+#include "linker/linker.h"
+#ifdef WI_HAVE_LIBEDIT
+#include <editline/readline.h>
+#endif
+
+namespace po = boost::program_options;
+
+namespace wi {
+namespace {
+
+const char* kHelp =
+    "step [N]              run N wasm instructions (default 1), into calls\n"
+    "next [N]              like step, but run calls to completion\n"
+    "finish                run until the current function returns\n"
+    "continue              run until a breakpoint or the end\n"
+    "run-to STEP           run until instruction number STEP is next\n"
+    "break FUNC            stop when a function whose name matches FUNC (a glob) is entered\n"
+    "break MODULE+0xOFF    stop before the instruction at that wasm offset of that module\n"
+    "delete [N]            delete breakpoint N (all without N)\n"
+    "backtrace             the call stack, innermost first\n"
+    "locals                the current function's parameters and locals\n"
+    "print NAME            an exported global, or a linked program's data symbol (its first 4 bytes)\n"
+    "x/N ADDR              N bytes of linear memory from ADDR (a number or a data symbol; N default 16)\n"
+    "info modules|symbols [GLOB]|breakpoints\n"
+    "quit                  stop the program and leave\n";
+
+struct Breakpoint {
+  uint32_t id = 0;
+  bool is_func = false;
+  std::string func;    // is_func: a glob on function names
+  std::string module;  // else: the module's name, as traces print it
+  uint32_t offset = 0;
+  uint64_t hits = 0;
+};
+
+std::optional<uint64_t> parse_number(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  uint64_t v = std::strtoull(s.c_str(), &end, 0);
+  if (errno || *end || s[0] == '-') return std::nullopt;
+  return v;
+}
+
+class Debugger : public TraceCore, public ExecSession {
+ public:
+  // ---- ExecSession ----
+  void add_options(po::options_description&) override {}
+  int configure(const po::variables_map&) override {
+    if (!tracing_supported()) {
+      std::cerr << "wi debug: this wi was built without tracing support (meson -Dtracing=false)\n";
+      return kExitUsage;
+    }
+    interactive_ = isatty(0) && isatty(1);
+    return -1;
+  }
+  bool active() const override { return true; }
+  void attach(Store& store, link::Linker* linker) override {
+    store_ = &store;
+    linker_ = linker;
+    store.tracer = this;
+  }
+  Trap done(Trap t) override {
+    if (!store_) return t;
+    finish(t);
+    store_->tracer = nullptr;
+    if (quitting_) return {};  // quit while it ran: the program's outcome does not matter
+    running_ = false;
+    command_loop();  // post-mortem, until quit or the end of the commands
+    return t;
+  }
+
+ private:
+  enum class Mode { Start, Step, Next, Finish, Continue };
+
+  // ---- TraceCore ----
+  bool on_enter(const TraceEvent&) override {
+    entering_ = true;
+    return true;
+  }
+  bool on_return(const TraceEvent& e) override {
+    if (mode_ == Mode::Finish && e.depth == depth_ && !finish_returned_) {
+      finish_returned_ = true;
+      const TraceInfo& ti = e.func->code->trace;
+      say(fmt::format("return {} {}", names().qualified(e.func), names().locs_text(ti.in(e.point), e.point.n_in, e.fp)));
+    }
+    return true;
+  }
+  bool on_instr(const Instr& i) override {
+    bool entering = entering_;
+    entering_ = false;
+    Breakpoint* bp = breakpoint_at(i, entering);
+    if (!bp && !should_stop(i)) return true;
+    cur_ = i;
+    if (bp) {
+      ++bp->hits;
+      say(fmt::format("breakpoint {}", bp->id));
+    }
+    say(location(i));
+    return command_loop();
+  }
+  void on_finish(const Trap& t) override {
+    if (quitting_) return;
+    if (!t) {
+      say(fmt::format("program finished after {} steps", step()));
+    } else if (t.kind == TrapKind::Exit) {
+      say(fmt::format("program exited with code {} after {} steps", t.exit_code, step()));
+    } else {
+      say(fmt::format("program trapped after {} steps: {}", step(), t.message.empty() ? trap_text(t.kind) : t.message));
+      for (auto& l : t.backtrace)
+        say(fmt::format("  at {} ({}+0x{:x})", escape_name(l.function), escape_name(l.module_file), l.offset));
+    }
+  }
+
+  bool should_stop(const Instr& i) {
+    switch (mode_) {
+      case Mode::Start: return true;
+      case Mode::Step: return i.step >= target_step_;
+      case Mode::Next:
+        if (i.depth > depth_) return false;
+        if (--repeat_ > 0) {
+          depth_ = i.depth;
+          return false;
+        }
+        return true;
+      case Mode::Finish: return finish_returned_ && i.depth <= depth_;
+      case Mode::Continue: return target_step_ && i.step >= target_step_;
+    }
+    return false;
+  }
+  Breakpoint* breakpoint_at(const Instr& i, bool entering) {
+    for (Breakpoint& b : bps_) {
+      if (b.is_func) {
+        if (entering && fnmatch(b.func.c_str(), names().func_name(i.func).c_str(), 0) == 0) return &b;
+      } else if (b.offset == i.point->offset && b.module == names().module_name(i.func->instance)) {
+        return &b;
+      }
+    }
+    return nullptr;
+  }
+
+  // ---- output ----
+  void say(const std::string& s) { std::cout << s << "\n"; }
+  std::string location(const Instr& i) {
+    const TracePoint& p = *i.point;
+    std::string s = fmt::format("#{} {}+0x{:x} {}: {}", i.step, names().module_name(i.func->instance), p.offset,
+                                names().func_name(i.func), names().instruction_text(*i.func->instance->module, p.offset));
+    if (p.n_in) s += " " + names().locs_text(i.func->code->trace.in(p), p.n_in, i.fp);
+    return s;
+  }
+
+  // ---- commands ----
+  bool read_command(std::string& line) {
+    std::cout.flush();
+#ifdef WI_HAVE_LIBEDIT
+    if (interactive_) {
+      char* l = readline("(wi) ");
+      if (!l) return false;
+      line = l;
+      std::free(l);
+      if (!line.empty()) add_history(line.c_str());
+      return true;
+    }
+#endif
+    if (interactive_) std::cout << "(wi) " << std::flush;
+    if (!std::getline(std::cin, line)) return false;
+    if (!interactive_) std::cout << "(wi) " << line << "\n";
+    return true;
+  }
+
+  // Reads and runs commands until one resumes the guest (true) or quits (false).
+  bool command_loop() {
+    std::string line;
+    while (true) {
+      if (!read_command(line)) {
+        quit();
+        return false;
+      }
+      std::istringstream in(line);
+      std::string cmd;
+      if (!(in >> cmd)) continue;
+      std::vector<std::string> args;
+      for (std::string a; in >> a;) args.push_back(a);
+      int r = run_command(cmd, args);
+      if (r == kResume) {
+        if (running_) {
+          std::cout.flush();
+          return true;
+        }
+        say("the program is not running");
+      } else if (r == kQuit) {
+        quit();
+        return false;
+      }
+    }
+  }
+  void quit() {
+    quitting_ = true;
+    halt_ = true;
+    stop_trap_.kind = TrapKind::Host;
+    stop_trap_.message = "stopped by the debugger";
+    std::cout.flush();
+  }
+
+  static constexpr int kStay = 0, kResume = 1, kQuit = 2;
+
+  int run_command(const std::string& cmd, const std::vector<std::string>& args) {
+    auto count_arg = [&](uint64_t& n) {
+      n = 1;
+      if (args.empty()) return true;
+      auto v = parse_number(args[0]);
+      if (!v || *v == 0) {
+        say(fmt::format("{}: '{}' is not a positive count", cmd, args[0]));
+        return false;
+      }
+      n = *v;
+      return true;
+    };
+    if (cmd == "step" || cmd == "s") {
+      uint64_t n;
+      if (!count_arg(n)) return kStay;
+      mode_ = Mode::Step;
+      target_step_ = cur_.step + n;
+      return kResume;
+    }
+    if (cmd == "next" || cmd == "n") {
+      uint64_t n;
+      if (!count_arg(n)) return kStay;
+      mode_ = Mode::Next;
+      depth_ = cur_.depth;
+      repeat_ = n;
+      return kResume;
+    }
+    if (cmd == "finish") {
+      mode_ = Mode::Finish;
+      depth_ = cur_.depth;
+      finish_returned_ = false;
+      return kResume;
+    }
+    if (cmd == "continue" || cmd == "c") {
+      mode_ = Mode::Continue;
+      target_step_ = 0;
+      return kResume;
+    }
+    if (cmd == "run-to") {
+      std::optional<uint64_t> n = args.size() == 1 ? parse_number(args[0]) : std::nullopt;
+      if (!n) {
+        say("usage: run-to STEP");
+        return kStay;
+      }
+      if (running_ && *n <= cur_.step) {
+        say(fmt::format("step {} is not ahead (this is step {}; runs are deterministic: start again to get there)",
+                        *n, cur_.step));
+        return kStay;
+      }
+      mode_ = Mode::Continue;
+      target_step_ = *n;
+      return kResume;
+    }
+    if (cmd == "break" || cmd == "b") {
+      if (args.size() != 1) say("usage: break FUNC | break MODULE+0xOFFSET");
+      else add_breakpoint(args[0]);
+      return kStay;
+    }
+    if (cmd == "delete" || cmd == "d") {
+      if (args.empty()) {
+        bps_.clear();
+        say("deleted all breakpoints");
+        return kStay;
+      }
+      auto n = parse_number(args[0]);
+      auto it = std::find_if(bps_.begin(), bps_.end(), [&](const Breakpoint& b) { return n && b.id == *n; });
+      if (it == bps_.end()) {
+        say(fmt::format("no breakpoint {}", args[0]));
+      } else {
+        bps_.erase(it);
+        say(fmt::format("deleted breakpoint {}", args[0]));
+      }
+      return kStay;
+    }
+    if (cmd == "backtrace" || cmd == "bt") {
+      backtrace();
+      return kStay;
+    }
+    if (cmd == "locals") {
+      locals();
+      return kStay;
+    }
+    if (cmd == "print" || cmd == "p") {
+      if (args.size() != 1) say("usage: print NAME");
+      else print(args[0]);
+      return kStay;
+    }
+    if (cmd == "x" || cmd.starts_with("x/")) {
+      examine(cmd, args);
+      return kStay;
+    }
+    if (cmd == "info") {
+      info(args);
+      return kStay;
+    }
+    if (cmd == "help" || cmd == "h") {
+      std::cout << kHelp;
+      return kStay;
+    }
+    if (cmd == "quit" || cmd == "q") return kQuit;
+    say(fmt::format("unknown command '{}' (try help)", cmd));
+    return kStay;
+  }
+  // ---- breakpoints ----
+  void add_breakpoint(const std::string& spec) {
+    Breakpoint b;
+    b.id = next_bp_id_;
+    if (auto plus = spec.rfind("+0x"); plus != std::string::npos && plus > 0) {
+      b.module = spec.substr(0, plus);
+      auto off = parse_number(spec.substr(plus + 1));
+      const Instance* inst = find_instance(b.module);
+      if (!off || !inst) {
+        say(fmt::format("break: no module named '{}' (see info modules)", b.module));
+        return;
+      }
+      b.offset = uint32_t(*off);
+      std::string fn = function_containing(*inst, b.offset);
+      if (fn.empty()) {
+        say(fmt::format("break: no instruction of {} starts at 0x{:x}", b.module, b.offset));
+        return;
+      }
+      say(fmt::format("breakpoint {} at {}+0x{:x} ({})", b.id, b.module, b.offset, fn));
+    } else {
+      b.is_func = true;
+      b.func = spec;
+      size_t n = 0;
+      for (const Instance& inst : store_->instances()) {
+        const Module& m = *inst.module;
+        for (uint32_t k = 0; k < m.codes.size(); ++k)
+          if (fnmatch(spec.c_str(), names().func_name(m, m.num_imported_funcs + k).c_str(), 0) == 0) ++n;
+      }
+      if (!n) {
+        say(fmt::format("break: no function matches '{}' (see info symbols)", spec));
+        return;
+      }
+      say(fmt::format("breakpoint {} at {} ({} function{})", b.id, spec, n, n == 1 ? "" : "s"));
+    }
+    ++next_bp_id_;
+    bps_.push_back(b);
+  }
+  const Instance* find_instance(const std::string& name) {
+    for (const Instance& inst : store_->instances())
+      if (names().module_name(&inst) == name) return &inst;
+    return nullptr;
+  }
+  // The function whose body has an instruction starting at `offset`, or "".
+  std::string function_containing(const Instance& inst, uint32_t offset) {
+    const Module& m = *inst.module;
+    for (uint32_t k = 0; k < m.codes.size(); ++k) {
+      const FunctionBody& body = m.codes[k];
+      if (offset < body.code_start || offset >= body.end) continue;
+      Reader r(std::span<const uint8_t>(m.bytes).subspan(body.code_start, body.end - body.code_start), body.code_start);
+      Instruction in;
+      std::vector<uint32_t> targets;
+      while (!r.at_end() && r.offset() <= offset) {
+        if (r.offset() == offset) return names().func_name(m, m.num_imported_funcs + k);
+        if (!read_instruction(r, in, targets).ok()) break;
+      }
+      return "";
+    }
+    return "";
+  }
+
+  // ---- inspection ----
+  void backtrace() {
+    if (!running_ || frames().empty()) {
+      say("no frames: the program is not running");
+      return;
+    }
+    size_t n = 0;
+    const auto& hc = host_calls();
+    for (size_t k = frames().size(); k-- > 0;) {
+      for (size_t h = hc.size(); h-- > 0;)
+        if (hc[h].depth == k) say(fmt::format("#{} host {}", n++, names().func_name(hc[h].callee)));
+      const Frame& f = frames()[k];
+      if (!f.func) continue;
+      say(fmt::format("#{} {} ({}+0x{:x})", n++, names().func_name(f.func), names().module_name(f.func->instance),
+                      f.offset));
+    }
+  }
+  void locals() {
+    if (!running_ || frames().empty() || !frames().back().func) {
+      say("no frame: the program is not running");
+      return;
+    }
+    const Frame& f = frames().back();
+    const TraceInfo& ti = f.func->code->trace;
+    size_t params = f.func->type->params.size();
+    if (ti.local_types.empty()) say("no parameters or locals");
+    for (size_t k = 0; k < ti.local_types.size(); ++k)
+      say(fmt::format("local {} = {}{}", k, names().value_text(ti.local_types[k], f.fp + ti.local_slots[k]),
+                      k < params ? " (param)" : ""));
+  }
+  Memory* memory() {
+    if (running_ && !frames().empty() && frames().back().func) {
+      const Instance* inst = frames().back().func->instance;
+      if (!inst->memories.empty()) return inst->memories[0];
+    }
+    if (linker_ && linker_->memory()) return linker_->memory();
+    for (const Instance& inst : store_->instances())
+      if (!inst.memories.empty()) return inst.memories[0];
+    return nullptr;
+  }
+  std::optional<uint32_t> data_symbol(const std::string& name) {
+    if (!linker_ || linker_->find_function(name)) return std::nullopt;
+    return linker_->dlsym(name);
+  }
+  void print(const std::string& name) {
+    // Exported globals first, then globals imported under that name (a linked program's
+    // __stack_pointer), in load order.
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const Instance& inst : store_->instances()) {
+        const GlobalInst* g = nullptr;
+        if (pass == 0) {
+          const ExternRef* r = inst.find_export(name);
+          if (r && r->kind == ExternKind::Global) g = static_cast<const GlobalInst*>(r->ptr);
+        } else {
+          uint32_t k = 0;
+          for (const Import& im : inst.module->imports) {
+            if (im.kind != ExternKind::Global) continue;
+            if (im.name == name && k < inst.globals.size()) {
+              g = inst.globals[k];
+              break;
+            }
+            ++k;
+          }
+        }
+        if (!g) continue;
+        say(fmt::format("{} = {} ({} global)", name, names().value_text(g->type.type, g->value),
+                        names().module_name(&inst)));
+        return;
+      }
+    }
+    if (linker_) {
+      if (FuncInst* f = linker_->find_function(name)) {
+        say(fmt::format("{} = function {}", name, names().qualified(f)));
+        return;
+      }
+      if (auto a = data_symbol(name)) {
+        Memory* mem = memory();
+        if (mem && uint64_t(*a) + 4 <= mem->size) {
+          Slot s;
+          s.i64 = 0;
+          std::memcpy(&s.i32, mem->data + *a, 4);
+          say(fmt::format("{} = {} (data at 0x{:x})", name, names().value_text(ValType::I32, &s), *a));
+        } else {
+          say(fmt::format("{}: data at 0x{:x}, outside memory", name, *a));
+        }
+        return;
+      }
+    }
+    say(fmt::format("print: no exported global or data symbol named '{}'", name));
+  }
+  void examine(const std::string& cmd, const std::vector<std::string>& args) {
+    uint64_t n = 16;
+    if (cmd.size() > 2) {
+      std::string count = cmd.substr(2);
+      while (!count.empty() && !std::isdigit(static_cast<unsigned char>(count.back()))) count.pop_back();
+      auto v = parse_number(count);
+      if (!v || !*v) {
+        say(fmt::format("x: bad count in '{}'", cmd));
+        return;
+      }
+      n = *v;
+    }
+    if (args.size() != 1) {
+      say("usage: x/N ADDR");
+      return;
+    }
+    std::optional<uint64_t> addr = parse_number(args[0]);
+    if (!addr) {
+      if (auto a = data_symbol(args[0])) addr = *a;
+    }
+    if (!addr) {
+      say(fmt::format("x: '{}' is neither an address nor a data symbol", args[0]));
+      return;
+    }
+    Memory* mem = memory();
+    if (!mem || *addr >= mem->size) {
+      say(fmt::format("x: 0x{:x} is outside linear memory", *addr));
+      return;
+    }
+    n = std::min<uint64_t>(n, mem->size - *addr);
+    for (uint64_t row = 0; row < n; row += 16) {
+      std::string hex, text;
+      for (uint64_t k = row; k < std::min<uint64_t>(row + 16, n); ++k) {
+        uint8_t b = mem->data[*addr + k];
+        hex += fmt::format(" {:02x}", b);
+        text += b >= 0x20 && b < 0x7f ? char(b) : '.';
+      }
+      say(fmt::format("0x{:08x}:{:<48}  |{}|", *addr + row, hex, text));
+    }
+  }
+  void info(const std::vector<std::string>& args) {
+    std::string what = args.empty() ? "" : args[0];
+    if (what == "modules") {
+      for (const Instance& inst : store_->instances()) {
+        const Module& m = *inst.module;
+        say(fmt::format("{}: {} functions ({} imported), {} globals, {} bytes", names().module_name(&inst),
+                        m.func_types.size(), m.num_imported_funcs, m.global_types.size(), m.bytes.size()));
+      }
+    } else if (what == "symbols") {
+      std::string glob = args.size() > 1 ? args[1] : "*";
+      for (const Instance& inst : store_->instances()) {
+        const Module& m = *inst.module;
+        for (uint32_t k = 0; k < m.codes.size(); ++k) {
+          const std::string& fn = names().func_name(m, m.num_imported_funcs + k);
+          if (fnmatch(glob.c_str(), fn.c_str(), 0) != 0) continue;
+          say(fmt::format("{} {} (func {}, code at 0x{:x})", names().module_name(&inst), fn, m.num_imported_funcs + k,
+                          m.codes[k].code_start));
+        }
+      }
+    } else if (what == "breakpoints") {
+      if (bps_.empty()) say("no breakpoints");
+      for (const Breakpoint& b : bps_) {
+        std::string where = b.is_func ? b.func : fmt::format("{}+0x{:x}", b.module, b.offset);
+        say(fmt::format("{}: {} (hit {} time{})", b.id, where, b.hits, b.hits == 1 ? "" : "s"));
+      }
+    } else {
+      say("usage: info modules | info symbols [GLOB] | info breakpoints");
+    }
+  }
+
+  Store* store_ = nullptr;
+  link::Linker* linker_ = nullptr;
+  bool interactive_ = false;
+  bool running_ = true;
+  bool quitting_ = false;
+  bool entering_ = false;
+  Mode mode_ = Mode::Start;
+  uint64_t target_step_ = 0;
+  size_t depth_ = 0;
+  uint64_t repeat_ = 0;
+  bool finish_returned_ = false;
+  Instr cur_;
+  std::vector<Breakpoint> bps_;
+  uint32_t next_bp_id_ = 1;
+};
+
+}  // namespace
+
+int cmd_debug(const std::vector<std::string>& args) {
+  Debugger d;
+  return run_exec(args, d);
+}
+
+}  // namespace wi

@@ -1,0 +1,204 @@
+// The tracing contract at the Store level (interp/trace.h) and TraceCore's events (host/trace_core.h):
+// modules assembled byte by byte (tests/wasm_builder.h), run in a wi::Store with a Tracer attached.
+#include <doctest/doctest.h>
+#include <string>
+#include <vector>
+#include "host/trace_core.h"
+#include "tests/wasm_builder.h"
+
+using namespace wb;
+using wi::Store;
+using wi::Value;
+
+namespace {
+
+std::shared_ptr<wi::CompiledModule> compile_traced(const Bytes& b, bool trace = true) {
+  wi::CompileOptions o{"t.wasm"};
+  o.trace = trace;
+  auto r = wi::compile_module(b, o);
+  if (!r.ok()) FAIL("compile: ", wi::format_error("t.wasm", r.error()));
+  return r.value();
+}
+
+size_t count_trace_ops(const wi::CompiledModule& m, const wi::CompiledFunc& f) {
+  std::string listing = wi::disassemble_internal(m, f);
+  size_t n = 0;
+  for (size_t at = listing.find("  Trace "); at != std::string::npos; at = listing.find("  Trace ", at + 1)) ++n;
+  return n;
+}
+
+// Records every trace point as "I@off" / "R@off" with its depth, and the operand values it sees.
+struct Recorder : wi::Tracer {
+  std::vector<std::string> events;
+  size_t stop_at = SIZE_MAX;
+  bool on_trace(const wi::TraceEvent& e, wi::Trap& trap) override {
+    const wi::TraceInfo& ti = e.func->code->trace;
+    std::string s = (e.point.kind == wi::TracePoint::Instr ? "I@" : "R@") + std::to_string(e.point.offset);
+    for (uint16_t k = 0; k < e.point.n_in; ++k) {
+      const wi::TraceLoc& l = ti.in(e.point)[k];
+      s += " " + std::to_string(l.is_const ? uint32_t(l.bits[0]) : e.fp[l.slot].i32);
+    }
+    events.push_back(s);
+    if (events.size() == stop_at) {
+      trap.kind = wi::TrapKind::Host;
+      trap.message = "stopped";
+      return false;
+    }
+    return true;
+  }
+};
+
+// add3(a) = a + 3 through a call to add(a, 3); add is function 0.
+Bytes add_module(ModuleBuilder& m) {
+  uint32_t t2 = m.type({I32, I32}, {I32});
+  uint32_t t1 = m.type({I32}, {I32});
+  m.func(t2, code(local_get(0), local_get(1), op::i32_add, op::end));
+  m.export_func("add3", m.func(t1, code(local_get(0), i32_const(3), call(0), op::end)));
+  return m.build();
+}
+
+}  // namespace
+
+TEST_CASE("untraced code has no Trace ops; traced code one per wasm instruction and return") {
+  ModuleBuilder m;
+  Bytes b = add_module(m);
+  auto plain = compile_traced(b, false);
+  auto traced = compile_traced(b, true);
+  CHECK(count_trace_ops(*plain, plain->funcs[0]) == 0);
+  CHECK(plain->funcs[0].trace.points.empty());
+  // add: local.get, local.get, i32.add, end + the return point.
+  CHECK(traced->funcs[0].trace.points.size() == 5);
+  CHECK(count_trace_ops(*traced, traced->funcs[0]) == 5);
+  CHECK(traced->traced);
+}
+
+TEST_CASE("trace points: order, offsets, depths, operand values; results unchanged") {
+  ModuleBuilder m;
+  Bytes b = add_module(m);
+  for (bool with_tracer : {false, true}) {
+    Store s;
+    Recorder rec;
+    if (with_tracer) s.tracer = &rec;
+    auto o = s.instantiate(compile_traced(b), {});
+    REQUIRE(o.instance);
+    std::vector<Value> out;
+    REQUIRE(!s.call(func_export(o.instance, "add3"), std::vector<Value>{Value::make_i32(39)}, out));
+    CHECK(out.at(0).i32 == 42);
+    if (!with_tracer) continue;
+    size_t add = m.code_offset(0), add3 = m.code_offset(1);
+    auto at = [](size_t off) { return std::to_string(off); };
+    std::vector<std::string> want = {
+        "I@" + at(add3),                 // local.get 0
+        "I@" + at(add3 + 2),             // i32.const 3
+        "I@" + at(add3 + 4) + " 39 3",   // call 0 consumes (39, 3)
+        "I@" + at(add),                  // add: local.get 0
+        "I@" + at(add + 2),              // local.get 1
+        "I@" + at(add + 4) + " 39 3",    // i32.add
+        "I@" + at(add + 5),              // end
+        "R@" + at(add + 5) + " 42",      // return point: the result
+        "I@" + at(add3 + 6),             // add3: end
+        "R@" + at(add3 + 6) + " 42",
+    };
+    CHECK(rec.events == want);
+  }
+}
+
+TEST_CASE("a tracer that returns false stops the guest with its trap, at that instruction") {
+  ModuleBuilder m;
+  Bytes b = add_module(m);
+  Store s;
+  Recorder rec;
+  rec.stop_at = 6;  // before add's i32.add
+  s.tracer = &rec;
+  auto o = s.instantiate(compile_traced(b), {});
+  std::vector<Value> out;
+  wi::Trap t = s.call(func_export(o.instance, "add3"), std::vector<Value>{Value::make_i32(1)}, out);
+  REQUIRE(t);
+  CHECK(t.message == "stopped");
+  REQUIRE(t.backtrace.size() == 2);
+  CHECK(t.backtrace[0].offset == m.code_offset(0) + 4);
+  CHECK(t.backtrace[1].offset == m.code_offset(1) + 4);
+}
+
+namespace {
+
+// TraceCore's events, as text.
+struct Events : wi::TraceCore {
+  std::vector<std::string> log;
+  bool on_enter(const wi::TraceEvent& e) override {
+    log.push_back("enter " + names().func_name(e.func) + " depth " + std::to_string(e.depth));
+    return true;
+  }
+  bool on_instr(const Instr& i) override {
+    std::string s = std::to_string(i.step) + " " +
+                    names().instruction_text(*i.func->instance->module, i.point->offset);
+    if (i.is_call) s += " (call)";
+    log.push_back(s);
+    return true;
+  }
+  void on_instr_done(const Instr& i, bool valid) override {
+    const wi::TraceInfo& ti = i.func->code->trace;
+    if (valid && i.point->n_out) log.back() += " -> " + names().locs_text(ti.out(*i.point), i.point->n_out, i.fp);
+  }
+  bool on_return(const wi::TraceEvent& e) override {
+    log.push_back("return " + names().func_name(e.func));
+    return true;
+  }
+  void on_host_call(const HostCall& h) override { log.push_back("host-call " + names().func_name(h.callee)); }
+  void on_host_return(const HostCall& h, bool valid) override {
+    log.push_back("host-return " + names().func_name(h.callee) + (valid ? " " + names().locs_text(
+        h.caller->code->trace.out(*h.point), h.point->n_out, h.fp) : ""));
+  }
+  void on_finish(const wi::Trap& t) override { log.push_back(t ? "trap " + t.message : "done"); }
+};
+
+}  // namespace
+
+TEST_CASE("TraceCore: steps, entries, host calls with results, a host calling back into wasm") {
+  ModuleBuilder m;
+  uint32_t t1 = m.type({I32}, {I32});
+  uint32_t host = m.import_func("env", "twice", t1);  // calls back into "inc", then doubles
+  uint32_t inc = m.func(t1, code(local_get(0), i32_const(1), op::i32_add, op::end));
+  m.export_func("inc", inc);
+  m.export_func("go", m.func(t1, code(local_get(0), call(host), op::end)));
+  Bytes b = m.build();
+
+  Store s;
+  Events ev;
+  s.tracer = &ev;
+  wi::FuncInst* inc_inst = nullptr;
+  wi::FuncType ft{{wi::ValType::I32}, {wi::ValType::I32}};
+  wi::FuncInst* h = s.create_host_function(ft, [&](wi::HostCall& hc) {
+    std::vector<Value> out;
+    if (wi::Trap t = hc.store.call(inc_inst, std::vector<Value>{Value::make_i32(hc.args[0].i32)}, out)) {
+      *hc.trap = t;
+      return false;
+    }
+    hc.args[0].i32 = out[0].i32 * 2;
+    return true;
+  }, "env.twice");
+  auto o = s.instantiate(compile_traced(b), {wi::ExternRef{wi::ExternKind::Func, h}});
+  REQUIRE(o.instance);
+  inc_inst = func_export(o.instance, "inc");
+  std::vector<Value> out;
+  wi::Trap t = s.call(func_export(o.instance, "go"), std::vector<Value>{Value::make_i32(20)}, out);
+  ev.finish(t);
+  CHECK(out.at(0).i32 == 42);
+  std::vector<std::string> want = {
+      "enter go depth 1",
+      "1 local.get 0 -> [i32:20]",
+      "2 call 0 <env.twice> (call)",
+      "host-call env.twice",
+      "enter inc depth 2",
+      "3 local.get 0 -> [i32:20]",
+      "4 i32.const 1 -> [i32:1]",
+      "5 i32.add -> [i32:21]",
+      "6 end",
+      "return inc",
+      "host-return env.twice [i32:42]",
+      "7 end",
+      "return go",
+      "done",
+  };
+  CHECK(ev.log == want);
+}
