@@ -36,7 +36,8 @@ ProgramOptions hello_options(int null_fd, bool lazy) {
   return o;
 }
 
-void BM_Link_HelloLibc(benchmark::State& state) {
+// Links hello.wasm + libc.wasm per iteration, then (with `run`) runs it to exit with output discarded.
+void link_hello(benchmark::State& state, bool run) {
   int null_fd = ::open("/dev/null", O_WRONLY);
   for (auto _ : state) {
     Program p(hello_options(null_fd, state.range(0)));
@@ -44,33 +45,21 @@ void BM_Link_HelloLibc(benchmark::State& state) {
       state.SkipWithError(r.error().message.c_str());
       break;
     }
-  }
-  ::close(null_fd);
-}
-// Arg 1: lazy compilation (wi exec's default for linked programs); 0: everything at load (--eager).
-BENCHMARK(BM_Link_HelloLibc)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
-
-// Start-up to exit: link, constructors, main (printf, qsort, malloc), destructors.
-void BM_Link_HelloLibcRun(benchmark::State& state) {
-  int null_fd = ::open("/dev/null", O_WRONLY);
-  for (auto _ : state) {
-    Program p(hello_options(null_fd, state.range(0)));
-    if (auto r = p.link(WI_BENCH_HELLO); !r) {
-      state.SkipWithError(r.error().message.c_str());
-      break;
-    }
-    if (Trap t = p.run(); t && t.kind != TrapKind::Exit) {
+    if (Trap t = run ? p.run() : Trap{}; t && t.kind != TrapKind::Exit) {
       state.SkipWithError(t.message.c_str());
       break;
     }
   }
   ::close(null_fd);
 }
-BENCHMARK(BM_Link_HelloLibcRun)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
-struct SkipBodies : CodeDelegate {
-  Result<void> on_function(const Module&, uint32_t, const FunctionBody&) override { return {}; }
-};
+void BM_Link_HelloLibc(benchmark::State& state) { link_hello(state, false); }
+// Arg 1: lazy compilation (wi exec's default for linked programs); 0: everything at load (--eager).
+BENCHMARK(BM_Link_HelloLibc)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// Start-up to exit: link, constructors, main (printf, qsort, malloc), destructors.
+void BM_Link_HelloLibcRun(benchmark::State& state) { link_hello(state, true); }
+BENCHMARK(BM_Link_HelloLibcRun)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 void BM_Translate_LibcDecodeValidate(benchmark::State& state) {
   auto bytes = read_file(WI_BENCH_LIBC);
