@@ -3,6 +3,7 @@
 // https://webassembly.github.io/spec/core/binary/modules.html
 #include "decoder/decoder.h"
 #include <set>
+#include "decoder/dwarf_line.h"
 #include "decoder/instruction.h"
 #include "decoder/reader.h"
 #include "fmt/format.h"
@@ -429,6 +430,8 @@ class Decoder {
   Result<void> code(Reader& s) {
     saw_code_ = true;
     size_t at = s.offset();
+    m_.code_section_start = at;
+    m_.code_section_size = s.remaining();
     WI_TRY_ASSIGN(uint32_t n, count(s));
     if (n != m_.func_types.size() - m_.num_imported_funcs)
       return make_error(at, "function and code section have inconsistent lengths");
@@ -532,6 +535,7 @@ Result<std::unique_ptr<Module>> decode_module(std::vector<uint8_t> bytes, CodeDe
   auto m = std::make_unique<Module>();
   m->file_name = options.file_name;
   m->bytes = std::move(bytes);
+  m->line_cache = std::make_shared<LineTableCache>();
   Decoder d(*m, delegate);
   WI_TRY(d.decode());
   return m;

@@ -77,6 +77,8 @@ struct CustomSection {
   std::span<const uint8_t> payload;
 };
 
+struct LineTableCache;  // decoder/dwarf_line.h
+
 struct Module {
   std::string file_name;  // for error messages and backtraces
   std::vector<uint8_t> bytes;
@@ -96,9 +98,12 @@ struct Module {
   std::vector<DataSegment> datas;
   std::optional<uint32_t> data_count;
   std::vector<FunctionBody> codes;  // defined functions only
+  size_t code_section_start = 0;    // file offset of the Code section payload (DWARF addresses count from it)
+  size_t code_section_size = 0;
   std::vector<CustomSection> customs;
   std::map<uint32_t, std::string> func_names;  // from the `name` section
   std::vector<bool> declared_refs;  // C.refs: functions that ref.func may name
+  std::shared_ptr<LineTableCache> line_cache;  // see line_table() in decoder/dwarf_line.h
 
   const FuncType& func_type(uint32_t func_index) const { return types[func_types[func_index]]; }
   const CustomSection* custom(std::string_view name) const {
