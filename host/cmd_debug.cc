@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
+#include "decoder/dwarf_line.h"
 #include "decoder/instruction.h"
 #include "fmt/format.h"
 #include "host/commands.h"
@@ -28,11 +29,14 @@ namespace {
 const char* kHelp =
     "step [N]              run N wasm instructions (default 1), into calls\n"
     "next [N]              like step, but run calls to completion\n"
+    "step line             run to the next source line (DWARF line info), into calls\n"
+    "next line             run to the next source line of this function or its callers\n"
     "finish                run until the current function returns\n"
     "continue              run until a breakpoint or the end\n"
     "run-to STEP           run until instruction number STEP is next\n"
     "break FUNC            stop when a function whose name matches FUNC (a glob) is entered\n"
     "break MODULE+0xOFF    stop before the instruction at that wasm offset of that module\n"
+    "break FILE:LINE       stop where source line LINE of FILE begins (DWARF line info)\n"
     "delete [N]            delete breakpoint N (all without N)\n"
     "backtrace             the call stack, innermost first\n"
     "locals                the current function's parameters and locals\n"
@@ -43,11 +47,23 @@ const char* kHelp =
 
 struct Breakpoint {
   uint32_t id = 0;
+  std::string where;  // as the user can give it again: FUNC, MODULE+0xOFF or FILE:LINE
   bool is_func = false;
-  std::string func;    // is_func: a glob on function names
-  std::string module;  // else: the module's name, as traces print it
-  uint32_t offset = 0;
+  std::string func;   // is_func: a glob on function names
+  struct Site {
+    const Instance* instance;
+    uint32_t offset;  // of an instruction
+  };
+  std::vector<Site> sites;  // else: the instructions it stops before
   uint64_t hits = 0;
+};
+
+// Identifies a source line for `step line`: the module, the file's entry in its line table, the line.
+struct LineKey {
+  const Module* module = nullptr;
+  const char* file = nullptr;
+  uint32_t line = 0;
+  bool operator==(const LineKey&) const = default;
 };
 
 std::optional<uint64_t> parse_number(const std::string& s) {
@@ -88,7 +104,7 @@ class Debugger : public TraceCore, public ExecSession {
   }
 
  private:
-  enum class Mode { Start, Step, Next, Finish, Continue };
+  enum class Mode { Start, Step, StepLine, Next, Finish, Continue };
 
   // ---- TraceCore ----
   bool on_enter(const TraceEvent&) override {
@@ -125,7 +141,9 @@ class Debugger : public TraceCore, public ExecSession {
     } else {
       say(fmt::format("program trapped after {} steps: {}", step(), t.message.empty() ? trap_text(t.kind) : t.message));
       for (auto& l : t.backtrace)
-        say(fmt::format("  at {} ({}+0x{:x})", escape_name(l.function), escape_name(l.module_file), l.offset));
+        say(fmt::format("  at {} ({}+0x{:x}){}", escape_name(l.function), escape_name(l.module_file), l.offset,
+                        l.source.empty() ? std::string() : fmt::format(" {}", escape_name(l.source))));
+      if (t.frames_omitted) say(fmt::format("  ... {} more frames", t.frames_omitted));
     }
   }
 
@@ -133,6 +151,11 @@ class Debugger : public TraceCore, public ExecSession {
     switch (mode_) {
       case Mode::Start: return true;
       case Mode::Step: return i.step >= target_step_;
+      case Mode::StepLine: {
+        if (next_line_ && i.depth > depth_) return false;
+        std::optional<LineKey> k = line_key(i.func, i.point->offset);
+        return k && *k != line_start_;
+      }
       case Mode::Next:
         if (i.depth > depth_) return false;
         if (--repeat_ > 0) {
@@ -149,9 +172,10 @@ class Debugger : public TraceCore, public ExecSession {
     for (Breakpoint& b : bps_) {
       if (b.is_func) {
         if (entering && fnmatch(b.func.c_str(), names().func_name(i.func).c_str(), 0) == 0) return &b;
-      } else if (b.offset == i.point->offset && b.module == names().module_name(i.func->instance)) {
-        return &b;
+        continue;
       }
+      for (const Breakpoint::Site& site : b.sites)
+        if (site.offset == i.point->offset && site.instance == i.func->instance) return &b;
     }
     return nullptr;
   }
@@ -160,9 +184,15 @@ class Debugger : public TraceCore, public ExecSession {
   void say(const std::string& s) { std::cout << s << "\n"; }
   std::string location(const Instr& i) {
     const TracePoint& p = *i.point;
-    std::string s = fmt::format("#{} {}+0x{:x} {}: {}", i.step, names().module_name(i.func->instance), p.offset,
-                                names().func_name(i.func), names().instruction_text(*i.func->instance->module, p.offset));
-    if (p.n_in) s += " " + names().locs_text(i.func->code->trace.in(p), p.n_in, i.fp);
+    const Module& m = *i.func->instance->module;
+    std::string src = TraceNames::source_text(m, p.offset);
+    std::string s = fmt::format("#{} {}+0x{:x} {}{}: {}", i.step, names().module_name(i.func->instance), p.offset,
+                                names().func_name(i.func), src.empty() ? std::string() : fmt::format(" ({})", src),
+                                names().instruction_text(m, p.offset));
+    if (p.n_in) {
+      s += ' ';
+      s += names().locs_text(i.func->code->trace.in(p), p.n_in, i.fp);
+    }
     return s;
   }
 
@@ -233,6 +263,19 @@ class Debugger : public TraceCore, public ExecSession {
       n = *v;
       return true;
     };
+    if ((cmd == "step" || cmd == "s" || cmd == "next" || cmd == "n") && args.size() == 1 && args[0] == "line") {
+      if (!running_) return kResume;  // says the program is not running
+      std::optional<LineKey> k = line_key(cur_.func, cur_.point->offset);
+      if (!k) {
+        say(fmt::format("{} line: no line info here (build with clang -g); step by instruction instead", cmd));
+        return kStay;
+      }
+      mode_ = Mode::StepLine;
+      next_line_ = cmd[0] == 'n';
+      depth_ = cur_.depth;
+      line_start_ = *k;
+      return kResume;
+    }
     if (cmd == "step" || cmd == "s") {
       uint64_t n;
       if (!count_arg(n)) return kStay;
@@ -275,7 +318,7 @@ class Debugger : public TraceCore, public ExecSession {
       return kResume;
     }
     if (cmd == "break" || cmd == "b") {
-      if (args.size() != 1) say("usage: break FUNC | break MODULE+0xOFFSET");
+      if (args.size() != 1) say("usage: break FUNC | break MODULE+0xOFFSET | break FILE:LINE");
       else add_breakpoint(args[0]);
       return kStay;
     }
@@ -328,21 +371,27 @@ class Debugger : public TraceCore, public ExecSession {
   void add_breakpoint(const std::string& spec) {
     Breakpoint b;
     b.id = next_bp_id_;
+    b.where = spec;
+    auto colon = spec.rfind(':');
+    bool source_line = colon != std::string::npos && colon > 0 && colon + 1 < spec.size() &&
+                       spec.find_first_not_of("0123456789", colon + 1) == std::string::npos;
     if (auto plus = spec.rfind("+0x"); plus != std::string::npos && plus > 0) {
-      b.module = spec.substr(0, plus);
+      std::string module = spec.substr(0, plus);
       auto off = parse_number(spec.substr(plus + 1));
-      const Instance* inst = find_instance(b.module);
+      const Instance* inst = find_instance(module);
       if (!off || !inst) {
-        say(fmt::format("break: no module named '{}' (see info modules)", b.module));
+        say(fmt::format("break: no module named '{}' (see info modules)", module));
         return;
       }
-      b.offset = uint32_t(*off);
-      std::string fn = function_containing(*inst, b.offset);
-      if (fn.empty()) {
-        say(fmt::format("break: no instruction of {} starts at 0x{:x}", b.module, b.offset));
+      auto at = instruction_at(*inst, uint32_t(*off));
+      if (!at || at->offset != *off) {
+        say(fmt::format("break: no instruction of {} starts at 0x{:x}", module, *off));
         return;
       }
-      say(fmt::format("breakpoint {} at {}+0x{:x} ({})", b.id, b.module, b.offset, fn));
+      b.sites.push_back({inst, at->offset});
+      say(fmt::format("breakpoint {} at {}+0x{:x} ({})", b.id, module, at->offset, at->function));
+    } else if (source_line) {
+      if (!add_line_sites(b, spec.substr(0, colon), uint32_t(std::stoul(spec.substr(colon + 1))))) return;
     } else {
       b.is_func = true;
       b.func = spec;
@@ -361,27 +410,76 @@ class Debugger : public TraceCore, public ExecSession {
     ++next_bp_id_;
     bps_.push_back(b);
   }
+  // FILE:LINE in every loaded module whose DWARF line table knows FILE. When LINE has no code, the next
+  // line that has some (the same one in every module: the nearest).
+  bool add_line_sites(Breakpoint& b, const std::string& file, uint32_t line) {
+    bool any_table = false;
+    std::vector<std::pair<const Instance*, LineBreakpoint>> found;
+    uint32_t best = 0;
+    for (const Instance& inst : store_->instances()) {
+      const LineTable* lines = line_table(*inst.module);
+      if (!lines) continue;
+      any_table = true;
+      LineBreakpoint lb = lines->breakpoint(file, line);
+      if (lb.offsets.empty()) continue;
+      if (!best || lb.line < best) best = lb.line;
+      found.emplace_back(&inst, std::move(lb));
+    }
+    for (auto& [inst, lb] : found) {
+      if (lb.line != best) continue;
+      for (uint32_t off : lb.offsets)
+        // A function's first row points at its locals, before the first instruction.
+        if (auto at = instruction_at(*inst, off)) b.sites.push_back({inst, at->offset});
+    }
+    if (b.sites.empty()) {
+      say(any_table ? fmt::format("break: no code at or after {}:{} in any module's line info", file, line)
+                    : "break: no module has DWARF line info (build with clang -g)");
+      return false;
+    }
+    b.where = fmt::format("{}:{}", file, best);
+    if (b.sites.size() == 1) {
+      auto at = instruction_at(*b.sites[0].instance, b.sites[0].offset);
+      say(fmt::format("breakpoint {} at {} ({}+0x{:x} {})", b.id, b.where, names().module_name(b.sites[0].instance),
+                      b.sites[0].offset, at->function));
+    } else {
+      say(fmt::format("breakpoint {} at {} ({} locations)", b.id, b.where, b.sites.size()));
+    }
+    return true;
+  }
   const Instance* find_instance(const std::string& name) {
     for (const Instance& inst : store_->instances())
       if (names().module_name(&inst) == name) return &inst;
     return nullptr;
   }
-  // The function whose body has an instruction starting at `offset`, or "".
-  std::string function_containing(const Instance& inst, uint32_t offset) {
+  struct CodeSite {
+    uint32_t offset;  // an instruction's
+    std::string function;
+  };
+  // The first instruction at or after `offset` in the function whose body holds it (a body's locals
+  // count as before its first instruction); none when `offset` is in no body.
+  std::optional<CodeSite> instruction_at(const Instance& inst, uint32_t offset) {
     const Module& m = *inst.module;
     for (uint32_t k = 0; k < m.codes.size(); ++k) {
       const FunctionBody& body = m.codes[k];
-      if (offset < body.code_start || offset >= body.end) continue;
+      if (offset < body.offset || offset >= body.end) continue;
       Reader r(std::span<const uint8_t>(m.bytes).subspan(body.code_start, body.end - body.code_start), body.code_start);
       Instruction in;
       std::vector<uint32_t> targets;
-      while (!r.at_end() && r.offset() <= offset) {
-        if (r.offset() == offset) return names().func_name(m, m.num_imported_funcs + k);
+      while (!r.at_end()) {
+        if (r.offset() >= offset) return CodeSite{uint32_t(r.offset()), names().func_name(m, m.num_imported_funcs + k)};
         if (!read_instruction(r, in, targets).ok()) break;
       }
-      return "";
+      return std::nullopt;
     }
-    return "";
+    return std::nullopt;
+  }
+  std::optional<LineKey> line_key(const FuncInst* f, uint32_t offset) {
+    const Module& m = *f->instance->module;
+    const LineTable* lines = line_table(m);
+    if (!lines) return std::nullopt;
+    auto pos = lines->at(offset);
+    if (!pos) return std::nullopt;
+    return LineKey{&m, pos->file.data(), pos->line};
   }
 
   // ---- inspection ----
@@ -397,8 +495,9 @@ class Debugger : public TraceCore, public ExecSession {
         if (hc[h].depth == k) say(fmt::format("#{} host {}", n++, names().func_name(hc[h].callee)));
       const Frame& f = frames()[k];
       if (!f.func) continue;
-      say(fmt::format("#{} {} ({}+0x{:x})", n++, names().func_name(f.func), names().module_name(f.func->instance),
-                      f.offset));
+      std::string src = TraceNames::source_text(*f.func->instance->module, f.offset);
+      say(fmt::format("#{} {} ({}+0x{:x}){}", n++, names().func_name(f.func), names().module_name(f.func->instance),
+                      f.offset, src.empty() ? std::string() : fmt::format(" {}", src)));
     }
   }
   void locals() {
@@ -536,8 +635,7 @@ class Debugger : public TraceCore, public ExecSession {
     } else if (what == "breakpoints") {
       if (bps_.empty()) say("no breakpoints");
       for (const Breakpoint& b : bps_) {
-        std::string where = b.is_func ? b.func : fmt::format("{}+0x{:x}", b.module, b.offset);
-        say(fmt::format("{}: {} (hit {} time{})", b.id, where, b.hits, b.hits == 1 ? "" : "s"));
+        say(fmt::format("{}: {} (hit {} time{})", b.id, b.where, b.hits, b.hits == 1 ? "" : "s"));
       }
     } else {
       say("usage: info modules | info symbols [GLOB] | info breakpoints");
@@ -555,6 +653,8 @@ class Debugger : public TraceCore, public ExecSession {
   size_t depth_ = 0;
   uint64_t repeat_ = 0;
   bool finish_returned_ = false;
+  bool next_line_ = false;  // StepLine: like next (calls run to completion)
+  LineKey line_start_;      // StepLine: the line being left
   Instr cur_;
   std::vector<Breakpoint> bps_;
   uint32_t next_bp_id_ = 1;

@@ -111,12 +111,13 @@ void print_trap(const Trap& t) {
     while (j < bt.size() && bt[j].function == bt[i].function && bt[j].offset == bt[i].offset &&
            bt[j].module_file == bt[i].module_file)
       ++j;
-    std::cerr << fmt::format("  at {} ({}+0x{:x}){}\n", bt[i].function, bt[i].module_file, bt[i].offset,
+    std::cerr << fmt::format("  at {} ({}+0x{:x}){}{}\n", bt[i].function, bt[i].module_file, bt[i].offset,
+                             bt[i].source.empty() ? std::string() : fmt::format(" {}", bt[i].source),
                              j - i > 1 ? fmt::format(" x{}", j - i) : "");
     ++lines;
     i = j;
   }
-  if (i < bt.size()) std::cerr << fmt::format("  ... {} more frames\n", bt.size() - i);
+  if (size_t more = bt.size() - i + t.frames_omitted) std::cerr << fmt::format("  ... {} more frames\n", more);
 }
 
 }  // namespace

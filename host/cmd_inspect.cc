@@ -1,9 +1,11 @@
-// `wi inspect MODULE [--internal]`: what a module declares, read by the decoder alone (so even a module
-// the translator cannot handle yet can be inspected), then its dynamic-linking sections decoded (wi's
-// `dyninfo`, the standard `dylink.0`); --internal adds the translated register code.
+// `wi inspect MODULE [--internal] [--lines]`: what a module declares, read by the decoder alone (so even
+// a module the translator cannot handle yet can be inspected), then its dynamic-linking sections decoded
+// (wi's `dyninfo`, the standard `dylink.0`); --internal adds the translated register code, --lines the
+// DWARF line table as wi reads it.
 #include <iostream>
 #include <boost/program_options.hpp>
 #include "decoder/decoder.h"
+#include "decoder/dwarf_line.h"
 #include "fmt/format.h"
 #include "host/commands.h"
 #include "interp/code.h"
@@ -47,6 +49,23 @@ void print_summary(const std::string& file, const Module& m) {
   std::cout << fmt::format("element segments: {}, data segments: {}\n", m.elems.size(), m.datas.size());
   std::cout << fmt::format("custom sections: {}\n", m.customs.size());
   for (auto& c : m.customs) std::cout << fmt::format("  \"{}\" ({} bytes)\n", c.name, c.payload.size());
+  if (m.custom(".debug_line")) {
+    if (const LineTable* t = line_table(m))
+      std::cout << fmt::format("source lines: {} rows in {} files (DWARF .debug_line)\n", t->rows().size(),
+                               t->files().size());
+    else
+      std::cout << fmt::format("source lines: none, .debug_line does not parse: {}\n", line_table_error(m));
+  }
+}
+
+// `--lines`: every row of the DWARF line table, by module offset (what traps and wi debug show).
+void print_lines(const Module& m) {
+  const LineTable* t = line_table(m);
+  if (!t) return;
+  std::cout << fmt::format("line table: code section payload at 0x{:x}\n", m.code_section_start);
+  for (const LineRow& r : t->rows())
+    std::cout << fmt::format("  0x{:x} {}:{}:{}{}{}\n", r.offset, t->files()[r.file], r.line, r.column,
+                             r.is_stmt ? " is_stmt" : "", r.end_sequence ? " end_sequence" : "");
 }
 
 // Symbol flags of dylink.0 EXPORT_INFO/IMPORT_INFO entries: "0x101 (weak tls)".
@@ -111,10 +130,11 @@ bool print_dynamic(const std::string& file, const Module& m) {
 }  // namespace
 
 int cmd_inspect(const std::vector<std::string>& args) {
-  po::options_description opts("wi inspect MODULE [--internal]");
+  po::options_description opts("wi inspect MODULE [--internal] [--lines]");
   opts.add_options()
       ("help,h", "show this help")
       ("internal", "also print every function's translated register code")
+      ("lines", "also print the DWARF line table (module offset, file:line:column)")
       ("module", po::value<std::string>(), "the .wasm file");
   po::positional_options_description pos;
   pos.add("module", 1);
@@ -139,7 +159,9 @@ int cmd_inspect(const std::vector<std::string>& args) {
       return kExitFailure;
     }
     print_summary(file, **m);
-    return print_dynamic(file, **m) ? kExitOk : kExitFailure;
+    const bool dynamic_ok = print_dynamic(file, **m);
+    if (vm.count("lines")) print_lines(**m);
+    return dynamic_ok ? kExitOk : kExitFailure;
   }
   auto cm = compile_module(std::move(bytes), CompileOptions{file});
   if (!cm.ok()) {
@@ -149,6 +171,7 @@ int cmd_inspect(const std::vector<std::string>& args) {
   const CompiledModule& c = **cm;
   print_summary(file, *c.module);
   const bool dynamic_ok = print_dynamic(file, *c.module);
+  if (vm.count("lines")) print_lines(*c.module);
   for (const CompiledFunc& f : c.funcs) std::cout << "\n" << disassemble_internal(c, f);
   return dynamic_ok ? kExitOk : kExitFailure;
 }

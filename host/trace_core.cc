@@ -3,6 +3,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include "decoder/dwarf_line.h"
 #include "decoder/instruction.h"
 #include "fmt/format.h"
 
@@ -102,6 +103,13 @@ std::string TraceNames::locs_text(const TraceLoc* l, size_t n, const Slot* fp) {
     s += loc_text(l[i], fp);
   }
   return s + "]";
+}
+
+std::string TraceNames::source_text(const Module& m, uint32_t offset) {
+  const LineTable* lines = line_table(m);
+  if (!lines) return "";
+  auto pos = lines->at(offset);
+  return pos ? escape_name(to_string(*pos)) : "";
 }
 
 std::string TraceNames::instruction_text(const Module& m, uint32_t offset) {

@@ -30,6 +30,8 @@ class TraceNames {
   // The instruction at `offset` of module `m` in WAT syntax with its immediates; a call names its
   // callee: "call 12 <puts>".
   std::string instruction_text(const Module& m, uint32_t offset);
+  // "file:line:column" of the instruction at `offset` from the module's DWARF line table, or "".
+  static std::string source_text(const Module& m, uint32_t offset);
   // One value: i32:-1 i64:5 f32:1.5 f64:nan:0x7ff4000000000000 v128:0x<32 hex digits>
   // funcref:null funcref:<module>:<func> externref:null externref:<opaque>.
   std::string value_text(ValType t, const Slot* s);

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include "decoder/dwarf_line.h"
 #include "interp/numeric.h"
 #include "interp/regop.h"
 #include "interp/simd.h"
@@ -570,6 +571,10 @@ L_trap: {
     loc.func_index = f->code->func_index;
     loc.function = m.function_display_name(loc.func_index);
     loc.offset = f->code->wasm_offset_at(uint32_t(at - f->code->code.data()));
+    // An exit is not an error: it needs no source positions (and so never parses DWARF).
+    if (trap_kind != TrapKind::Exit)
+      if (const LineTable* lines = line_table(m))
+        if (auto pos = lines->at(uint32_t(loc.offset))) loc.source = to_string(*pos);
     trap.backtrace.push_back(std::move(loc));
   };
   locate(func, ip);
@@ -577,6 +582,7 @@ L_trap: {
   while (store.frame_top_ > entry_frame + 1) {
     Store::CallFrame& cf = frames[--store.frame_top_];
     if (trap.backtrace.size() < kMaxBacktrace) locate(cf.func, cf.ret_ip - 1);
+    else ++trap.frames_omitted;
   }
   store.frame_top_ = entry_frame;
   return trap;

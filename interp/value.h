@@ -67,6 +67,7 @@ struct FrameLocation {
   std::string function;
   uint32_t func_index = 0;
   size_t offset = 0;  // wasm byte offset in the module file
+  std::string source;  // "file:line:column" from the module's DWARF line table, or ""
 };
 
 struct Trap {
@@ -74,6 +75,7 @@ struct Trap {
   std::string message;             // the spec's text, or the host's
   int exit_code = 0;               // Exit: the guest's exit status
   std::vector<FrameLocation> backtrace;  // innermost first
+  size_t frames_omitted = 0;             // outer frames beyond the recorded ones
   explicit operator bool() const { return kind != TrapKind::None; }
 };
 

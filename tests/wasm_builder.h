@@ -248,6 +248,11 @@ class ModuleBuilder {
     datas_.push_back(code(0x01, leb(bytes.size()), bytes));
     return *this;
   }
+  // A custom section, placed after every other section (so it moves no code offsets).
+  ModuleBuilder& custom(const std::string& nm, const Bytes& payload) {
+    customs_.push_back(code(name(nm), payload));
+    return *this;
+  }
 
   Bytes build() {
     Bytes out = header();
@@ -288,6 +293,7 @@ class ModuleBuilder {
       append(out, section(10, payload));
     }
     add(11, datas_);
+    for (auto& c : customs_) append(out, section(0, c));
     return out;
   }
 
@@ -300,7 +306,7 @@ class ModuleBuilder {
     Bytes body, locals;
     size_t code_offset = 0;
   };
-  std::vector<Bytes> types_, imports_, tables_, memories_, globals_, exports_, elems_, datas_;
+  std::vector<Bytes> types_, imports_, tables_, memories_, globals_, exports_, elems_, datas_, customs_;
   std::vector<Func> funcs_;
   std::optional<uint32_t> start_;
   uint32_t num_func_imports_ = 0, num_table_imports_ = 0, num_mem_imports_ = 0, num_global_imports_ = 0;

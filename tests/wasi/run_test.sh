@@ -13,9 +13,11 @@
 #   // EXIT: N            expected exit status (default 0, or 134 with TRAP)
 #   // WI_OPTS: --fuel 9  extra `wi exec` options (split on spaces)
 #   // TRAP: MESSAGE      the guest must trap: stderr is exactly the line "wi: trap: MESSAGE" followed by
-#                         backtrace lines "  at FN (WASM+0xOFF)" (optionally " xN" for repeats, and a
-#                         final "  ... N more frames"), at least one, all naming WASM as given
+#                         backtrace lines "  at FN (WASM+0xOFF)" (then " FILE:LINE[:COL]" where the module
+#                         has DWARF line info, optionally " xN" for repeats, and a final
+#                         "  ... N more frames"), at least one, all naming WASM as given
 #   // INNERMOST: FN      with TRAP: the first backtrace line names function FN
+#   // SOURCE: FILE:LINE  with TRAP: the first backtrace line's source position (built with -g)
 # Passes when stdout equals NAME.expected byte for byte, the exit status matches, and nothing outside
 # the sandbox changed (outside/ still holds exactly secret.txt with its original contents), and, for
 # TRAP tests, stderr is the trap report described above.
@@ -39,6 +41,7 @@ read -r -a wi_opts <<< "$(directive WI_OPTS)"
 stdin_file=$(directive STDIN)
 want_trap=$(directive TRAP)
 want_innermost=$(directive INNERMOST)
+want_source=$(directive SOURCE)
 want_exit=$(directive EXIT)
 if [ -n "$want_trap" ]; then want_exit=${want_exit:-134}; fi
 want_exit=${want_exit:-0}
@@ -84,13 +87,13 @@ if [ "$got_exit" != "$want_exit" ]; then
 fi
 if [ -n "$want_trap" ]; then
   # The trap report: the message line, then backtrace lines only.
-  n=0 first_fn= bad=
+  n=0 first_fn= first_src= bad=
   while IFS= read -r line; do
     n=$((n + 1))
     if [ $n -eq 1 ]; then
       [ "$line" = "wi: trap: $want_trap" ] || bad="line 1 is '$line', expected 'wi: trap: $want_trap'"
-    elif [[ $line =~ ^\ \ at\ ([^ ]+)\ \((.*)\+0x[0-9a-f]+\)(\ x[0-9]+)?$ ]]; then
-      [ -n "$first_fn" ] || first_fn=${BASH_REMATCH[1]}
+    elif [[ $line =~ ^\ \ at\ ([^ ]+)\ \((.*)\+0x[0-9a-f]+\)(\ ([^ :]+:[0-9]+)(:[0-9]+)?)?(\ x[0-9]+)?$ ]]; then
+      [ -n "$first_fn" ] || { first_fn=${BASH_REMATCH[1]}; first_src=${BASH_REMATCH[4]}; }
       [ "${BASH_REMATCH[2]}" = "$wasm" ] || bad="line $n names '${BASH_REMATCH[2]}', expected '$wasm'"
     elif [[ $line =~ ^\ \ \.\.\.\ [0-9]+\ more\ frames$ ]] && [ -n "$first_fn" ]; then
       :
@@ -103,6 +106,9 @@ if [ -n "$want_trap" ]; then
   if [ -z "$bad" ] && [ -z "$first_fn" ]; then bad="no backtrace"; fi
   if [ -z "$bad" ] && [ -n "$want_innermost" ] && [ "$first_fn" != "$want_innermost" ]; then
     bad="innermost frame is '$first_fn', expected '$want_innermost'"
+  fi
+  if [ -z "$bad" ] && [ -n "$want_source" ] && [ "$first_src" != "$want_source" ]; then
+    bad="innermost frame's source position is '$first_src', expected '$want_source'"
   fi
   if [ -n "$bad" ]; then
     echo "FAIL $name: trap report: $bad"

@@ -4,6 +4,7 @@
 // EXIT: 134
 // TRAP: uninitialized element
 // INNERMOST: call_through
+// SOURCE: trap_null_fnptr.c:14
 // node: skip (checks wi's own trap report).
 #include <stdio.h>
 

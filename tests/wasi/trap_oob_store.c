@@ -4,6 +4,7 @@
 // EXIT: 134
 // TRAP: out of bounds memory access
 // INNERMOST: poke
+// SOURCE: trap_oob_store.c:14
 // node: skip (checks wi's own trap report).
 #include <stdint.h>
 #include <stdio.h>
