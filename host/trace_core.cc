@@ -204,6 +204,8 @@ void TraceCore::resolve_call(const TraceEvent& e, Instr& i) {
   if (!read_instruction(r, in, targets).ok()) return;
   Instance* inst = e.func->instance;
   i.is_call = true;
+  const Table* table = nullptr;
+  uint32_t elem = 0;
   if (in.op == Opcode::Call) {
     i.callee = inst->funcs[in.a];
   } else {
@@ -215,10 +217,16 @@ void TraceCore::resolve_call(const TraceEvent& e, Instr& i) {
     if (index >= t->elems.size()) return;
     auto* f = static_cast<const FuncInst*>(t->elems[index]);
     if (f && f->type_id == inst->type_ids[in.a]) i.callee = f;  // else the call traps
+    table = t;
+    elem = index;
   }
   if (i.callee && !i.callee->instance && i.callee->debug_name.ends_with("@plt")) {
     const std::string& n = i.callee->debug_name;
-    binds_.push_back(Bind{e.func, inst, in.a, in.op == Opcode::Call, n.substr(0, n.size() - 4)});
+    const bool direct = in.op == Opcode::Call;
+    const TraceInfo& ti = e.func->code->trace;
+    binds_.push_back(Bind{e.func, inst, in.a, direct, direct ? nullptr : table, elem, n.substr(0, n.size() - 4),
+                          i.depth, e.fp, &e.point,
+                          names().locs_text(ti.in(e.point), e.point.n_in - (direct ? 0 : 1), e.fp)});
   }
 }
 
@@ -232,10 +240,18 @@ bool TraceCore::on_trace(const TraceEvent& e, Trap& trap) {
   const size_t d = e.depth;
   complete_pending(&e);
   // A PLT stub has bound its slot before anything after it runs (its target, or the caller again).
-  for (const Bind& b : binds_) {
-    const FuncInst* target = b.direct ? b.inst->funcs[b.index] : nullptr;
+  for (Bind& b : binds_) {
+    const FuncInst* target = b.direct ? b.inst->funcs[b.index]
+                             : b.elem < b.table->elems.size() ? static_cast<const FuncInst*>(b.table->elems[b.elem])
+                                                              : nullptr;
     if (target && !target->instance && target->debug_name == b.symbol + "@plt") target = nullptr;
     on_bind(b.caller, b.symbol, target);
+    // Bound to a host function, the stub has called it already: report that call now (its return
+    // comes with the next event at the caller's level, as for any host call).
+    if (target && !target->instance) {
+      host_calls_.push_back(HostCall{b.depth, b.caller, target, b.fp, b.point, std::move(b.args_text)});
+      on_host_call(host_calls_.back());
+    }
   }
   binds_.clear();
   unwind_above(d, &e);

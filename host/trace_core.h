@@ -73,6 +73,10 @@ class TraceCore : public Tracer {
     const FuncInst* callee = nullptr;
     Slot* fp = nullptr;
     const TracePoint* point = nullptr;  // the call: its out locations are the host's results
+    // The arguments' text when they were captured at the call: a call through a PLT stub is known to
+    // reach a host function only once the stub has bound it, when its argument slots may already
+    // hold the results. "" otherwise: the arguments are read from `point`'s in locations.
+    std::string args_text;
   };
 
   bool on_trace(const TraceEvent& e, Trap& trap) final;
@@ -121,9 +125,15 @@ class TraceCore : public Tracer {
   struct Bind {
     const FuncInst* caller = nullptr;
     Instance* inst = nullptr;
-    uint32_t index = 0;
+    uint32_t index = 0;       // call: the callee's function index
     bool direct = false;
+    const Table* table = nullptr;  // call_indirect: the slot the stub rebinds
+    uint32_t elem = 0;
     std::string symbol;
+    size_t depth = 0;         // the call, for a host-call line if the stub binds to a host function
+    Slot* fp = nullptr;
+    const TracePoint* point = nullptr;
+    std::string args_text;
   };
   std::vector<Bind> binds_;
 };

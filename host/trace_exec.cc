@@ -126,7 +126,8 @@ class TextTracer : public TraceCore {
     if (!want() || !match_(names(), h.caller)) return;
     const TraceInfo& ti = h.caller->code->trace;
     line(fmt::format("{} host-call {} {}", step(), names().func_name(h.callee),
-                     names().locs_text(ti.in(*h.point), h.point->n_in - (is_indirect(h) ? 1 : 0), h.fp)));
+                     !h.args_text.empty() ? h.args_text
+                                          : names().locs_text(ti.in(*h.point), h.point->n_in - (is_indirect(h) ? 1 : 0), h.fp)));
     std::fflush(out_);  // what the host function writes comes after its host-call line
   }
   void on_host_return(const HostCall& h, bool results_valid) override {
