@@ -4,10 +4,12 @@
 // there, inside the Trace op, until one resumes the guest. Stepping counts executed wasm instructions
 // exactly as `wi exec --trace` numbers them, so `step N` and `run-to N` always land on the same
 // instruction. Commands come from libedit when stdin is a terminal, else one per line (each echoed
-// after the prompt, so a transcript over a pipe reads like a session).
+// after the prompt, so a transcript over a pipe reads like a session), or from `--commands FILE`,
+// which leaves stdin to the guest.
 #include <fnmatch.h>
 #include <unistd.h>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include "decoder/dwarf_line.h"
@@ -78,11 +80,23 @@ std::optional<uint64_t> parse_number(const std::string& s) {
 class Debugger : public TraceCore, public ExecSession {
  public:
   // ---- ExecSession ----
-  void add_options(po::options_description&) override {}
-  int configure(const po::variables_map&) override {
+  void add_options(po::options_description& opts) override {
+    opts.add_options()("commands,x", po::value<std::string>(),
+                       "read debugger commands from FILE instead of stdin (which the guest then has)");
+  }
+  int configure(const po::variables_map& vm) override {
     if (!tracing_supported()) {
       std::cerr << "wi debug: this wi was built without tracing support (meson -Dtracing=false)\n";
       return kExitUsage;
+    }
+    if (vm.count("commands")) {
+      const std::string& file = vm["commands"].as<std::string>();
+      commands_.open(file);
+      if (!commands_) {
+        std::cerr << "wi debug: cannot read commands from '" << file << "'\n";
+        return kExitUsage;
+      }
+      return -1;
     }
     interactive_ = isatty(0) && isatty(1);
     return -1;
@@ -210,7 +224,7 @@ class Debugger : public TraceCore, public ExecSession {
     }
 #endif
     if (interactive_) std::cout << "(wi) " << std::flush;
-    if (!std::getline(std::cin, line)) return false;
+    if (!std::getline(commands_.is_open() ? commands_ : std::cin, line)) return false;
     if (!interactive_) std::cout << "(wi) " << line << "\n";
     return true;
   }
@@ -644,6 +658,7 @@ class Debugger : public TraceCore, public ExecSession {
 
   Store* store_ = nullptr;
   link::Linker* linker_ = nullptr;
+  std::ifstream commands_;  // --commands FILE: the commands, leaving stdin to the guest
   bool interactive_ = false;
   bool running_ = true;
   bool quitting_ = false;
