@@ -103,6 +103,10 @@ Trap exec_run(Store* store_ptr, const FuncInst* entry, Slot* fp) {
 
   const char* const base = (const char*)&&L_base;
   const size_t entry_frame = store.frame_top_;
+  // The call-stack height lives in a register while this activation runs; store.frame_top_ is
+  // written back wherever something else may look at it: host calls (which may re-enter), trace
+  // hooks, traps and the final return.
+  size_t ftop = entry_frame;
   Store::CallFrame* const frames = store.frames_.data();
   const size_t max_frames = store.frames_.size();
   Slot* const stack_end = store.stack_end_;
@@ -134,14 +138,14 @@ Trap exec_run(Store* store_ptr, const FuncInst* entry, Slot* fp) {
 #define S(i) fp[ip[i]]
 
   // Entry frame: stack space and zeroed locals, like any call.
-  if (fp + entry->code->frame_slots > stack_end || store.frame_top_ >= max_frames) {
+  if (fp + entry->code->frame_slots > stack_end || ftop >= max_frames) {
     trap.kind = TrapKind::CallStackExhausted;
     trap.message = trap_text(trap.kind);
     return trap;
   }
   std::memset(fp + entry->code->param_slots, 0,
               (entry->code->local_slots - entry->code->param_slots) * sizeof(Slot));
-  frames[store.frame_top_++] = Store::CallFrame{nullptr, nullptr, nullptr, nullptr};
+  frames[ftop++] = Store::CallFrame{nullptr, nullptr, nullptr, nullptr};
   RELOAD_MEM();
   NEXT();
 
@@ -266,13 +270,20 @@ L_Return1:
   goto L_do_return;
 L_Return0:
 L_do_return: {
-  Store::CallFrame& cf = frames[--store.frame_top_];
-  if (store.frame_top_ == entry_frame) return trap;
+  Store::CallFrame& cf = frames[--ftop];
+  if (ftop == entry_frame) {
+    store.frame_top_ = ftop;
+    return trap;
+  }
   ip = cf.ret_ip;
   fp = cf.fp;
-  inst = cf.inst;
   func = cf.func;
-  RELOAD_MEM();
+  // mem/msize are this activation's view of the current instance's memory, kept current by
+  // memory.grow and after host calls, whichever frame did them; only a change of instance moves it.
+  if (cf.inst != inst) {
+    inst = cf.inst;
+    RELOAD_MEM();
+  }
   NEXT();
 }
 L_Call:
@@ -294,11 +305,11 @@ L_CallIndirect: {
 L_do_call:
   if (callee->code) {
     const CompiledFunc* code = callee->code;
-    if (store.frame_top_ >= max_frames || nfp + code->frame_slots > stack_end) {
+    if (ftop >= max_frames || nfp + code->frame_slots > stack_end) {
       ip -= 1;  // inside the call instruction: the trap is reported at the call site
       TRAP(TrapKind::CallStackExhausted);
     }
-    frames[store.frame_top_++] = Store::CallFrame{ip, fp, inst, func};
+    frames[ftop++] = Store::CallFrame{ip, fp, inst, func};
     fp = nfp;
     // Inline: most functions have a handful of locals, and a memset call costs more than the stores.
     for (uint32_t k = code->param_slots; k < code->local_slots; ++k) fp[k].i64 = 0;
@@ -314,6 +325,7 @@ L_do_call:
     // Room for the host's results beyond its arguments, and a base for re-entrant calls.
     store.stack_top_ = nfp + std::max(callee->type->params.size(), callee->type->results.size()) * 2 + 2;
     HostCall hc{store, inst, nfp, &trap};
+    store.frame_top_ = ftop;
     bool ok = callee->host(hc);
     store.stack_top_ = saved_top;
     if (!ok) {
@@ -465,7 +477,8 @@ L_Trace:
 #ifndef WI_NO_TRACING
   // Traced translations only (interp/trace.h). The tracer may stop the guest: a trap at this
   // instruction. It may read the frame but runs no guest code, so the cached memory stays valid.
-  if (!trace_hook(store, func, fp, ip[1], store.frame_top_, trap)) {
+  store.frame_top_ = ftop;
+  if (!trace_hook(store, func, fp, ip[1], ftop, trap)) {
     trap_kind = trap.kind == TrapKind::None ? TrapKind::Host : trap.kind;
     goto L_trap;
   }
@@ -579,6 +592,7 @@ L_trap: {
   };
   locate(func, ip);
   constexpr size_t kMaxBacktrace = 64;  // deep recursion would otherwise print thousands of lines
+  store.frame_top_ = ftop;
   while (store.frame_top_ > entry_frame + 1) {
     Store::CallFrame& cf = frames[--store.frame_top_];
     if (trap.backtrace.size() < kMaxBacktrace) locate(cf.func, cf.ret_ip - 1);
