@@ -1,5 +1,6 @@
 // FdTable, descriptor classification and the host-errno translation. See fd_table.h for the policy.
 #include "host/wasi/fd_table.h"
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cerrno>
@@ -8,6 +9,8 @@ namespace wi::wasi {
 
 FdEntry::~FdEntry() {
   if (owned && host_fd >= 0) ::close(host_fd);
+  if (!owned && host_fd >= 0 && lent_status_flags >= 0 && fcntl(host_fd, F_GETFL) != lent_status_flags)
+    (void)fcntl(host_fd, F_SETFL, lent_status_flags);
 }
 
 FdEntry* FdTable::find(uint32_t fd) { return fd < slots_.size() ? slots_[fd].get() : nullptr; }
@@ -94,6 +97,7 @@ std::unique_ptr<FdEntry> entry_for_host_fd(int host_fd, bool owned) {
   auto e = std::make_unique<FdEntry>();
   e->host_fd = host_fd;
   e->owned = owned;
+  if (!owned) e->lent_status_flags = fcntl(host_fd, F_GETFL);
   struct stat st;
   if (fstat(host_fd, &st) == 0) e->type = filetype_from_mode(st.st_mode, host_fd);
   e->is_tty = e->type == abi::kFiletypeCharacterDevice && isatty(host_fd);

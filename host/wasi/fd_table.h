@@ -47,6 +47,10 @@ struct DirEntry {
 struct FdEntry {
   int host_fd = -1;
   bool owned = true;  // false: lent by the embedder (stdio); closing the guest fd leaves it open
+  // A lent descriptor's status flags when it was lent: fd_fdstat_set_flags (NONBLOCK, APPEND) changes
+  // the open file description, which the embedder's process (and a shell sharing the terminal)
+  // shares, so they are put back when the entry goes. -1: nothing to restore.
+  int lent_status_flags = -1;
   abi::Filetype type = abi::kFiletypeUnknown;
   bool is_tty = false;
   uint64_t rights_base = 0;

@@ -394,3 +394,28 @@ TEST_CASE("fd_write to a pipe without a reader is EPIPE, not the death of the ho
   CHECK_FALSE(sigismember(&pending, SIGPIPE));
   close(p[1]);
 }
+
+TEST_CASE("fd_fdstat_set_flags on lent stdio: NONBLOCK and APPEND are undone when the guest is gone") {
+  int p[2];
+  REQUIRE(pipe(p) == 0);
+  const int before = fcntl(p[1], F_GETFL);
+  REQUIRE((before & O_NONBLOCK) == 0);
+  auto cfg = quiet_config();
+  cfg.stdout_fd = p[1];
+  {
+    Guest g(cfg);
+    CHECK(g.call("fd_fdstat_set_flags", {1, abi::kFdflagNonblock | abi::kFdflagAppend}) == 0);
+    CHECK((fcntl(p[1], F_GETFL) & O_NONBLOCK) != 0);  // the guest does get what it asked for
+    CHECK(g.call("fd_fdstat_get", {1, 100}) == 0);
+    CHECK((g.at(102)[0] & abi::kFdflagNonblock) != 0);
+  }
+  CHECK(fcntl(p[1], F_GETFL) == before);  // the embedder's (and its shell's) descriptor is as it was
+  {
+    Guest g(cfg);
+    CHECK(g.call("fd_fdstat_set_flags", {1, abi::kFdflagNonblock}) == 0);
+    CHECK(g.call("fd_close", {1}) == 0);  // closing the guest's fd 1 restores it too
+    CHECK(fcntl(p[1], F_GETFL) == before);
+  }
+  close(p[0]);
+  close(p[1]);
+}
