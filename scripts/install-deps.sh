@@ -8,6 +8,9 @@ packages=(
   # Debian 12 has no libboost-json-dev; the versioned 1.81 packages are the ones that carry Boost.JSON.
   libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev libboost-container1.81-dev
   doctest-dev libbenchmark-dev libfmt-dev libedit-dev
+  # The static archives a static wi links (libedit's own dependencies; glibc's and libstdc++'s come
+  # with g++).
+  libbsd-dev libmd-dev libncurses-dev
   # Building C to wasm32-wasi for test programs.
   clang lld wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
   wabt nodejs python3
