@@ -2,7 +2,8 @@
 // Policy: first error wins; the error's offset is the byte where decoding could not go on.
 // https://webassembly.github.io/spec/core/binary/modules.html
 #include "decoder/decoder.h"
-#include <set>
+#include <string_view>
+#include <unordered_set>
 #include "decoder/dwarf_line.h"
 #include "decoder/instruction.h"
 #include "decoder/reader.h"
@@ -108,7 +109,8 @@ class Decoder {
         if (!idx.ok()) return;
         auto nm = sub.name();
         if (!nm.ok()) return;
-        m_.func_names[*idx] = std::move(*nm);
+        // Producers list names by index: the hint makes each insertion constant time.
+        m_.func_names.insert_or_assign(m_.func_names.end(), *idx, std::move(*nm));
       }
     }
   }
@@ -333,10 +335,13 @@ class Decoder {
 
   Result<void> exports(Reader& s) {
     WI_TRY_ASSIGN(uint32_t n, count(s));
-    std::set<std::string> seen;
+    // Names are compared where they sit in the module's bytes (a library exports thousands).
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(n);
     for (uint32_t i = 0; i < n; ++i) {
       Export e;
       WI_TRY_ASSIGN(e.name, s.name());
+      const std::string_view raw(reinterpret_cast<const char*>(s.cursor()) - e.name.size(), e.name.size());
       size_t at = s.offset();
       WI_TRY_ASSIGN(uint8_t kind, s.u8());
       if (kind > 3) return make_error(at, "malformed export kind");
@@ -349,7 +354,7 @@ class Decoder {
       if (e.index >= limit)
         return make_error(at, fmt::format("unknown {} {}", to_string(e.kind), e.index));
       if (kind == 0) mark_ref(e.index);
-      if (!seen.insert(e.name).second) return make_error(at, "duplicate export name");
+      if (!seen.insert(raw).second) return make_error(at, "duplicate export name");
       m_.exports.push_back(std::move(e));
     }
     return {};
