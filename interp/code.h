@@ -61,6 +61,11 @@ struct CompileOptions {
 Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> bytes,
                                                        const CompileOptions& options = {});
 
+// The same for a module already decoded with its bodies left alone (a CodeDelegate that accepts every
+// body): saves a second decode when the caller had to decode it anyway (the linker reads its custom
+// sections, then patches code in place before translation). `m`'s file name is kept.
+Result<std::shared_ptr<CompiledModule>> compile_decoded(std::unique_ptr<Module> m, const CompileOptions& options = {});
+
 // Lazy modules: validates and translates defined function `defined_index` if still pending. Not
 // thread-safe (a Store runs one thread). The error carries the body's file offset.
 Result<void> compile_function(CompiledModule& m, uint32_t defined_index);

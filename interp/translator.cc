@@ -969,6 +969,19 @@ uint32_t CompiledFunc::wasm_offset_at(uint32_t p) const {
   return std::prev(it)->second;
 }
 
+Result<std::shared_ptr<CompiledModule>> compile_decoded(std::unique_ptr<Module> m, const CompileOptions& options) {
+  auto cm = std::make_shared<CompiledModule>();
+  cm->metered = options.meter_fuel;
+  cm->lazy = options.lazy;
+  cm->traced = options.trace;
+  cm->module = std::move(m);
+  const Module& mod = *cm->module;
+  Translator t(*cm, options.meter_fuel, options.lazy);
+  cm->funcs.reserve(mod.codes.size());
+  for (uint32_t i = 0; i < mod.codes.size(); ++i) WI_TRY(t.on_function(mod, mod.num_imported_funcs + i, mod.codes[i]));
+  return cm;
+}
+
 Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> bytes,
                                                        const CompileOptions& options) {
   auto cm = std::make_shared<CompiledModule>();

@@ -64,12 +64,15 @@ Result<Linker::Module*> Linker::load_file(const std::string& path, const std::st
   SkipBodies skip;
   DecodeOptions dopt;
   dopt.file_name = m->name;
-  auto decoded = decode_module(m->bytes, &skip, dopt);
+  auto decoded = decode_module(std::move(m->bytes), &skip, dopt);
+  m->bytes = {};
   if (!decoded) return make_error(SIZE_MAX, format_error(m->name, decoded.error()));
   const wi::Module& dm = **decoded;
   if (has_dylink0(dm) && !dm.custom(kDynInfoSection)) {
+    m->bytes = dm.bytes;  // load_dylink0 rewrites the file (its memory becomes an import)
     WI_TRY(load_dylink0(*m, dm));  // a dylink.0 library may be run as the main: nothing marks one
   } else {
+    m->decoded = std::move(*decoded);  // dm stays valid: the object does not move
     auto info = read_dyninfo(dm);
     if (!info) return make_error(SIZE_MAX, format_error(m->name, info.error()));
     m->info = std::move(*info);

@@ -25,7 +25,10 @@ struct Linker::Module {
   bool is_main = false;
   bool global = true;        // its definitions are in the global scope (RTLD_GLOBAL)
   bool late = false;         // loaded by dlopen after the initial link
-  std::vector<uint8_t> bytes;  // the file, patched in place by relocate
+  std::vector<uint8_t> bytes;  // Dylink0: the file as rewritten by load, for relocate to compile
+  // DynInfo: the file decoded by load (bodies left for the translator), its bytes patched in place by
+  // relocate and then handed to compile_decoded: one decode per module.
+  std::unique_ptr<wi::Module> decoded;
   enum class Format : uint8_t { DynInfo, Dylink0 } format = Format::DynInfo;
   DynInfo info;        // the dyninfo section, or the view of a dylink.0 module (dylink_module.cc)
   DylinkInfo dylink;   // Dylink0: the dylink.0 section as read

@@ -23,10 +23,11 @@ Error bad_site(const Linker::Module& m, uint32_t where) {
 Result<void> Linker::relocate(size_t first) {
   for (size_t i = first; i < modules_.size(); ++i) {
     Module& m = *modules_[i];
+    std::vector<uint8_t>& bytes = m.decoded ? m.decoded->bytes : m.bytes;
     auto put = [&](uint32_t where, SiteKind kind, uint32_t value) -> Result<void> {
-      if (uint64_t(where) + 5 > m.bytes.size()) return bad_site(m, where);
-      if (kind == SiteKind::MemLeb) write_padded_u32(&m.bytes[where], value);
-      else write_padded_s32(&m.bytes[where], int32_t(value));
+      if (uint64_t(where) + 5 > bytes.size()) return bad_site(m, where);
+      if (kind == SiteKind::MemLeb) write_padded_u32(&bytes[where], value);
+      else write_padded_s32(&bytes[where], int32_t(value));
       return {};
     };
     for (auto& s : m.info.code_fixup) {
@@ -54,11 +55,11 @@ Result<void> Linker::relocate(size_t first) {
     }
     CompileOptions co = options_.compile;
     co.file_name = m.name;
-    auto compiled = compile_module(m.bytes, co);
+    // The compiled module takes the (patched) module over: no second decode, no copy of the bytes.
+    auto compiled = m.decoded ? compile_decoded(std::move(m.decoded), co) : compile_module(std::move(m.bytes), co);
+    m.bytes = {};
     if (!compiled) return make_error(SIZE_MAX, format_error(m.name, compiled.error()));
     m.compiled = std::move(*compiled);
-    m.bytes.clear();
-    m.bytes.shrink_to_fit();  // the compiled module keeps its own copy
   }
   return {};
 }
