@@ -71,8 +71,10 @@ namespace ops {
 Trap exec_run(Store* store_ptr, const FuncInst* entry, Slot* fp) {
   static const int32_t kOffsets[] = {
 #define WI_REGOP(name, ops) int32_t((char*)&&L_##name - (char*)&&L_base),
-#define WI_LOAD(name, f, mt, rt) int32_t((char*)&&L_L_##name - (char*)&&L_base),
-#define WI_STORE(name, f, mt) int32_t((char*)&&L_S_##name - (char*)&&L_base),
+#define WI_LOAD(name, f, mt, rt) int32_t((char*)&&L_L_##name - (char*)&&L_base), \
+    int32_t((char*)&&L_LI_##name - (char*)&&L_base), int32_t((char*)&&L_LR_##name - (char*)&&L_base),
+#define WI_STORE(name, f, mt) int32_t((char*)&&L_S_##name - (char*)&&L_base), \
+    int32_t((char*)&&L_SI_##name - (char*)&&L_base), int32_t((char*)&&L_SR_##name - (char*)&&L_base),
 #include "interp/regops.def"
 #undef WI_REGOP
 #undef WI_LOAD
@@ -489,30 +491,42 @@ L_Trace:
 #endif
 
   // Loads and stores: the effective address is computed in 64 bits, so addr + offset cannot wrap.
+  // The LI_/LR_/SI_/SR_ forms first add an immediate or a second slot to the address in 32 bits
+  // (the folded i32.add wraps), then the offset in 64 (regops.def).
 #define WI_REGOP(name, ops)
-#define WI_LOAD(name, field, mt, rt)                        \
-  L_L_##name : {                                            \
-    uint64_t ea = uint64_t(S(2).i32) + ip[3];               \
+#define WI_LOAD_AT(label, field, mt, rt, base32, width)       \
+  label : {                                                   \
+    uint64_t ea = uint64_t(uint32_t(base32)) + ip[width - 1]; \
     if (ea + sizeof(mt) > msize) TRAP(TrapKind::MemoryOutOfBounds); \
-    mt v;                                                   \
-    std::memcpy(&v, mem + ea, sizeof(mt));                  \
-    S(1).field = rt(v);                                     \
-    ip += 4;                                                \
-    NEXT();                                                 \
+    mt v;                                                     \
+    std::memcpy(&v, mem + ea, sizeof(mt));                    \
+    S(1).field = rt(v);                                       \
+    ip += width;                                              \
+    NEXT();                                                   \
   }
-#define WI_STORE(name, field, mt)                           \
-  L_S_##name : {                                            \
-    uint64_t ea = uint64_t(S(1).i32) + ip[3];               \
+#define WI_LOAD(name, field, mt, rt)                                        \
+  WI_LOAD_AT(L_L_##name, field, mt, rt, S(2).i32, 4)                        \
+  WI_LOAD_AT(L_LI_##name, field, mt, rt, S(2).i32 + ip[3], 5)               \
+  WI_LOAD_AT(L_LR_##name, field, mt, rt, S(2).i32 + S(3).i32, 5)
+#define WI_STORE_AT(label, field, mt, base32, width)          \
+  label : {                                                   \
+    uint64_t ea = uint64_t(uint32_t(base32)) + ip[width - 1]; \
     if (ea + sizeof(mt) > msize) TRAP(TrapKind::MemoryOutOfBounds); \
-    mt v = mt(S(2).field);                                  \
-    std::memcpy(mem + ea, &v, sizeof(mt));                  \
-    ip += 4;                                                \
-    NEXT();                                                 \
+    mt v = mt(S(width - 2).field);                            \
+    std::memcpy(mem + ea, &v, sizeof(mt));                    \
+    ip += width;                                              \
+    NEXT();                                                   \
   }
+#define WI_STORE(name, field, mt)                                           \
+  WI_STORE_AT(L_S_##name, field, mt, S(1).i32, 4)                           \
+  WI_STORE_AT(L_SI_##name, field, mt, S(1).i32 + ip[2], 5)                  \
+  WI_STORE_AT(L_SR_##name, field, mt, S(1).i32 + S(2).i32, 5)
 #include "interp/regops.def"
 #undef WI_REGOP
 #undef WI_LOAD
 #undef WI_STORE
+#undef WI_LOAD_AT
+#undef WI_STORE_AT
 
   // Numeric ops from numeric.def: slot forms and immediate-right forms.
 #define WI_UN(name, R, A, expr)                           \

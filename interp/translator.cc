@@ -51,13 +51,14 @@ constexpr RegOp kNoRegOp = RegOp::Count_;
 struct NumericMap {
   RegOp slot[kOpcodeCount];
   RegOp imm[kOpcodeCount];
-  RegOp load[kOpcodeCount];
-  RegOp store[kOpcodeCount];
+  RegOp load[kOpcodeCount], load_imm[kOpcodeCount], load_add[kOpcodeCount];
+  RegOp store[kOpcodeCount], store_imm[kOpcodeCount], store_add[kOpcodeCount];
   RegOp branch_true[kOpcodeCount], branch_true_imm[kOpcodeCount];    // fused.def
   RegOp branch_false[kOpcodeCount], branch_false_imm[kOpcodeCount];
   NumericMap() {
     for (unsigned i = 0; i < kOpcodeCount; ++i) {
       slot[i] = imm[i] = load[i] = store[i] = kNoRegOp;
+      load_imm[i] = load_add[i] = store_imm[i] = store_add[i] = kNoRegOp;
       branch_true[i] = branch_true_imm[i] = branch_false[i] = branch_false_imm[i] = kNoRegOp;
     }
 #define WI_FUSE(name, t)                                          \
@@ -77,8 +78,10 @@ struct NumericMap {
 #undef WI_BIN
 #undef WI_BIN_T
 #define WI_REGOP(name, ops)
-#define WI_LOAD(name, f, mt, rt) load[unsigned(Opcode::name)] = RegOp::L_##name;
-#define WI_STORE(name, f, mt) store[unsigned(Opcode::name)] = RegOp::S_##name;
+#define WI_LOAD(name, f, mt, rt) load[unsigned(Opcode::name)] = RegOp::L_##name; \
+  load_imm[unsigned(Opcode::name)] = RegOp::LI_##name; load_add[unsigned(Opcode::name)] = RegOp::LR_##name;
+#define WI_STORE(name, f, mt) store[unsigned(Opcode::name)] = RegOp::S_##name; \
+  store_imm[unsigned(Opcode::name)] = RegOp::SI_##name; store_add[unsigned(Opcode::name)] = RegOp::SR_##name;
 #include "interp/regops.def"
 #undef WI_REGOP
 #undef WI_LOAD
@@ -345,6 +348,15 @@ class FunctionTranslator {
     return at;
   }
 
+  // A label (block start, loop header, else, end) may be a branch target: nothing emitted before it
+  // may be retargeted (local.set fusion) or folded into an instruction after it (compare and address
+  // fusion), which would move code a branch lands on.
+  void forget_fusions() {
+    fusable_dst_ = UINT32_MAX;
+    compare_.start = UINT32_MAX;
+    address_add_.start = UINT32_MAX;
+  }
+
   // ---- compare-and-branch fusion (fused.def) ----
   // The comparison just emitted, if its only use turns out to be a branch condition.
   struct Compare {
@@ -356,14 +368,23 @@ class FunctionTranslator {
     const NumericMap& nm = numeric_map();
     if (o == Opcode::I32Eqz || o == Opcode::I64Eqz || nm.branch_true[unsigned(o)] != kNoRegOp)
       compare_ = Compare{o, imm, start, pos()};
+    // An i32.add is kept in mind too: a load or store right after it may use the sum as its address.
+    if (o == Opcode::I32Add && !trace_) address_add_ = Compare{o, imm, start, pos()};
   }
   // Removes the comparison producing `cond` when it is the last thing emitted, returning it with its
   // operand units (everything after its destination).
   std::optional<std::pair<Compare, std::vector<uint32_t>>> take_compare(const Entry& cond) {
-    Compare c = compare_;
-    compare_.start = UINT32_MAX;
-    if (c.start == UINT32_MAX || c.end != pos() || cond.kind != Entry::Temp ||
-        f_.code[c.start + 1] != cond.home)
+    return take_last(compare_, cond);
+  }
+  // The same for an i32.add whose sum is a load's or store's address (LI_/LR_/SI_/SR_ in regops.def).
+  std::optional<std::pair<Compare, std::vector<uint32_t>>> take_address_add(const Entry& addr) {
+    return take_last(address_add_, addr);
+  }
+  std::optional<std::pair<Compare, std::vector<uint32_t>>> take_last(Compare& recorded, const Entry& value) {
+    Compare c = recorded;
+    recorded.start = UINT32_MAX;
+    if (c.start == UINT32_MAX || c.end != pos() || value.kind != Entry::Temp ||
+        f_.code[c.start + 1] != value.home)
       return std::nullopt;
     std::vector<uint32_t> operands(f_.code.begin() + c.start + 2, f_.code.end());
     f_.code.resize(c.start);
@@ -393,7 +414,7 @@ class FunctionTranslator {
     materialize_all();
     // A block boundary may be a branch target (a loop header always is): never retarget an
     // instruction emitted before it.
-    fusable_dst_ = UINT32_MAX;
+    forget_fusions();
     Ctrl c{kind, sig.params, sig.results, stack_.size() - sig.params.size(), 0};
     c.base_slot = slot_at(c.height);
     ctrls_.push_back(std::move(c));
@@ -479,7 +500,7 @@ class FunctionTranslator {
     Ctrl& c = ctrls_.back();
     stack_.resize(c.height);
     c.unreachable = true;
-    fusable_dst_ = UINT32_MAX;
+    forget_fusions();
   }
 
   void else_() {
@@ -495,7 +516,7 @@ class FunctionTranslator {
     c.skip_depth = 0;
     reset_to_params(c);
     start_fuel_block();
-    fusable_dst_ = UINT32_MAX;
+    forget_fusions();
   }
 
   void end() {
@@ -514,7 +535,7 @@ class FunctionTranslator {
     ctrls_.pop_back();
     for (ValType t : results) push_temp(t);
     start_fuel_block();
-    fusable_dst_ = UINT32_MAX;
+    forget_fusions();
   }
 
   void call_common(const FuncType& t, std::optional<uint32_t> index_slot, RegOp r, uint32_t a,
@@ -648,7 +669,7 @@ class FunctionTranslator {
         stack_ = std::move(saved);
         patch_to_here(skip);
         start_fuel_block();
-        fusable_dst_ = UINT32_MAX;
+        forget_fusions();
         return;
       }
       case O::BrTable: return br_table(in);
@@ -772,10 +793,30 @@ class FunctionTranslator {
     unsigned o = unsigned(in.op);
     if (info.imm == Imm::MemArg) {
       if (nm.load[o] != kNoRegOp) {
+        if (auto add = take_address_add(stack_.back())) {  // operands: "a b" or "a i32"
+          stack_.pop_back();
+          emit_result_op(add->first.imm ? nm.load_imm[o] : nm.load_add[o], info.result);
+          for (uint32_t u : add->second) u32(u);
+          u32(uint32_t(in.mem_offset));
+          return;
+        }
         uint32_t addr = pop_slot();
         emit_result_op(nm.load[o], info.result);
         u32(addr); u32(uint32_t(in.mem_offset));
       } else {
+        // The stored value must already sit in a slot (a local's, or the add's operands would no
+        // longer be the last thing emitted once a constant is materialized).
+        Entry& value = stack_.back();
+        if (value.kind == Entry::Local) {
+          if (auto add = take_address_add(stack_[stack_.size() - 2])) {
+            uint32_t v = pop_slot();
+            stack_.pop_back();
+            op(add->first.imm ? nm.store_imm[o] : nm.store_add[o]);
+            for (uint32_t u : add->second) u32(u);
+            u32(v); u32(uint32_t(in.mem_offset));
+            return;
+          }
+        }
         uint32_t v = pop_slot(), addr = pop_slot();
         op(nm.store[o]);
         u32(addr); u32(v); u32(uint32_t(in.mem_offset));
@@ -911,6 +952,7 @@ class FunctionTranslator {
   uint32_t fusable_dst_ = UINT32_MAX;
   size_t fusable_height_ = 0;
   Compare compare_;
+  Compare address_add_;
   bool meter_;
   uint32_t fuel_unit_ = UINT32_MAX;  // the open Fuel op's count unit
   uint32_t fuel_count_ = 0;

@@ -887,3 +887,58 @@ TEST_CASE("lazy compilation: bodies compile on first call, once, and a bad body 
   t = s1.call(func_export(i1, "bad"), {&arg, 1}, results);  // fails the same way again
   CHECK(t.message.find("type mismatch") != std::string::npos);
 }
+
+// An i32.add whose sum is only a load's or store's address is folded into it (LI_/LR_/SI_/SR_ in
+// interp/regops.def). The sum must still wrap at 32 bits before the offset is added, and a trap must
+// name the load or store, not the add.
+TEST_CASE("address arithmetic folded into loads and stores wraps like the i32.add it replaces") {
+  ModuleBuilder m;
+  uint32_t t_1 = m.type({I32}, {I32});
+  uint32_t t_2 = m.type({I32, I32}, {I32});
+  uint32_t t_st = m.type({I32, I32, I32}, {});
+  m.memory(1);
+  uint32_t load_imm = m.func(t_1, code(local_get(0), i32_const(8), op::i32_add, mem(op::i32_load, 4, 2), op::end));
+  uint32_t load_add = m.func(t_2, code(local_get(0), local_get(1), op::i32_add, mem(op::i32_load8_u, 1), op::end));
+  uint32_t store_imm = m.func(t_st, code(local_get(0), i32_const(-4), op::i32_add, local_get(2),
+                                         mem(op::i32_store, 8, 2), op::end));
+  uint32_t store_add = m.func(t_st, code(local_get(0), local_get(1), op::i32_add, local_get(2),
+                                         mem(op::i32_store8, 0), op::end));
+  m.export_func("load_imm", load_imm).export_func("load_add", load_add);
+  m.export_func("store_imm", store_imm).export_func("store_add", store_add);
+  m.data(0, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+  Bytes bytes = m.build();
+  // The fused forms are what runs (this is the point of the test).
+  auto cm = compile(bytes);
+  std::string listing;
+  for (auto& f : cm->funcs) listing += wi::disassemble_internal(*cm, f);
+  CHECK(listing.find("load.I32Load+imm") != std::string::npos);
+  CHECK(listing.find("load.I32Load8U+add") != std::string::npos);
+  CHECK(listing.find("store.I32Store+imm") != std::string::npos);
+  CHECK(listing.find("store.I32Store8+add") != std::string::npos);
+
+  Store s;
+  auto* inst = instantiate(s, bytes);
+  CHECK(run_i32(s, inst, "load_imm", {vi32(0)}) == 0x100f0e0d);     // bytes 12..15
+  CHECK(run_i32(s, inst, "load_imm", {vi32(-8)}) == 0x08070605);    // -8 + 8 wraps to 0, then + 4
+  CHECK(run_i32(s, inst, "load_add", {vi32(-1), vi32(3)}) == 4);    // 0xffffffff + 3 = 2, + 1
+  CHECK(run_i32(s, inst, "load_add", {vi32(5), vi32(0)}) == 7);
+  run(s, inst, "store_imm", {vi32(8), vi32(0), vi32(0x44332211)});  // 8 - 4 + 8 = 12
+  CHECK(run_i32(s, inst, "load_imm", {vi32(0)}) == 0x44332211);
+  run(s, inst, "store_add", {vi32(-16), vi32(20), vi32(0x99)});     // wraps to 4
+  CHECK((run_i32(s, inst, "load_imm", {vi32(-8)}) & 0xff) == 0x99);
+  // 2 - 4 wraps to 0xfffffffe, and the offset 8 is added without wrapping: out of bounds (an
+  // address computed as 2 - 4 + 8 = 6 would not be). The trap names the store.
+  wi::Trap t = run_trap(s, inst, "store_imm", {vi32(2), vi32(0), vi32(1)});
+  CHECK(t.kind == wi::TrapKind::MemoryOutOfBounds);
+  REQUIRE(!t.backtrace.empty());
+  CHECK(t.backtrace[0].offset == m.code_offset(store_imm) + 2 + 2 + 1 + 2);  // local.get, const, add, local.get
+  t = run_trap(s, inst, "load_imm", {vi32(65536 - 12)});  // the 4 bytes at 65536
+  CHECK(t.kind == wi::TrapKind::MemoryOutOfBounds);
+  REQUIRE(!t.backtrace.empty());
+  CHECK(t.backtrace[0].offset == m.code_offset(load_imm) + 2 + 2 + 1);  // local.get, i32.const, i32.add
+  t = run_trap(s, inst, "store_add", {vi32(65535), vi32(1), vi32(0)});
+  CHECK(t.kind == wi::TrapKind::MemoryOutOfBounds);
+  CHECK(t.backtrace[0].offset == m.code_offset(store_add) + 2 + 2 + 1 + 2);
+  CHECK(run_i32(s, inst, "load_add", {vi32(65534), vi32(0)}) == 0);  // the last byte, in bounds
+  CHECK(run_i32(s, inst, "load_imm", {vi32(65536 - 16)}) == 0);      // the last 4 bytes
+}
