@@ -51,14 +51,14 @@ constexpr RegOp kNoRegOp = RegOp::Count_;
 struct NumericMap {
   RegOp slot[kOpcodeCount];
   RegOp imm[kOpcodeCount];
-  RegOp load[kOpcodeCount], load_imm[kOpcodeCount], load_add[kOpcodeCount];
-  RegOp store[kOpcodeCount], store_imm[kOpcodeCount], store_add[kOpcodeCount];
+  RegOp load[kOpcodeCount], load_imm[kOpcodeCount], load_add[kOpcodeCount], load_abs[kOpcodeCount];
+  RegOp store[kOpcodeCount], store_imm[kOpcodeCount], store_add[kOpcodeCount], store_abs[kOpcodeCount];
   RegOp branch_true[kOpcodeCount], branch_true_imm[kOpcodeCount];    // fused.def
   RegOp branch_false[kOpcodeCount], branch_false_imm[kOpcodeCount];
   NumericMap() {
     for (unsigned i = 0; i < kOpcodeCount; ++i) {
       slot[i] = imm[i] = load[i] = store[i] = kNoRegOp;
-      load_imm[i] = load_add[i] = store_imm[i] = store_add[i] = kNoRegOp;
+      load_imm[i] = load_add[i] = store_imm[i] = store_add[i] = load_abs[i] = store_abs[i] = kNoRegOp;
       branch_true[i] = branch_true_imm[i] = branch_false[i] = branch_false_imm[i] = kNoRegOp;
     }
 #define WI_FUSE(name, t)                                          \
@@ -79,9 +79,11 @@ struct NumericMap {
 #undef WI_BIN_T
 #define WI_REGOP(name, ops)
 #define WI_LOAD(name, f, mt, rt) load[unsigned(Opcode::name)] = RegOp::L_##name; \
-  load_imm[unsigned(Opcode::name)] = RegOp::LI_##name; load_add[unsigned(Opcode::name)] = RegOp::LR_##name;
+  load_imm[unsigned(Opcode::name)] = RegOp::LI_##name; load_add[unsigned(Opcode::name)] = RegOp::LR_##name; \
+  load_abs[unsigned(Opcode::name)] = RegOp::LA_##name;
 #define WI_STORE(name, f, mt) store[unsigned(Opcode::name)] = RegOp::S_##name; \
-  store_imm[unsigned(Opcode::name)] = RegOp::SI_##name; store_add[unsigned(Opcode::name)] = RegOp::SR_##name;
+  store_imm[unsigned(Opcode::name)] = RegOp::SI_##name; store_add[unsigned(Opcode::name)] = RegOp::SR_##name; \
+  store_abs[unsigned(Opcode::name)] = RegOp::SA_##name;
 #include "interp/regops.def"
 #undef WI_REGOP
 #undef WI_LOAD
@@ -800,6 +802,13 @@ class FunctionTranslator {
           u32(uint32_t(in.mem_offset));
           return;
         }
+        if (stack_.back().kind == Entry::Const && !trace_) {
+          uint32_t addr = uint32_t(stack_.back().bits[0]);
+          stack_.pop_back();
+          emit_result_op(nm.load_abs[o], info.result);
+          u32(addr); u32(uint32_t(in.mem_offset));
+          return;
+        }
         uint32_t addr = pop_slot();
         emit_result_op(nm.load[o], info.result);
         u32(addr); u32(uint32_t(in.mem_offset));
@@ -816,6 +825,14 @@ class FunctionTranslator {
             u32(v); u32(uint32_t(in.mem_offset));
             return;
           }
+        }
+        if (stack_[stack_.size() - 2].kind == Entry::Const && !trace_) {
+          uint32_t v = pop_slot();  // may materialize a constant value; the address stays unemitted
+          uint32_t addr = uint32_t(stack_.back().bits[0]);
+          stack_.pop_back();
+          op(nm.store_abs[o]);
+          u32(addr); u32(v); u32(uint32_t(in.mem_offset));
+          return;
         }
         uint32_t v = pop_slot(), addr = pop_slot();
         op(nm.store[o]);

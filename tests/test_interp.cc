@@ -942,3 +942,36 @@ TEST_CASE("address arithmetic folded into loads and stores wraps like the i32.ad
   CHECK(run_i32(s, inst, "load_add", {vi32(65534), vi32(0)}) == 0);  // the last byte, in bounds
   CHECK(run_i32(s, inst, "load_imm", {vi32(65536 - 16)}) == 0);      // the last 4 bytes
 }
+
+// A constant address (C's static variables: i32.const 0 with the variable's address as the offset)
+// is encoded in the load or store itself (LA_/SA_ in interp/regops.def).
+TEST_CASE("loads and stores at constant addresses") {
+  ModuleBuilder m;
+  uint32_t t_v = m.type({}, {I32});
+  uint32_t t_s = m.type({I32}, {});
+  uint32_t t_far = m.type({}, {I64});
+  m.memory(1);
+  uint32_t get = m.func(t_v, code(i32_const(0), mem(op::i32_load, 100, 2), op::end));
+  uint32_t set = m.func(t_s, code(i32_const(96), local_get(0), mem(op::i32_store, 4, 2), op::end));
+  uint32_t set_const = m.func(t_s, code(i32_const(100), i32_const(7), mem(op::i32_store8, 1), op::end));
+  // 0xffffffff + 0x10 is past 4 GiB: out of bounds, never wrapped to 0xf.
+  uint32_t far = m.func(t_far, code(i32_const(-1), mem(op::i64_load, 0x10, 3), op::end));
+  m.export_func("get", get).export_func("set", set).export_func("set_const", set_const).export_func("far", far);
+  Bytes bytes = m.build();
+  auto cm = compile(bytes);
+  std::string listing;
+  for (auto& f : cm->funcs) listing += wi::disassemble_internal(*cm, f);
+  CHECK(listing.find("load.I32Load@") != std::string::npos);
+  CHECK(listing.find("store.I32Store@") != std::string::npos);
+  CHECK(listing.find("store.I32Store8@") != std::string::npos);
+  Store s;
+  auto* inst = instantiate(s, bytes);
+  run(s, inst, "set", {vi32(0x01020304)});
+  CHECK(run_i32(s, inst, "get") == 0x01020304);
+  run(s, inst, "set_const", {vi32(0)});
+  CHECK(run_i32(s, inst, "get") == 0x01020704);
+  wi::Trap t = run_trap(s, inst, "far");
+  CHECK(t.kind == wi::TrapKind::MemoryOutOfBounds);
+  REQUIRE(!t.backtrace.empty());
+  CHECK(t.backtrace[0].offset == m.code_offset(far) + 2);  // after i32.const -1
+}
