@@ -189,6 +189,24 @@ L_Const128:
 L_Br:
   ip += int32_t(ip[1]);
   NEXT();
+L_AddImmBrIfNez: {
+  uint32_t v = S(1).i32 + ip[2];
+  S(1).i32 = v;
+  if (v) {
+    ip += int32_t(ip[3]);
+    NEXT();
+  }
+  ip += 4;
+  NEXT();
+}
+L_AddImmBrNe:
+  S(1).i32 += ip[2];
+  if (S(3).i32 != S(4).i32) {
+    ip += int32_t(ip[5]);
+    NEXT();
+  }
+  ip += 6;
+  NEXT();
 L_BrIfNez:
   if (S(1).i32) {
     ip += int32_t(ip[2]);

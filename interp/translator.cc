@@ -370,8 +370,22 @@ class FunctionTranslator {
     const NumericMap& nm = numeric_map();
     if (o == Opcode::I32Eqz || o == Opcode::I64Eqz || nm.branch_true[unsigned(o)] != kNoRegOp)
       compare_ = Compare{o, imm, start, pos()};
-    // An i32.add is kept in mind too: a load or store right after it may use the sum as its address.
+    // An i32.add is kept in mind too: a load or store right after it may use the sum as its address,
+    // or, adding a constant to a local, a br_if right after it may test the local (a loop latch).
     if (o == Opcode::I32Add && !trace_) address_add_ = Compare{o, imm, start, pos()};
+  }
+  // The `x += i32` emitted last, if it updates local slot `x` in place (local.set fusion made its
+  // destination the local) and `x` is one of `operands`: removed, returning x and the immediate.
+  std::optional<std::pair<uint32_t, uint32_t>> take_latch_add(std::initializer_list<uint32_t> operands) {
+    Compare c = address_add_;
+    if (c.start == UINT32_MAX || !c.imm || c.end != pos() || c.end - c.start != 4) return std::nullopt;
+    uint32_t d = f_.code[c.start + 1], a = f_.code[c.start + 2], imm = f_.code[c.start + 3];
+    if (d != a || d >= f_.local_slots) return std::nullopt;
+    if (std::find(operands.begin(), operands.end(), d) == operands.end()) return std::nullopt;
+    address_add_.start = UINT32_MAX;
+    f_.code.resize(c.start);
+    while (!f_.offsets.empty() && f_.offsets.back().first >= c.start) f_.offsets.pop_back();
+    return std::make_pair(d, imm);
   }
   // Removes the comparison producing `cond` when it is the last thing emitted, returning it with its
   // operand units (everything after its destination).
@@ -405,6 +419,13 @@ class FunctionTranslator {
       unsigned o = unsigned(c.op);
       r = when_true ? (c.imm ? nm.branch_true_imm[o] : nm.branch_true[o])
                     : (c.imm ? nm.branch_false_imm[o] : nm.branch_false[o]);
+    }
+    if (when_true && !c.imm && c.op == Opcode::I32Ne && operands.size() == 2) {
+      if (auto latch = take_latch_add({operands[0], operands[1]})) {
+        uint32_t at = op(RegOp::AddImmBrNe);
+        u32(latch->first); u32(latch->second); u32(operands[0]); u32(operands[1]);
+        return at;
+      }
     }
     uint32_t at = op(r);
     for (uint32_t u : operands) u32(u);
@@ -653,6 +674,15 @@ class FunctionTranslator {
         }
         uint32_t cond = pop_slot();
         if (direct) {
+          if (auto latch = take_latch_add({cond})) {
+            uint32_t at = op(RegOp::AddImmBrIfNez);
+            u32(cond); u32(latch->second);
+            uint32_t unit = pos();
+            u32(0);
+            branch_rel(target, at, unit);
+            start_fuel_block();
+            return;
+          }
           uint32_t at = op(RegOp::BrIfNez);
           u32(cond);
           uint32_t unit = pos();
