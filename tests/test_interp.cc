@@ -975,3 +975,40 @@ TEST_CASE("loads and stores at constant addresses") {
   REQUIRE(!t.backtrace.empty());
   CHECK(t.backtrace[0].offset == m.code_offset(far) + 2);  // after i32.const -1
 }
+
+// Loop latches `x += imm; br_if x` and `x += imm; br_if x != n` run as one op (AddImmBrIfNez,
+// AddImmBrNe): the add still happens on the last iteration, and a loop made of nothing else jumps
+// back onto the fused op itself.
+TEST_CASE("fused loop latches") {
+  ModuleBuilder m;
+  uint32_t t = m.type({I32}, {I32});
+  Bytes add1 = code(local_get(1), i32_const(1), op::i32_add, op::local_set, 1);
+  // sum of 0..n-1: acc += x; x += 1; br_if x != n
+  uint32_t sum = m.func(t, code(op::loop, 0x40, local_get(2), local_get(1), op::i32_add, op::local_set, 2, add1,
+                                local_get(1), local_get(0), op::i32_ne, op::br_if, 0, op::end, local_get(2), op::end),
+                        {I32, I32});
+  // counts down n to 0, two per iteration: cnt += 2; n -= 1; br_if n
+  uint32_t down = m.func(t, code(op::loop, 0x40, local_get(1), i32_const(2), op::i32_add, op::local_set, 1,
+                                 local_get(0), i32_const(-1), op::i32_add, op::local_set, 0, local_get(0),
+                                 op::br_if, 0, op::end, local_get(1), op::end),
+                         {I32});
+  // the loop is the latch alone: x += 1 until x == n; then x is returned (the add ran n times)
+  uint32_t only = m.func(t, code(op::loop, 0x40, add1, local_get(1), local_get(0), op::i32_ne, op::br_if, 0,
+                                 op::end, local_get(1), op::end),
+                         {I32});
+  m.export_func("sum", sum).export_func("down", down).export_func("only", only);
+  Bytes bytes = m.build();
+  auto cm = compile(bytes);
+  std::string listing;
+  for (auto& f : cm->funcs) listing += wi::disassemble_internal(*cm, f);
+  CHECK(listing.find("AddImmBrNe") != std::string::npos);
+  CHECK(listing.find("AddImmBrIfNez") != std::string::npos);
+  Store s;
+  auto* inst = instantiate(s, bytes);
+  CHECK(run_i32(s, inst, "sum", {vi32(10)}) == 45);
+  CHECK(run_i32(s, inst, "sum", {vi32(1)}) == 0);
+  CHECK(run_i32(s, inst, "down", {vi32(7)}) == 14);
+  CHECK(run_i32(s, inst, "down", {vi32(1)}) == 2);
+  CHECK(run_i32(s, inst, "only", {vi32(5)}) == 5);
+  CHECK(run_i32(s, inst, "only", {vi32(1)}) == 1);
+}
