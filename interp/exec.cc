@@ -73,10 +73,10 @@ Trap exec_run(Store* store_ptr, const FuncInst* entry, Slot* fp) {
 #define WI_REGOP(name, ops) int32_t((char*)&&L_##name - (char*)&&L_base),
 #define WI_LOAD(name, f, mt, rt) int32_t((char*)&&L_L_##name - (char*)&&L_base), \
     int32_t((char*)&&L_LI_##name - (char*)&&L_base), int32_t((char*)&&L_LR_##name - (char*)&&L_base), \
-    int32_t((char*)&&L_LA_##name - (char*)&&L_base),
+    int32_t((char*)&&L_LA_##name - (char*)&&L_base), int32_t((char*)&&L_LS_##name - (char*)&&L_base),
 #define WI_STORE(name, f, mt) int32_t((char*)&&L_S_##name - (char*)&&L_base), \
     int32_t((char*)&&L_SI_##name - (char*)&&L_base), int32_t((char*)&&L_SR_##name - (char*)&&L_base), \
-    int32_t((char*)&&L_SA_##name - (char*)&&L_base),
+    int32_t((char*)&&L_SA_##name - (char*)&&L_base), int32_t((char*)&&L_SS_##name - (char*)&&L_base),
 #include "interp/regops.def"
 #undef WI_REGOP
 #undef WI_LOAD
@@ -528,7 +528,8 @@ L_Trace:
   WI_LOAD_AT(L_L_##name, field, mt, rt, S(2).i32, 4)                        \
   WI_LOAD_AT(L_LI_##name, field, mt, rt, S(2).i32 + ip[3], 5)               \
   WI_LOAD_AT(L_LR_##name, field, mt, rt, S(2).i32 + S(3).i32, 5)           \
-  WI_LOAD_AT(L_LA_##name, field, mt, rt, ip[2], 4)
+  WI_LOAD_AT(L_LA_##name, field, mt, rt, ip[2], 4)                          \
+  WI_LOAD_AT(L_LS_##name, field, mt, rt, S(2).i32 + (S(3).i32 << ip[4]), 6)
 #define WI_STORE_AT(label, field, mt, base32, width)          \
   label : {                                                   \
     uint64_t ea = uint64_t(uint32_t(base32)) + ip[width - 1]; \
@@ -542,7 +543,8 @@ L_Trace:
   WI_STORE_AT(L_S_##name, field, mt, S(1).i32, 4)                           \
   WI_STORE_AT(L_SI_##name, field, mt, S(1).i32 + ip[2], 5)                  \
   WI_STORE_AT(L_SR_##name, field, mt, S(1).i32 + S(2).i32, 5)              \
-  WI_STORE_AT(L_SA_##name, field, mt, ip[1], 4)
+  WI_STORE_AT(L_SA_##name, field, mt, ip[1], 4)                             \
+  WI_STORE_AT(L_SS_##name, field, mt, S(1).i32 + (S(2).i32 << ip[3]), 6)
 #include "interp/regops.def"
 #undef WI_REGOP
 #undef WI_LOAD

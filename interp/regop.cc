@@ -18,9 +18,11 @@ struct RegOpInfo {
 const RegOpInfo kInfo[] = {
 #define WI_REGOP(name, ops) {#name, ops},
 #define WI_LOAD(name, f, mt, rt) {"load." #name, "d a offset"}, {"load." #name "+imm", "d a i32 offset"}, \
-                                 {"load." #name "+add", "d a b offset"}, {"load." #name "@", "d i32 offset"},
+                                 {"load." #name "+add", "d a b offset"}, {"load." #name "@", "d i32 offset"}, \
+                                 {"load." #name "+shl", "d a b i32 offset"},
 #define WI_STORE(name, f, mt) {"store." #name, "a s offset"}, {"store." #name "+imm", "a i32 s offset"}, \
-                              {"store." #name "+add", "a b s offset"}, {"store." #name "@", "i32 s offset"},
+                              {"store." #name "+add", "a b s offset"}, {"store." #name "@", "i32 s offset"}, \
+                              {"store." #name "+shl", "a b i32 s offset"},
 #include "interp/regops.def"
 #undef WI_REGOP
 #undef WI_LOAD

@@ -6,8 +6,8 @@ namespace wi {
 
 enum class RegOp : uint16_t {
 #define WI_REGOP(name, ops) name,
-#define WI_LOAD(name, f, mt, rt) L_##name, LI_##name, LR_##name, LA_##name,
-#define WI_STORE(name, f, mt) S_##name, SI_##name, SR_##name, SA_##name,
+#define WI_LOAD(name, f, mt, rt) L_##name, LI_##name, LR_##name, LA_##name, LS_##name,
+#define WI_STORE(name, f, mt) S_##name, SI_##name, SR_##name, SA_##name, SS_##name,
 #include "interp/regops.def"
 #undef WI_REGOP
 #undef WI_LOAD

@@ -8,6 +8,7 @@
 //   constants or homes at or above the destinations, so the copies never clobber a pending source.
 #include "interp/translator.h"
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <map>
 #include "fmt/format.h"
@@ -51,14 +52,17 @@ constexpr RegOp kNoRegOp = RegOp::Count_;
 struct NumericMap {
   RegOp slot[kOpcodeCount];
   RegOp imm[kOpcodeCount];
-  RegOp load[kOpcodeCount], load_imm[kOpcodeCount], load_add[kOpcodeCount], load_abs[kOpcodeCount];
-  RegOp store[kOpcodeCount], store_imm[kOpcodeCount], store_add[kOpcodeCount], store_abs[kOpcodeCount];
+  RegOp load[kOpcodeCount], load_imm[kOpcodeCount], load_add[kOpcodeCount], load_abs[kOpcodeCount],
+      load_shl[kOpcodeCount];
+  RegOp store[kOpcodeCount], store_imm[kOpcodeCount], store_add[kOpcodeCount], store_abs[kOpcodeCount],
+      store_shl[kOpcodeCount];
   RegOp branch_true[kOpcodeCount], branch_true_imm[kOpcodeCount];    // fused.def
   RegOp branch_false[kOpcodeCount], branch_false_imm[kOpcodeCount];
   NumericMap() {
     for (unsigned i = 0; i < kOpcodeCount; ++i) {
       slot[i] = imm[i] = load[i] = store[i] = kNoRegOp;
       load_imm[i] = load_add[i] = store_imm[i] = store_add[i] = load_abs[i] = store_abs[i] = kNoRegOp;
+      load_shl[i] = store_shl[i] = kNoRegOp;
       branch_true[i] = branch_true_imm[i] = branch_false[i] = branch_false_imm[i] = kNoRegOp;
     }
 #define WI_FUSE(name, t)                                          \
@@ -80,10 +84,10 @@ struct NumericMap {
 #define WI_REGOP(name, ops)
 #define WI_LOAD(name, f, mt, rt) load[unsigned(Opcode::name)] = RegOp::L_##name; \
   load_imm[unsigned(Opcode::name)] = RegOp::LI_##name; load_add[unsigned(Opcode::name)] = RegOp::LR_##name; \
-  load_abs[unsigned(Opcode::name)] = RegOp::LA_##name;
+  load_abs[unsigned(Opcode::name)] = RegOp::LA_##name; load_shl[unsigned(Opcode::name)] = RegOp::LS_##name;
 #define WI_STORE(name, f, mt) store[unsigned(Opcode::name)] = RegOp::S_##name; \
   store_imm[unsigned(Opcode::name)] = RegOp::SI_##name; store_add[unsigned(Opcode::name)] = RegOp::SR_##name; \
-  store_abs[unsigned(Opcode::name)] = RegOp::SA_##name;
+  store_abs[unsigned(Opcode::name)] = RegOp::SA_##name; store_shl[unsigned(Opcode::name)] = RegOp::SS_##name;
 #include "interp/regops.def"
 #undef WI_REGOP
 #undef WI_LOAD
@@ -262,6 +266,8 @@ class FunctionTranslator {
   uint32_t pos() const { return uint32_t(f_.code.size()); }
   uint32_t op(RegOp r) {
     uint32_t at = pos();
+    prev_op_start_ = last_op_start_;
+    last_op_start_ = at;
     if (f_.offsets.empty() || f_.offsets.back().second != wasm_offset_) f_.offsets.emplace_back(at, wasm_offset_);
     f_.code.push_back(uint32_t(handlers_[unsigned(r)]));
     fusable_dst_ = UINT32_MAX;
@@ -355,6 +361,7 @@ class FunctionTranslator {
   // fusion), which would move code a branch lands on.
   void forget_fusions() {
     fusable_dst_ = UINT32_MAX;
+    last_op_start_ = prev_op_start_ = UINT32_MAX;
     compare_.start = UINT32_MAX;
     address_add_.start = UINT32_MAX;
   }
@@ -395,6 +402,19 @@ class FunctionTranslator {
   // The same for an i32.add whose sum is a load's or store's address (LI_/LR_/SI_/SR_ in regops.def).
   std::optional<std::pair<Compare, std::vector<uint32_t>>> take_address_add(const Entry& addr) {
     return take_last(address_add_, addr);
+  }
+  // After take_address_add removed `a + b`: if the op before it was `t = x << k` into a temporary
+  // that is one of the two operands, removes it too and returns {the other operand, x, k}.
+  std::optional<std::array<uint32_t, 3>> take_scaled_index(uint32_t add_start, uint32_t a, uint32_t b) {
+    uint32_t s = prev_op_start_;
+    if (last_op_start_ != add_start || s == UINT32_MAX || s + 4 != add_start) return std::nullopt;
+    if (f_.code[s] != uint32_t(handlers_[unsigned(RegOp::NI_I32Shl)])) return std::nullopt;
+    uint32_t t = f_.code[s + 1], x = f_.code[s + 2], k = f_.code[s + 3] & 31;
+    if (t < f_.local_slots || (t != a && t != b) || a == b) return std::nullopt;
+    f_.code.resize(s);
+    while (!f_.offsets.empty() && f_.offsets.back().first >= s) f_.offsets.pop_back();
+    last_op_start_ = prev_op_start_ = UINT32_MAX;
+    return std::array<uint32_t, 3>{t == a ? b : a, x, k};
   }
   std::optional<std::pair<Compare, std::vector<uint32_t>>> take_last(Compare& recorded, const Entry& value) {
     Compare c = recorded;
@@ -827,6 +847,14 @@ class FunctionTranslator {
       if (nm.load[o] != kNoRegOp) {
         if (auto add = take_address_add(stack_.back())) {  // operands: "a b" or "a i32"
           stack_.pop_back();
+          if (!add->first.imm) {
+            if (auto scaled = take_scaled_index(add->first.start, add->second[0], add->second[1])) {
+              emit_result_op(nm.load_shl[o], info.result);
+              for (uint32_t u : *scaled) u32(u);
+              u32(uint32_t(in.mem_offset));
+              return;
+            }
+          }
           emit_result_op(add->first.imm ? nm.load_imm[o] : nm.load_add[o], info.result);
           for (uint32_t u : add->second) u32(u);
           u32(uint32_t(in.mem_offset));
@@ -850,6 +878,14 @@ class FunctionTranslator {
           if (auto add = take_address_add(stack_[stack_.size() - 2])) {
             uint32_t v = pop_slot();
             stack_.pop_back();
+            if (!add->first.imm) {
+              if (auto scaled = take_scaled_index(add->first.start, add->second[0], add->second[1])) {
+                op(nm.store_shl[o]);
+                for (uint32_t u : *scaled) u32(u);
+                u32(v); u32(uint32_t(in.mem_offset));
+                return;
+              }
+            }
             op(add->first.imm ? nm.store_imm[o] : nm.store_add[o]);
             for (uint32_t u : add->second) u32(u);
             u32(v); u32(uint32_t(in.mem_offset));
@@ -1000,6 +1036,7 @@ class FunctionTranslator {
   size_t fusable_height_ = 0;
   Compare compare_;
   Compare address_add_;
+  uint32_t last_op_start_ = UINT32_MAX, prev_op_start_ = UINT32_MAX;  // for folding an i32.shl
   bool meter_;
   uint32_t fuel_unit_ = UINT32_MAX;  // the open Fuel op's count unit
   uint32_t fuel_count_ = 0;

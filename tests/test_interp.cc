@@ -1012,3 +1012,41 @@ TEST_CASE("fused loop latches") {
   CHECK(run_i32(s, inst, "only", {vi32(5)}) == 5);
   CHECK(run_i32(s, inst, "only", {vi32(1)}) == 1);
 }
+
+// base + (i << k) as a load's or store's address folds into one op (LS_/SS_ in interp/regops.def);
+// the shift and the add each wrap at 32 bits as they would unfused, and k is taken mod 32.
+TEST_CASE("scaled-index addresses folded into loads and stores") {
+  ModuleBuilder m;
+  uint32_t t_get = m.type({I32, I32}, {I32});
+  uint32_t t_set = m.type({I32, I32, I32}, {});
+  m.memory(1);
+  uint32_t get = m.func(t_get, code(local_get(0), local_get(1), i32_const(2), op::i32_shl, op::i32_add,
+                                    mem(op::i32_load, 0, 2), op::end));
+  uint32_t get33 = m.func(t_get, code(local_get(1), i32_const(33), op::i32_shl, local_get(0), op::i32_add,
+                                      mem(op::i32_load8_u, 0), op::end));  // index first; shl by 33 is by 1
+  uint32_t set = m.func(t_set, code(local_get(0), local_get(1), i32_const(2), op::i32_shl, op::i32_add, local_get(2),
+                                    mem(op::i32_store, 4, 2), op::end));
+  m.export_func("get", get).export_func("get33", get33).export_func("set", set);
+  m.data(0, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+  Bytes bytes = m.build();
+  auto cm = compile(bytes);
+  std::string listing;
+  for (auto& f : cm->funcs) listing += wi::disassemble_internal(*cm, f);
+  CHECK(listing.find("load.I32Load+shl") != std::string::npos);
+  CHECK(listing.find("load.I32Load8U+shl") != std::string::npos);
+  CHECK(listing.find("store.I32Store+shl") != std::string::npos);
+  Store s;
+  auto* inst = instantiate(s, bytes);
+  CHECK(run_i32(s, inst, "get", {vi32(0), vi32(1)}) == 0x08070605);
+  CHECK(run_i32(s, inst, "get", {vi32(-16), vi32(5)}) == 0x08070605);          // -16 + 20 wraps to 4
+  CHECK(run_i32(s, inst, "get", {vi32(0), vi32(0x40000001)}) == 0x08070605);   // the shift wraps: 4
+  CHECK(run_i32(s, inst, "get33", {vi32(1), vi32(3)}) == 8);                    // 1 + (3 << 1) = 7
+  run(s, inst, "set", {vi32(4), vi32(1), vi32(0x0a0b0c0d)});                    // 4 + 4 + 4 = 12
+  CHECK(run_i32(s, inst, "get", {vi32(0), vi32(3)}) == 0x0a0b0c0d);
+  wi::Trap t = run_trap(s, inst, "get", {vi32(65536 - 4), vi32(1)});
+  CHECK(t.kind == wi::TrapKind::MemoryOutOfBounds);
+  REQUIRE(!t.backtrace.empty());
+  CHECK(t.backtrace[0].offset == m.code_offset(get) + 2 + 2 + 2 + 1 + 1);  // at the load
+  t = run_trap(s, inst, "set", {vi32(-8), vi32(0), vi32(0)});  // 0xfffffff8 + offset 4: past the memory
+  CHECK(t.kind == wi::TrapKind::MemoryOutOfBounds);
+}
