@@ -888,6 +888,14 @@ TEST_CASE("lazy compilation: bodies compile on first call, once, and a bad body 
   CHECK(t.message.find("type mismatch") != std::string::npos);
 }
 
+// The register code of every function of a module, as `wi inspect --internal` lists it.
+static std::string register_code(const Bytes& bytes) {
+  auto cm = compile(bytes);
+  std::string listing;
+  for (auto& f : cm->funcs) listing += wi::disassemble_internal(*cm, f);
+  return listing;
+}
+
 // An i32.add whose sum is only a load's or store's address is folded into it (LI_/LR_/SI_/SR_ in
 // interp/regops.def). The sum must still wrap at 32 bits before the offset is added, and a trap must
 // name the load or store, not the add.
@@ -908,9 +916,7 @@ TEST_CASE("address arithmetic folded into loads and stores wraps like the i32.ad
   m.data(0, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
   Bytes bytes = m.build();
   // The fused forms are what runs (this is the point of the test).
-  auto cm = compile(bytes);
-  std::string listing;
-  for (auto& f : cm->funcs) listing += wi::disassemble_internal(*cm, f);
+  const std::string listing = register_code(bytes);
   CHECK(listing.find("load.I32Load+imm") != std::string::npos);
   CHECK(listing.find("load.I32Load8U+add") != std::string::npos);
   CHECK(listing.find("store.I32Store+imm") != std::string::npos);
@@ -958,9 +964,7 @@ TEST_CASE("loads and stores at constant addresses") {
   uint32_t far = m.func(t_far, code(i32_const(-1), mem(op::i64_load, 0x10, 3), op::end));
   m.export_func("get", get).export_func("set", set).export_func("set_const", set_const).export_func("far", far);
   Bytes bytes = m.build();
-  auto cm = compile(bytes);
-  std::string listing;
-  for (auto& f : cm->funcs) listing += wi::disassemble_internal(*cm, f);
+  const std::string listing = register_code(bytes);
   CHECK(listing.find("load.I32Load@") != std::string::npos);
   CHECK(listing.find("store.I32Store@") != std::string::npos);
   CHECK(listing.find("store.I32Store8@") != std::string::npos);
@@ -998,9 +1002,7 @@ TEST_CASE("fused loop latches") {
                          {I32});
   m.export_func("sum", sum).export_func("down", down).export_func("only", only);
   Bytes bytes = m.build();
-  auto cm = compile(bytes);
-  std::string listing;
-  for (auto& f : cm->funcs) listing += wi::disassemble_internal(*cm, f);
+  const std::string listing = register_code(bytes);
   CHECK(listing.find("AddImmBrNe") != std::string::npos);
   CHECK(listing.find("AddImmBrIfNez") != std::string::npos);
   Store s;
@@ -1029,9 +1031,7 @@ TEST_CASE("scaled-index addresses folded into loads and stores") {
   m.export_func("get", get).export_func("get33", get33).export_func("set", set);
   m.data(0, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
   Bytes bytes = m.build();
-  auto cm = compile(bytes);
-  std::string listing;
-  for (auto& f : cm->funcs) listing += wi::disassemble_internal(*cm, f);
+  const std::string listing = register_code(bytes);
   CHECK(listing.find("load.I32Load+shl") != std::string::npos);
   CHECK(listing.find("load.I32Load8U+shl") != std::string::npos);
   CHECK(listing.find("store.I32Store+shl") != std::string::npos);
