@@ -280,11 +280,13 @@ Result<uint32_t> Linker::dlopen(const std::string& name, const DlopenOptions& o)
     forget();
     return make_error(SIZE_MAX, fmt::format("dlopen {}: is a program, not a library", name));
   }
-  m->global = o.global;
   if (auto r = load_closure(first); !r) {
     forget();
     return r.take_error();
   }
+  // The libraries loaded with it share its scope: RTLD_LOCAL keeps theirs out of the global scope
+  // too (they stay reachable from it, through `needed`; symbols.h rule 3).
+  for (size_t i = first; i < modules_.size(); ++i) modules_[i]->global = o.global;
   for (size_t i = first; i < modules_.size(); ++i) modules_[i]->late = true;
   batch_names_.clear();
   batch_slots_.clear();

@@ -12,7 +12,8 @@
 //  3. A module loaded later (dlopen) never changes an existing winner: references already bound must
 //     keep meaning what they meant. Its new names join the scope if loaded RTLD_GLOBAL; a module
 //     loaded RTLD_LOCAL keeps them in its own table (Module::local), where its own references look
-//     after the global scope (then in those of the modules it needs), as in ELF's local scope. dylink.0 modules
+//     after the global scope (then in those of the modules it needs), as in ELF's local scope; the
+//     libraries first loaded with it are RTLD_LOCAL too. dylink.0 modules
 //     reach even their own symbols through the GOT, so they need this.
 //  4. Names no module defines fall back to the linker's own symbols (`__heap_base`, `__data_end`,
 //     `__dso_handle`, `__stack_chk_guard`, `__stack_chk_fail`, `__wasm_call_ctors`) and then to the

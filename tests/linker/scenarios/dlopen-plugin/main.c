@@ -29,6 +29,7 @@ int main(int argc, char **argv) {
 
   void *l = dlopen("pluginlocal.wasm", RTLD_NOW | RTLD_LOCAL);
   printf("RTLD_LOCAL symbol in the global scope: %s\n", dlsym(RTLD_DEFAULT, "local_answer") ? "yes" : "no");
+  printf("a library it needs, in the global scope: %s\n", dlsym(RTLD_DEFAULT, "local_helper") ? "yes" : "no");
   int (*answer)(void) = (int (*)(void))dlsym(l, "local_answer");
   printf("through its handle: %d\n", answer ? answer() : -1);
 
