@@ -881,21 +881,30 @@ class FunctionTranslator {
       } else {
         // The stored value must already sit in a slot (a local's, or the add's operands would no
         // longer be the last thing emitted once a constant is materialized).
+        // A constant value is written to a spare slot above the operand stack once the add (and a
+        // shift before it) are folded: its own home may be where the add read its index.
         Entry& value = stack_.back();
-        if (value.kind == Entry::Local) {
+        if (value.kind == Entry::Local || (value.kind == Entry::Const && value.type != ValType::V128)) {
           if (auto add = take_address_add(stack_[stack_.size() - 2])) {
-            uint32_t v = pop_slot();
-            stack_.pop_back();
-            if (!add->first.imm) {
-              if (auto scaled = take_scaled_index(add->first.start, add->second[0], add->second[1])) {
-                op(nm.store_shl[o]);
-                for (uint32_t u : *scaled) u32(u);
-                u32(v); u32(uint32_t(in.mem_offset));
-                return;
-              }
+            std::optional<std::array<uint32_t, 3>> scaled;
+            if (!add->first.imm) scaled = take_scaled_index(add->first.start, add->second[0], add->second[1]);
+            uint32_t v;
+            if (value.kind == Entry::Const) {
+              v = value.home + slot_count(value.type);
+              max_slots_ = std::max(max_slots_, v + slot_count(value.type));
+              emit_const_to(v, value);
+              stack_.pop_back();
+            } else {
+              v = pop_slot();
             }
-            op(add->first.imm ? nm.store_imm[o] : nm.store_add[o]);
-            for (uint32_t u : add->second) u32(u);
+            stack_.pop_back();
+            if (scaled) {
+              op(nm.store_shl[o]);
+              for (uint32_t u : *scaled) u32(u);
+            } else {
+              op(add->first.imm ? nm.store_imm[o] : nm.store_add[o]);
+              for (uint32_t u : add->second) u32(u);
+            }
             u32(v); u32(uint32_t(in.mem_offset));
             return;
           }

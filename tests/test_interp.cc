@@ -1050,3 +1050,32 @@ TEST_CASE("scaled-index addresses folded into loads and stores") {
   t = run_trap(s, inst, "set", {vi32(-8), vi32(0), vi32(0)});  // 0xfffffff8 + offset 4: past the memory
   CHECK(t.kind == wi::TrapKind::MemoryOutOfBounds);
 }
+
+// A constant stored through a folded address is materialized in a spare slot: its own home is
+// where the add (or the shift) read a computed index.
+TEST_CASE("storing a constant through a folded address keeps the index intact") {
+  ModuleBuilder m;
+  uint32_t t_set = m.type({I32, I32}, {});
+  uint32_t t_get = m.type({I32}, {I32});
+  m.memory(1);
+  // mem[base + i*3] = 7 (the index i*3 is a temporary in the slot the constant would take)
+  uint32_t set_mul = m.func(t_set, code(local_get(0), local_get(1), i32_const(3), op::i32_mul, op::i32_add,
+                                        i32_const(7), mem(op::i32_store8, 0), op::end));
+  // mem[base + ((i + 1) << 2)] = 9 (the shifted index i+1 is a temporary too)
+  uint32_t set_shl = m.func(t_set, code(local_get(0), local_get(1), i32_const(1), op::i32_add, i32_const(2),
+                                        op::i32_shl, op::i32_add, i64_const(9), mem(op::i64_store, 0, 3), op::end));
+  uint32_t get = m.func(t_get, code(local_get(0), mem(op::i32_load8_u, 0), op::end));
+  m.export_func("set_mul", set_mul).export_func("set_shl", set_shl).export_func("get", get);
+  Bytes bytes = m.build();
+  const std::string listing = register_code(bytes);
+  CHECK(listing.find("store.I32Store8+add") != std::string::npos);
+  CHECK(listing.find("store.I64Store+shl") != std::string::npos);
+  Store s;
+  auto* inst = instantiate(s, bytes);
+  run(s, inst, "set_mul", {vi32(10), vi32(2)});
+  CHECK(run_i32(s, inst, "get", {vi32(16)}) == 7);
+  CHECK(run_i32(s, inst, "get", {vi32(10)}) == 0);
+  run(s, inst, "set_shl", {vi32(0), vi32(1)});
+  CHECK(run_i32(s, inst, "get", {vi32(8)}) == 9);
+  CHECK(run_i32(s, inst, "get", {vi32(9)}) == 0);
+}
