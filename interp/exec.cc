@@ -194,6 +194,22 @@ L_Const128:
 L_Br:
   ip += int32_t(ip[1]);
   NEXT();
+#define WI_OP_LOAD(label, field, T, expr)                    \
+  label : {                                                 \
+    uint64_t ea = uint64_t(S(3).i32) + ip[4];               \
+    if (ea + sizeof(T) > msize) TRAP(TrapKind::MemoryOutOfBounds); \
+    T b;                                                    \
+    std::memcpy(&b, mem + ea, sizeof(T));                   \
+    T a = S(2).field;                                       \
+    S(1).field = expr;                                      \
+    ip += 5;                                                \
+    NEXT();                                                 \
+  }
+  WI_OP_LOAD(L_F64AddLoad, f64, double, a + b)
+  WI_OP_LOAD(L_F64SubLoad, f64, double, a - b)
+  WI_OP_LOAD(L_F64MulLoad, f64, double, a * b)
+  WI_OP_LOAD(L_I32AddLoad, i32, uint32_t, a + b)
+#undef WI_OP_LOAD
 L_AddImmBrIfNez: {
   uint32_t v = S(1).i32 + ip[2];
   S(1).i32 = v;

@@ -369,6 +369,7 @@ class FunctionTranslator {
   // fusion), which would move code a branch lands on.
   void forget_fusions() {
     fusable_dst_ = UINT32_MAX;
+    last_load_.start = UINT32_MAX;
     last_op_start_ = prev_op_start_ = UINT32_MAX;
     compare_.start = UINT32_MAX;
     address_add_.start = UINT32_MAX;
@@ -411,6 +412,35 @@ class FunctionTranslator {
   std::optional<std::pair<Compare, std::vector<uint32_t>>> take_address_add(const Entry& addr) {
     return take_last(address_add_, addr);
   }
+  // A binary op whose right operand is the value the plain load emitted last produced (and nothing
+  // else reads: it is the top stack entry, a temporary): the load removed, the fused op to emit.
+  struct OperandLoad {
+    RegOp op;
+    uint32_t addr, offset, wasm_offset;
+  };
+  std::optional<OperandLoad> take_operand_load(Opcode bin) {
+    RegOp fused;
+    Opcode load;
+    switch (bin) {
+      case Opcode::F64Add: fused = RegOp::F64AddLoad; load = Opcode::F64Load; break;
+      case Opcode::F64Sub: fused = RegOp::F64SubLoad; load = Opcode::F64Load; break;
+      case Opcode::F64Mul: fused = RegOp::F64MulLoad; load = Opcode::F64Load; break;
+      case Opcode::I32Add: fused = RegOp::I32AddLoad; load = Opcode::I32Load; break;
+      default: return std::nullopt;
+    }
+    LastLoad l = last_load_;
+    const Entry& b = stack_.back();
+    if (l.start == UINT32_MAX || l.end != pos() || l.op != load || b.kind != Entry::Temp ||
+        f_.code[l.start + 1] != b.home)
+      return std::nullopt;
+    OperandLoad out{fused, f_.code[l.start + 2], f_.code[l.start + 3], l.wasm_offset};
+    last_load_.start = UINT32_MAX;
+    f_.code.resize(l.start);
+    while (!f_.offsets.empty() && f_.offsets.back().first >= l.start) f_.offsets.pop_back();
+    last_op_start_ = prev_op_start_ = UINT32_MAX;
+    return out;
+  }
+
   // After take_address_add removed `a + b`: if the op before it was `t = x << k` into a temporary
   // that is one of the two operands, removes it too and returns {the other operand, x, k}.
   std::optional<std::array<uint32_t, 3>> take_scaled_index(uint32_t add_start, uint32_t a, uint32_t b) {
@@ -876,8 +906,9 @@ class FunctionTranslator {
           return;
         }
         uint32_t addr = pop_slot();
-        emit_result_op(nm.load[o], info.result);
+        uint32_t at = emit_result_op(nm.load[o], info.result);
         u32(addr); u32(uint32_t(in.mem_offset));
+        if (!trace_) last_load_ = LastLoad{at, pos(), in.op, wasm_offset_};
       } else {
         // The stored value must already sit in a slot (a local's, or the add's operands would no
         // longer be the last thing emitted once a constant is materialized).
@@ -941,6 +972,16 @@ class FunctionTranslator {
       u32(a);
       if (wide) u64(imm); else u32(uint32_t(imm));
       note_compare(in.op, true, at);
+      return;
+    }
+    if (auto fused = take_operand_load(in.op)) {
+      stack_.pop_back();
+      uint32_t a = pop_slot();
+      uint32_t keep = wasm_offset_;
+      wasm_offset_ = fused->wasm_offset;  // a trap in it is the load's
+      emit_result_op(fused->op, info.result);
+      wasm_offset_ = keep;
+      u32(a); u32(fused->addr); u32(fused->offset);
       return;
     }
     uint32_t b = pop_slot();
@@ -1054,6 +1095,11 @@ class FunctionTranslator {
   Compare compare_;
   Compare address_add_;
   uint32_t last_op_start_ = UINT32_MAX, prev_op_start_ = UINT32_MAX;  // for folding an i32.shl
+  struct LastLoad {
+    uint32_t start = UINT32_MAX, end = 0;
+    Opcode op = Opcode::Unreachable;
+    uint32_t wasm_offset = 0;
+  } last_load_;
   bool meter_;
   uint32_t fuel_unit_ = UINT32_MAX;  // the open Fuel op's count unit
   uint32_t fuel_count_ = 0;

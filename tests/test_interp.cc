@@ -1079,3 +1079,38 @@ TEST_CASE("storing a constant through a folded address keeps the index intact") 
   CHECK(run_i32(s, inst, "get", {vi32(8)}) == 9);
   CHECK(run_i32(s, inst, "get", {vi32(9)}) == 0);
 }
+
+// `x OP load(p)` with the loaded value used only there runs as one op (F64AddLoad, ...): it computes
+// what the pair did, and a trap in it is reported at the load.
+TEST_CASE("arithmetic with a loaded right operand") {
+  ModuleBuilder m;
+  uint32_t t_f = m.type({F64, I32}, {F64});
+  uint32_t t_i = m.type({I32, I32}, {I32});
+  m.memory(1);
+  auto f64_op = [&](uint8_t opcode) {
+    return m.func(t_f, code(local_get(0), local_get(1), mem(op::f64_load, 8, 3), opcode, op::end));
+  };
+  uint32_t add = f64_op(op::f64_add), sub = f64_op(op::f64_sub), mul = f64_op(op::f64_mul);
+  uint32_t iadd = m.func(t_i, code(local_get(0), local_get(1), mem(op::i32_load, 0, 2), op::i32_add, op::end));
+  m.export_func("add", add).export_func("sub", sub).export_func("mul", mul).export_func("iadd", iadd);
+  double two_and_half = 2.5;
+  Bytes init(8);
+  std::memcpy(init.data(), &two_and_half, 8);
+  m.data(16, init);  // f64 2.5 at 16; its low word read as i32 at 16
+  Bytes bytes = m.build();
+  const std::string listing = register_code(bytes);
+  for (const char* name : {"F64AddLoad", "F64SubLoad", "F64MulLoad", "I32AddLoad"})
+    CHECK_MESSAGE(listing.find(name) != std::string::npos, name);
+  Store s;
+  auto* inst = instantiate(s, bytes);
+  CHECK(run_f64(s, inst, "add", {vf64(1.25), vi32(8)}) == 3.75);
+  CHECK(run_f64(s, inst, "sub", {vf64(1.25), vi32(8)}) == -1.25);  // a - load, not load - a
+  CHECK(run_f64(s, inst, "mul", {vf64(-2.0), vi32(8)}) == -5.0);
+  uint32_t low;
+  std::memcpy(&low, &two_and_half, 4);
+  CHECK(uint32_t(run_i32(s, inst, "iadd", {vi32(5), vi32(16)})) == low + 5);
+  wi::Trap t = run_trap(s, inst, "mul", {vf64(1.0), vi32(65536 - 8)});
+  CHECK(t.kind == wi::TrapKind::MemoryOutOfBounds);
+  REQUIRE(!t.backtrace.empty());
+  CHECK(t.backtrace[0].offset == m.code_offset(mul) + 2 + 2);  // the f64.load, after two local.gets
+}
