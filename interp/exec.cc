@@ -173,6 +173,10 @@ L_Copy2:
   S(3) = S(4);
   ip += 5;
   NEXT();
+L_CopyBr:
+  S(1) = S(2);
+  ip += int32_t(ip[3]);
+  NEXT();
 L_Copy128:
   fp[ip[1]] = fp[ip[2]];
   fp[ip[1] + 1] = fp[ip[2] + 1];

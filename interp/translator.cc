@@ -530,7 +530,16 @@ class FunctionTranslator {
   bool is_function_frame(const Ctrl& c) const { return &c == &ctrls_.front(); }
 
   void emit_jump_to(Ctrl& target) {
-    uint32_t at = op(RegOp::Br);
+    uint32_t at;
+    if (!trace_ && last_op_start_ != UINT32_MAX && last_op_start_ + 3 == pos() &&
+        f_.code[last_op_start_] == uint32_t(handlers_[unsigned(RegOp::Copy)])) {
+      // The copy just emitted (a value moved to the label's slot) and the jump: one op.
+      at = last_op_start_;
+      f_.code[at] = uint32_t(handlers_[unsigned(RegOp::CopyBr)]);
+      last_op_start_ = prev_op_start_ = UINT32_MAX;
+    } else {
+      at = op(RegOp::Br);
+    }
     if (target.kind == Opcode::Loop) {
       u32(target.loop_start - at);
     } else {
