@@ -381,14 +381,21 @@ class FunctionTranslator {
     Opcode op;
     bool imm;
     uint32_t start = UINT32_MAX, end = 0;
+    uint32_t before = UINT32_MAX;  // start of the instruction emitted just before it, if known
   };
+  // Removes everything emitted from `start` on: an instruction about to be folded into the next.
+  void drop_code_from(uint32_t start) {
+    f_.code.resize(start);
+    while (!f_.offsets.empty() && f_.offsets.back().first >= start) f_.offsets.pop_back();
+    last_op_start_ = prev_op_start_ = UINT32_MAX;
+  }
   void note_compare(Opcode o, bool imm, uint32_t start) {
     const NumericMap& nm = numeric_map();
     if (o == Opcode::I32Eqz || o == Opcode::I64Eqz || nm.branch_true[unsigned(o)] != kNoRegOp)
       compare_ = Compare{o, imm, start, pos()};
     // An i32.add is kept in mind too: a load or store right after it may use the sum as its address,
     // or, adding a constant to a local, a br_if right after it may test the local (a loop latch).
-    if (o == Opcode::I32Add && !trace_) address_add_ = Compare{o, imm, start, pos()};
+    if (o == Opcode::I32Add && !trace_) address_add_ = Compare{o, imm, start, pos(), prev_op_start_};
   }
   // The `x += i32` emitted last, if it updates local slot `x` in place (local.set fusion made its
   // destination the local) and `x` is one of `operands`: removed, returning x and the immediate.
@@ -399,8 +406,7 @@ class FunctionTranslator {
     if (d != a || d >= f_.local_slots) return std::nullopt;
     if (std::find(operands.begin(), operands.end(), d) == operands.end()) return std::nullopt;
     address_add_.start = UINT32_MAX;
-    f_.code.resize(c.start);
-    while (!f_.offsets.empty() && f_.offsets.back().first >= c.start) f_.offsets.pop_back();
+    drop_code_from(c.start);
     return std::make_pair(d, imm);
   }
   // Removes the comparison producing `cond` when it is the last thing emitted, returning it with its
@@ -435,23 +441,19 @@ class FunctionTranslator {
       return std::nullopt;
     OperandLoad out{fused, f_.code[l.start + 2], f_.code[l.start + 3], l.wasm_offset};
     last_load_.start = UINT32_MAX;
-    f_.code.resize(l.start);
-    while (!f_.offsets.empty() && f_.offsets.back().first >= l.start) f_.offsets.pop_back();
-    last_op_start_ = prev_op_start_ = UINT32_MAX;
+    drop_code_from(l.start);
     return out;
   }
 
-  // After take_address_add removed `a + b`: if the op before it was `t = x << k` into a temporary
-  // that is one of the two operands, removes it too and returns {the other operand, x, k}.
-  std::optional<std::array<uint32_t, 3>> take_scaled_index(uint32_t add_start, uint32_t a, uint32_t b) {
-    uint32_t s = prev_op_start_;
-    if (last_op_start_ != add_start || s == UINT32_MAX || s + 4 != add_start) return std::nullopt;
+  // After take_address_add removed `a + b` (`add`): if the op before it was `t = x << k` into a
+  // temporary that is one of the two operands, removes it too and returns {the other operand, x, k}.
+  std::optional<std::array<uint32_t, 3>> take_scaled_index(const Compare& add, uint32_t a, uint32_t b) {
+    uint32_t s = add.before;
+    if (s == UINT32_MAX || s + 4 != add.start) return std::nullopt;
     if (f_.code[s] != uint32_t(handlers_[unsigned(RegOp::NI_I32Shl)])) return std::nullopt;
     uint32_t t = f_.code[s + 1], x = f_.code[s + 2], k = f_.code[s + 3] & 31;
     if (t < f_.local_slots || (t != a && t != b) || a == b) return std::nullopt;
-    f_.code.resize(s);
-    while (!f_.offsets.empty() && f_.offsets.back().first >= s) f_.offsets.pop_back();
-    last_op_start_ = prev_op_start_ = UINT32_MAX;
+    drop_code_from(s);
     return std::array<uint32_t, 3>{t == a ? b : a, x, k};
   }
   std::optional<std::pair<Compare, std::vector<uint32_t>>> take_last(Compare& recorded, const Entry& value) {
@@ -461,8 +463,7 @@ class FunctionTranslator {
         f_.code[c.start + 1] != value.home)
       return std::nullopt;
     std::vector<uint32_t> operands(f_.code.begin() + c.start + 2, f_.code.end());
-    f_.code.resize(c.start);
-    while (!f_.offsets.empty() && f_.offsets.back().first >= c.start) f_.offsets.pop_back();
+    drop_code_from(c.start);
     return std::make_pair(c, std::move(operands));
   }
   // Emits the fused branch (without its rel unit); returns the instruction start.
@@ -895,7 +896,7 @@ class FunctionTranslator {
         if (auto add = take_address_add(stack_.back())) {  // operands: "a b" or "a i32"
           stack_.pop_back();
           if (!add->first.imm) {
-            if (auto scaled = take_scaled_index(add->first.start, add->second[0], add->second[1])) {
+            if (auto scaled = take_scaled_index(add->first, add->second[0], add->second[1])) {
               emit_result_op(nm.load_shl[o], info.result);
               for (uint32_t u : *scaled) u32(u);
               u32(uint32_t(in.mem_offset));
@@ -927,7 +928,7 @@ class FunctionTranslator {
         if (value.kind == Entry::Local || (value.kind == Entry::Const && value.type != ValType::V128)) {
           if (auto add = take_address_add(stack_[stack_.size() - 2])) {
             std::optional<std::array<uint32_t, 3>> scaled;
-            if (!add->first.imm) scaled = take_scaled_index(add->first.start, add->second[0], add->second[1]);
+            if (!add->first.imm) scaled = take_scaled_index(add->first, add->second[0], add->second[1]);
             uint32_t v;
             if (value.kind == Entry::Const) {
               v = value.home + slot_count(value.type);
