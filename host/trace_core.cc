@@ -283,7 +283,7 @@ bool TraceCore::on_trace(const TraceEvent& e, Trap& trap) {
     pending_ = i;
     has_pending_ = true;
   } else if (i.callee && !i.callee->instance && !i.callee->debug_name.ends_with("@plt")) {
-    HostCall h{d, e.func, i.callee, e.fp, &e.point};
+    HostCall h{d, e.func, i.callee, e.fp, &e.point, {}};
     host_calls_.push_back(h);
     on_host_call(host_calls_.back());
   }
