@@ -49,9 +49,8 @@ const char* kHelp =
 
 struct Breakpoint {
   uint32_t id = 0;
-  std::string where;  // as the user can give it again: FUNC, MODULE+0xOFF or FILE:LINE
+  std::string where;  // as the user can give it again: FUNC (a glob), MODULE+0xOFF or FILE:LINE
   bool is_func = false;
-  std::string func;   // is_func: a glob on function names
   struct Site {
     const Instance* instance;
     uint32_t offset;  // of an instruction
@@ -185,7 +184,7 @@ class Debugger : public TraceCore, public ExecSession {
   Breakpoint* breakpoint_at(const Instr& i, bool entering) {
     for (Breakpoint& b : bps_) {
       if (b.is_func) {
-        if (entering && fnmatch(b.func.c_str(), names().func_name(i.func).c_str(), 0) == 0) return &b;
+        if (entering && fnmatch(b.where.c_str(), names().func_name(i.func).c_str(), 0) == 0) return &b;
         continue;
       }
       for (const Breakpoint::Site& site : b.sites)
@@ -408,7 +407,6 @@ class Debugger : public TraceCore, public ExecSession {
       if (!add_line_sites(b, spec.substr(0, colon), uint32_t(std::stoul(spec.substr(colon + 1))))) return;
     } else {
       b.is_func = true;
-      b.func = spec;
       size_t n = 0;
       for (const Instance& inst : store_->instances()) {
         const Module& m = *inst.module;
@@ -439,11 +437,16 @@ class Debugger : public TraceCore, public ExecSession {
       if (!best || lb.line < best) best = lb.line;
       found.emplace_back(&inst, std::move(lb));
     }
+    std::string first_function;
     for (auto& [inst, lb] : found) {
       if (lb.line != best) continue;
-      for (uint32_t off : lb.offsets)
+      for (uint32_t off : lb.offsets) {
         // A function's first row points at its locals, before the first instruction.
-        if (auto at = instruction_at(*inst, off)) b.sites.push_back({inst, at->offset});
+        auto at = instruction_at(*inst, off);
+        if (!at) continue;
+        if (b.sites.empty()) first_function = at->function;
+        b.sites.push_back({inst, at->offset});
+      }
     }
     if (b.sites.empty()) {
       say(any_table ? fmt::format("break: no code at or after {}:{} in any module's line info", file, line)
@@ -452,9 +455,8 @@ class Debugger : public TraceCore, public ExecSession {
     }
     b.where = fmt::format("{}:{}", file, best);
     if (b.sites.size() == 1) {
-      auto at = instruction_at(*b.sites[0].instance, b.sites[0].offset);
       say(fmt::format("breakpoint {} at {} ({}+0x{:x} {})", b.id, b.where, names().module_name(b.sites[0].instance),
-                      b.sites[0].offset, at->function));
+                      b.sites[0].offset, first_function));
     } else {
       say(fmt::format("breakpoint {} at {} ({} locations)", b.id, b.where, b.sites.size()));
     }
