@@ -18,10 +18,12 @@ namespace po = boost::program_options;
 namespace wi {
 
 bool read_file(const std::string& path, std::vector<uint8_t>& bytes) {
-  if (!read_whole_file(path, bytes)) {
-    std::cerr << "wi: " << path << ": " << std::strerror(errno) << "\n";
+  auto r = read_module_file(path);
+  if (!r) {
+    std::cerr << "wi: " << path << ": " << r.error().message << "\n";
     return false;
   }
+  bytes = std::move(*r);
   return true;
 }
 

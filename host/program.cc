@@ -33,6 +33,8 @@ Program::Program(ProgramOptions options)
   host.import = [this](std::string_view module, std::string_view name, const FuncType& type) {
     return host_import(module, name, type);
   };
+  // O_NONBLOCK: a FIFO in the sandbox must not block the open (the linker then refuses it).
+  host.open_guest = [this](const std::string& guest_path) { return open_guest_path(guest_path, O_RDONLY | O_NONBLOCK); };
   linker_ = std::make_unique<link::Linker>(store_, options_.link, std::move(host));
 }
 
@@ -61,6 +63,10 @@ FuncInst* Program::host_import(std::string_view module, std::string_view name, c
 // sandboxed open beneath it, as wasi-libc's path_open would do.
 Result<int> Program::open_guest_path(const std::string& path, int flags, unsigned mode, uint16_t* err_out) {
   if (err_out) *err_out = wasi::abi::kNotCapable;
+  if (path.empty()) {
+    if (err_out) *err_out = wasi::abi::kNoent;
+    return make_error(SIZE_MAX, "empty path: no such file or directory");
+  }
   wasi::FdTable& fds = wasi_.fds();
   wasi::FdEntry* best = nullptr;
   std::string rel;

@@ -14,8 +14,9 @@ Runtime::Runtime(RuntimeOptions options)
 Runtime::~Runtime() = default;
 
 Result<std::shared_ptr<const CompiledModule>> Runtime::load(const std::string& path) {
-  std::vector<uint8_t> bytes;
-  if (!read_whole_file(path, bytes)) return make_error(SIZE_MAX, fmt::format("{}: cannot open file", path));
+  auto read = read_module_file(path);
+  if (!read) return make_error(SIZE_MAX, fmt::format("{}: {}", path, read.error().message));
+  std::vector<uint8_t> bytes = std::move(*read);
   return load_bytes(std::move(bytes), path);
 }
 

@@ -9,15 +9,14 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <boost/json.hpp>
 #include "decoder/decoder.h"
+#include "decoder/file.h"
 #include "fmt/format.h"
 #include "interp/code.h"
 #include "interp/store.h"
@@ -455,13 +454,12 @@ class FileRunner {
   Compiled compile(const std::string& filename) {
     Compiled out;
     fs::path path = dir_ / filename;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      out.read_error = "cannot read " + path.string();
+    auto bytes = read_module_file(path.string());
+    if (!bytes) {
+      out.read_error = fmt::format("cannot read {}: {}", path.string(), bytes.error().message);
       return out;
     }
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto r = compile_module(std::move(bytes), CompileOptions{filename});
+    auto r = compile_module(std::move(*bytes), CompileOptions{filename});
     if (!r.ok()) out.compile_error = format_error(filename, r.error());
     else out.module = std::move(r.value());
     return out;
@@ -655,15 +653,14 @@ bool run_spec_file(const std::string& json_path, const SpecTestOptions& options,
   std::string source_name;
   std::vector<Command> commands;
   try {
-    std::ifstream in(json_path, std::ios::binary);
-    if (!in) {
-      err << "wi: " << json_path << ": cannot open file\n";
+    // Read like a module: a directory or a device named x.json is reported as what it is.
+    auto text = read_module_file(json_path);
+    if (!text) {
+      err << "wi: " << json_path << ": " << text.error().message << "\n";
       return false;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
     boost::system::error_code ec;
-    json::value root = json::parse(ss.str(), ec);
+    json::value root = json::parse(json::string_view(reinterpret_cast<const char*>(text->data()), text->size()), ec);
     if (ec) {
       err << "wi: " << json_path << ": bad JSON: " << ec.message() << "\n";
       return false;

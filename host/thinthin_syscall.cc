@@ -50,16 +50,11 @@ int32_t linux_errno(abi::Errno e) {
   }
 }
 
-bool read_c_string(const wasi::GuestMemory& mem, uint32_t ptr, std::string& out) {
-  out.clear();
-  for (uint32_t i = 0; i < 4096; ++i) {
-    uint8_t c;
-    if (!mem.load(ptr + i, c)) return false;
-    if (!c) return true;
-    out.push_back(char(c));
-  }
-  return false;
-}
+// Linux's PATH_MAX, terminator included: a longer path in bounds is ENAMETOOLONG, not EFAULT.
+constexpr size_t kMaxPathLength = 4095;
+// New files get permission bits only: a guest must never create a set-user-ID, set-group-ID or sticky
+// file (wi may run as root). The host's umask then applies, as for any open(2) of wi's.
+constexpr uint32_t kPermissionBits = 0777;
 
 class Syscalls {
  public:
@@ -128,20 +123,25 @@ class Syscalls {
 
   int32_t open(int32_t dirfd, uint32_t path_ptr, uint32_t flags, uint32_t mode) {
     std::string path;
-    if (!read_c_string(mem_, path_ptr, path)) return -EFAULT;
+    switch (mem_.read_c_string(path_ptr, kMaxPathLength, path)) {
+      case wasi::GuestMemory::CString::Ok: break;
+      case wasi::GuestMemory::CString::TooLong: return -ENAMETOOLONG;
+      case wasi::GuestMemory::CString::OutOfBounds: return -EFAULT;
+    }
     if (path.empty()) return -ENOENT;
     int host_flags = int(flags) & kAllowedOpenFlags;
+    mode &= kPermissionBits;
     int fd = -1;
     if (dirfd == kAtFdcwd || path[0] == '/') {
       uint16_t werr = 0;
-      auto r = p_.open_guest_path(path, host_flags, mode & 07777, &werr);
+      auto r = p_.open_guest_path(path, host_flags, mode, &werr);
       if (!r) return -linux_errno(abi::Errno(werr));
       fd = *r;
     } else {
       wasi::FdEntry* dir = nullptr;
       if (p_.wasi().fds().get(uint32_t(dirfd), abi::kRightPathOpen, dir) != abi::kSuccess) return -EBADF;
       wasi::UniqueFd out;
-      abi::Errno e = wasi::open_beneath(dir->host_fd, path, host_flags, mode & 07777, out);
+      abi::Errno e = wasi::open_beneath(dir->host_fd, path, host_flags, mode, out);
       if (e != abi::kSuccess) return -linux_errno(e);
       fd = out.release();
     }
@@ -160,29 +160,35 @@ class Syscalls {
     return r > INT32_MAX ? -EOVERFLOW : int32_t(r);
   }
 
-  // The end of memory is the break; growing it hands out fresh zeroed pages.
-  int32_t grow_to(uint64_t end) {
+  // The end of memory is the break; growing it hands out fresh zeroed pages. Results are wasm32
+  // `long`s: an address is returned as its 32 bits (above 2 GiB it reads negative as a signed value,
+  // which musl tells from -errno because errors are only -4095..-1 and addresses are page-aligned).
+  // The memory may grow to 4 GiB, but an end of memory at 2^32 has no 32-bit address: a break there
+  // cannot be reported, so such a growth is refused.
+  bool grow_to(uint64_t end) {
     Memory* m = p_.linker().memory();
-    if (end <= m->size) return int32_t(m->size);
+    if (end <= m->size) return true;
     uint64_t pages = (end - m->size + kPageSize - 1) / kPageSize;
-    if (m->grow(pages) < 0) return -ENOMEM;
-    return int32_t(m->size);
+    if ((m->pages() + pages) * kPageSize > UINT32_MAX) return false;
+    return m->grow(pages) >= 0;
   }
 
+  // brk(2): the new break, or the old one when it cannot move (Linux never returns an error).
   int32_t brk(uint32_t addr) {
     Memory* m = p_.linker().memory();
-    if (addr == 0 || addr <= m->size) return int32_t(m->size);  // Linux returns the current break
-    int32_t r = grow_to(addr);
-    return r < 0 ? int32_t(m->size) : r;
+    if (m->size > UINT32_MAX) return -ENOMEM;  // memory.grow filled all 4 GiB: no break to report
+    if (addr > m->size) grow_to(addr);
+    return int32_t(uint32_t(m->size));
   }
 
+  // mmap(2) of anonymous memory: the start of a fresh region at the old end of memory, or -ENOMEM.
   int32_t mmap(uint32_t len, uint32_t flags) {
     if (!(flags & kMapAnonymous)) return -ENODEV;  // file mappings: no
     if (len == 0) return -EINVAL;
     Memory* m = p_.linker().memory();
     uint64_t old = m->size;
-    int32_t r = grow_to(old + len);
-    return r < 0 ? r : int32_t(old);
+    if (!grow_to(old + len)) return -ENOMEM;
+    return int32_t(uint32_t(old));
   }
 
   Program& p_;

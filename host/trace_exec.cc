@@ -26,8 +26,9 @@ bool tracing_supported() {
 }
 
 Result<std::shared_ptr<const CompiledModule>> load_traced_module(const std::string& path, bool meter_fuel) {
-  std::vector<uint8_t> bytes;
-  if (!read_whole_file(path, bytes)) return make_error(SIZE_MAX, fmt::format("{}: cannot open file", path));
+  auto read = read_module_file(path);
+  if (!read) return make_error(SIZE_MAX, fmt::format("{}: {}", path, read.error().message));
+  std::vector<uint8_t> bytes = std::move(*read);
   CompileOptions co;
   co.file_name = path;
   co.meter_fuel = meter_fuel;

@@ -39,10 +39,10 @@ int64_t Memory::grow(uint64_t delta_pages) {
 // ---- Table ----
 
 int64_t Table::grow(uint64_t delta, void* init) {
-  constexpr uint64_t kHostCap = 10'000'000;  // elements; the guest sees a failed grow beyond it
   uint64_t old = elems.size();
   uint64_t max = type.limits.max ? *type.limits.max : 0xffffffffull;
-  if (old + delta > max || old + delta > kHostCap) return -1;
+  // Beyond the host cap the guest sees a failed grow (-1), as for any table at its maximum.
+  if (delta > kMaxTableElements || old + delta > max || old + delta > kMaxTableElements) return -1;
   elems.resize(old + delta, init);
   return int64_t(old);
 }
@@ -79,10 +79,36 @@ FuncInst* Store::create_host_function(const FuncType& type, HostFunction fn, std
 }
 
 Table* Store::create_table(const TableType& type, void* init) {
+  if (type.limits.min > kMaxTableElements) return nullptr;
   Table& t = tables_.emplace_back();
   t.type = type;
   t.elems.assign(type.limits.min, init);
   return &t;
+}
+
+namespace {
+
+// "640 KiB", "4 GiB": limits read best in the largest whole unit.
+std::string byte_size(uint64_t bytes) {
+  if (bytes >= (uint64_t(1) << 30) && bytes % (uint64_t(1) << 30) == 0) return fmt::format("{} GiB", bytes >> 30);
+  if (bytes >= (uint64_t(1) << 20) && bytes % (uint64_t(1) << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
+  if (bytes % 1024 == 0) return fmt::format("{} KiB", bytes >> 10);
+  return fmt::format("{} bytes", bytes);
+}
+
+}  // namespace
+
+std::string Store::table_limit_error(const TableType& type, uint32_t index) const {
+  if (type.limits.min <= kMaxTableElements) return {};
+  return fmt::format("table {} needs {} elements, over the limit of {}", index, type.limits.min, kMaxTableElements);
+}
+
+std::string Store::memory_limit_error(const MemoryType& type, uint32_t index) const {
+  uint64_t cap = std::min<uint64_t>(limits_.max_memory_pages, kMaxPages);
+  if (type.limits.min <= cap) return {};
+  auto pages = [](uint64_t n) { return fmt::format("{} page{}", n, n == 1 ? "" : "s"); };
+  return fmt::format("memory {} needs {} ({}), over the limit of {} ({})", index, byte_size(type.limits.min * kPageSize),
+                     pages(type.limits.min), byte_size(cap * kPageSize), pages(cap));
 }
 
 Memory* Store::create_memory(const MemoryType& type) {
@@ -242,11 +268,14 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
       return false;
     };
   }
-  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i)
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
+    if (std::string why = table_limit_error(m.tables[i], uint32_t(i)); !why.empty()) return link_error(why);
     inst.tables.push_back(create_table(m.tables[i]));
+  }
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
+    if (std::string why = memory_limit_error(m.memories[i], uint32_t(i)); !why.empty()) return link_error(why);
     Memory* mem = create_memory(m.memories[i]);
-    if (!mem) return link_error("cannot reserve memory");
+    if (!mem) return link_error(fmt::format("memory {}: the host cannot reserve address space for it", i));
     inst.memories.push_back(mem);
   }
   for (auto& g : m.globals) inst.globals.push_back(create_global(g.type, eval_const(g.init, inst)));

@@ -98,6 +98,10 @@ struct Instance {
   }
 };
 
+// Host cap on a table's elements (8 bytes each: 80 MB). A table declared larger, a table.grow past it,
+// or a linked program whose libraries need more slots is refused with this figure, not allocated.
+constexpr uint64_t kMaxTableElements = 10'000'000;
+
 struct StoreLimits {
   uint32_t max_call_depth = 10000;       // interpreter frames
   size_t value_stack_slots = 1u << 20;   // 8 MiB of frame slots
@@ -132,8 +136,14 @@ class Store {
   const FuncType& canonical_type(uint32_t id) const { return *types_[id]; }
 
   FuncInst* create_host_function(const FuncType& type, HostFunction fn, std::string name = "host");
+  // Null when the minimum is over kMaxTableElements / the store's memory limit (or the address space
+  // cannot be reserved); instantiate() and callers say which limit, with table_limit_error and
+  // memory_limit_error.
   Table* create_table(const TableType& type, void* init = nullptr);
   Memory* create_memory(const MemoryType& type);
+  // Why a table or memory of this type cannot be created ("table 0 needs ..."), or empty if it can.
+  std::string table_limit_error(const TableType& type, uint32_t index) const;
+  std::string memory_limit_error(const MemoryType& type, uint32_t index) const;
   GlobalInst* create_global(const GlobalType& type, Value init);
 
   // Resolves `imports` (one per module import, in order) and runs segment initialization and start.

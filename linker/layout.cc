@@ -44,15 +44,16 @@ Result<void> Linker::layout(size_t first) {
       m.memory_base = uint32_t(top);
       top += m.info.data_end - m.info.data;
       if (top > UINT32_MAX) return make_error(SIZE_MAX, fmt::format("{}: data does not fit in 4 GiB", m.name));
-      m.table_base = table_top_ = uint32_t(align_up(table_top_, m.table_align()));
-      table_top_ += m.info.table_size;
+      WI_TRY(place_table(m));
     }
     data_top_ = uint32_t(top);
     heap_base_ = uint32_t(align_up(top, 16));
     uint64_t pages = align_up(heap_base_, kPageSize) / kPageSize + 1;
-    memory_ = store_.create_memory(MemoryType{Limits{pages, std::nullopt}});
-    if (!memory_)
-      return make_error(SIZE_MAX, fmt::format("the program needs {} pages of memory, over the limit", pages));
+    MemoryType type{Limits{pages, std::nullopt}};
+    if (std::string why = store_.memory_limit_error(type, 0); !why.empty())
+      return make_error(SIZE_MAX, fmt::format("the program's data and stack: {}", why));
+    memory_ = store_.create_memory(type);
+    if (!memory_) return make_error(SIZE_MAX, "the host cannot reserve address space for the program's memory");
     stack_pointer_ = store_.create_global(GlobalType{ValType::I32, true}, Value::make_i32(uint32_t(stack_top)));
     return {};
   }
@@ -66,9 +67,20 @@ Result<void> Linker::layout(size_t first) {
     if (pages && memory_->grow(pages) < 0)
       return make_error(SIZE_MAX, fmt::format("{}: cannot grow memory by {} pages for its data", m.name, pages));
     m.memory_base = uint32_t(old_pages * kPageSize);
-    m.table_base = table_top_ = uint32_t(align_up(table_top_, m.table_align()));
-    table_top_ += m.info.table_size;
+    WI_TRY(place_table(m));
   }
+  return {};
+}
+
+// The module's slots after every earlier module's, within the host's table limit (table_top_ stays a
+// valid slot count: it never wraps).
+Result<void> Linker::place_table(Module& m) {
+  uint64_t base = align_up(table_top_, m.table_align());
+  if (base + m.info.table_size > kMaxTableElements)
+    return make_error(SIZE_MAX, fmt::format("{}: its {} table slots after the {} in use are over the table limit of {}",
+                                            m.name, m.info.table_size, table_top_, kMaxTableElements));
+  m.table_base = uint32_t(base);
+  table_top_ = uint32_t(base + m.info.table_size);
   return {};
 }
 

@@ -23,26 +23,28 @@ std::vector<std::string> Linker::module_names() const {
 
 Result<void> Linker::link_program(const std::string& path) {
   if (!modules_.empty()) return make_error(SIZE_MAX, "a program is already linked");
-  WI_TRY_ASSIGN(Module* main, load_file(path, "", true));
-  // --lib and --preload name files; a bare name that is not a file here is searched like `needed`.
-  auto find = [&](const std::string& p) -> Result<std::string> {
+  WI_TRY_ASSIGN(Module* main, load_file(Source{path}, "", true));
+  // --lib and --preload name host files; a bare name that is not a file here is searched like `needed`.
+  auto find = [&](const std::string& p) -> Result<Source> {
     std::error_code ec;
-    if (std::filesystem::exists(p, ec)) return p;
-    return search(p, main, true);
+    if (std::filesystem::exists(p, ec)) return Source{p};
+    return search(p, main, Asker::CommandLine);
   };
   for (auto& p : options_.preload) {
-    WI_TRY_ASSIGN(std::string found, find(p));
+    WI_TRY_ASSIGN(Source found, find(p));
     WI_TRY_ASSIGN(Module* m, load_file(found, "", false));
     main->needed.push_back(m);
   }
   for (auto& p : options_.libs) {
-    WI_TRY_ASSIGN(std::string found, find(p));
+    WI_TRY_ASSIGN(Source found, find(p));
     WI_TRY_ASSIGN(Module* m, load_file(found, "", false));
     if (m->is_main) return make_error(SIZE_MAX, fmt::format("--lib {}: is the main program", p));
     main->needed.push_back(m);
   }
   WI_TRY(load_closure(0));
-  return link_new_modules(0, options_.bind_now);
+  WI_TRY(link_new_modules(0, options_.bind_now));
+  linked_ = true;
+  return {};
 }
 
 // The phases after load, for modules [first, end): the initial program (first == 0) or what one
@@ -142,15 +144,24 @@ Result<uint32_t> Linker::canonical_index(const std::string& name, const Module* 
   if (def->has_slot(s->value)) return def->T(s->value);
   // A local definition (rule 3) gets the slot dlsym on its handle would give it.
   std::string key = s == symbols_.find(name) ? name : name + "@" + def->name;
-  auto [it, inserted] = appended_slots_.try_emplace(key, table_top_);
-  if (inserted) {
-    ++table_top_;
-    batch_slots_.push_back(key);
-    if (table_ && table_->elems.size() < table_top_) table_->grow(table_top_ - table_->elems.size(), nullptr);
-    if (table_ && def->instance) table_->elems[it->second] = def->instance->funcs[s->value];
-    else pending_slots_.push_back({it->second, def, s->value});
-  }
-  return it->second;
+  return append_slot(key, def, s->value);
+}
+
+// The slot `key` names, appended at the end of the table the first time (filled now, or when `def` is
+// instantiated). Refused past the host's table limit, so the table never wraps or overflows.
+Result<uint32_t> Linker::append_slot(const std::string& key, Module* def, uint32_t func) {
+  if (auto it = appended_slots_.find(key); it != appended_slots_.end()) return it->second;
+  if (uint64_t(table_top_) + 1 > kMaxTableElements)
+    return make_error(SIZE_MAX, fmt::format("{}: no table slot left for '{}' (table limit {})", def->name, key,
+                                            kMaxTableElements));
+  if (table_ && table_->elems.size() <= table_top_ && table_->grow(table_top_ + 1 - table_->elems.size(), nullptr) < 0)
+    return make_error(SIZE_MAX, fmt::format("{}: cannot grow the table for '{}'", def->name, key));
+  uint32_t slot = table_top_++;
+  appended_slots_.emplace(key, slot);
+  batch_slots_.push_back(key);
+  if (table_ && def->instance) table_->elems[slot] = def->instance->funcs[func];
+  else pending_slots_.push_back({slot, def, func});
+  return slot;
 }
 
 FuncInst* Linker::find_function(const std::string& name) {
@@ -257,13 +268,10 @@ Result<uint32_t> Linker::dlopen(const std::string& name, const DlopenOptions& o)
       ++modules_[i]->refcount;
       return uint32_t(i + 1);
     }
-  std::string path = o.host_path;
-  if (path.empty()) {
-    WI_TRY_ASSIGN(path, search(name, main, true));
-  }
+  WI_TRY_ASSIGN(Source file, search(name, main, Asker::Guest));
   size_t first = modules_.size();
   std::string display = name.substr(name.rfind('/') + 1);
-  WI_TRY_ASSIGN(Module* m, load_file(path, display, false));
+  WI_TRY_ASSIGN(Module* m, load_file(file, display, false));
   if (modules_.size() == first) {  // already loaded (the main program too), maybe under another name
     ++m->refcount;
     for (size_t i = 0; i < modules_.size(); ++i)
@@ -271,7 +279,7 @@ Result<uint32_t> Linker::dlopen(const std::string& name, const DlopenOptions& o)
   }
   auto forget = [&] {
     for (size_t i = first; i < modules_.size(); ++i) {
-      std::erase_if(by_path_, [&](auto& kv) { return kv.second == modules_[i].get(); });
+      std::erase_if(by_file_, [&](auto& kv) { return kv.second == modules_[i].get(); });
       std::erase_if(pending_slots_, [&](const PendingSlot& p) { return p.module == modules_[i].get(); });
     }
     modules_.resize(first);
@@ -322,16 +330,12 @@ std::optional<uint32_t> Linker::dlsym(const std::string& name, uint32_t handle) 
     for (auto& f : m->info.defun) {
       if (f.name != name) continue;
       const Symbol* s = symbols_.find(name);
-      if (s && s->module == m && s->value == f.func) return canonical_index(name, nullptr).value();
       if (m->has_slot(f.func)) return m->T(f.func);
-      std::string key = name + "@" + m->name;  // a definition the global scope does not see
-      auto [it, inserted] = appended_slots_.try_emplace(key, table_top_);
-      if (inserted) {
-        ++table_top_;
-        if (table_->elems.size() < table_top_) table_->grow(table_top_ - table_->elems.size(), nullptr);
-        table_->elems[it->second] = m->instance->funcs[f.func];
-      }
-      return it->second;
+      bool global = s && s->module == m && s->value == f.func;
+      // A definition the global scope does not see has a slot of its own name.
+      auto slot = append_slot(global ? name : name + "@" + m->name, m, f.func);
+      if (!slot) return std::nullopt;
+      return *slot;
     }
     for (Module* d : m->needed)
       if (seen.insert(d).second) queue.push_back(d);

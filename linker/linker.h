@@ -4,7 +4,9 @@
 // A link runs as phases, each in its own file, like lld's Writer::run():
 //   load      (load.cc)      read the main module, --preload and --lib files, and every `needed`
 //                            library (searched beside the module that needs it, then --lib-path, then
-//                            WI_LIBRARY_PATH as the host passes it); each file loads once. A module is
+//                            WI_LIBRARY_PATH as the host passes it); each file loads once. Where a
+//                            name may lead is load.cc's policy: what a guest causes to be loaded is
+//                            opened through its sandbox (HostImports::open_guest). A module is
 //                            wi's `dyninfo` format (docs/dyninfo.md) or the standard `dylink.0`
 //                            (docs/dylink0.md, dylink_module.cc); both mix freely in one program
 //   resolve   (symbols.h)    one global scope in ELF order; the rules are stated in symbols.h
@@ -25,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include "decoder/file.h"
 #include "decoder/result.h"
 #include "interp/code.h"
 #include "interp/store.h"
@@ -46,6 +49,10 @@ struct LinkOptions {
 // null when it has none.
 struct HostImports {
   std::function<FuncInst*(std::string_view module, std::string_view name, const FuncType& type)> import;
+  // Opens a guest path for reading through the guest's sandbox (the WASI preopens) and returns a host
+  // descriptor the linker closes, or an error whose message may be shown to the guest (it names the
+  // guest path, never a host one). Null: the program has no sandbox and no guest path opens.
+  std::function<Result<int>(const std::string& guest_path)> open_guest;
 };
 
 // One line of `wi exec --print-bindings`.
@@ -72,12 +79,12 @@ class Linker {
 
   // Loads a library at run time (and what it needs): fresh memory by memory.grow, fresh table slots.
   // `name` without '/' is searched like `needed` (beside the main module, then lib_path); else it is
-  // opened as a host path, or from `host_path` when the host has mapped a guest path through its
-  // sandbox. Returns the module's handle (1-based); loading a loaded library returns its handle.
+  // a guest path, opened through HostImports::open_guest. Returns the module's handle (1-based);
+  // loading a loaded library returns its handle. Error messages are for the guest (dlerror): they
+  // name no host path.
   struct DlopenOptions {
     bool global = true;     // RTLD_GLOBAL: its symbols join the global scope
     bool now = false;       // RTLD_NOW: bind its PLT slots now (also when LinkOptions::bind_now)
-    std::string host_path;  // the file to read, when `name` is a guest path
   };
   Result<uint32_t> dlopen(const std::string& name, const DlopenOptions& o);
   // Global-scope lookup (or within one handle's module and its dependencies): a data symbol's address
@@ -105,12 +112,23 @@ class Linker {
 
  private:
   friend struct LinkSession;
-  Result<Module*> load_file(const std::string& path, const std::string& name, bool is_main);
+  // A file to load: a host path, or a guest path that only opens through the guest's sandbox.
+  struct Source {
+    std::string path;
+    bool guest = false;
+  };
+  Result<Module*> load_file(const Source& file, const std::string& name, bool is_main);
   Result<void> load_closure(size_t first);  // load `needed` of modules [first, end)
-  Result<std::string> search(const std::string& name, const Module* needed_by, bool for_dlopen = false);
+  // Who asks for a library decides how a name with '/' is read and what an error says.
+  enum class Asker { Needed, CommandLine, Guest };
+  Result<Source> search(const std::string& name, const Module* needed_by, Asker asker = Asker::Needed);
+  bool source_exists(const Source& file);
+  Result<void> check_module(const Module& m, const wi::Module& decoded);  // check.cc
   Result<void> link_new_modules(size_t first, bool now);
   Result<void> resolve(size_t first);
   Result<void> layout(size_t first);
+  Result<void> place_table(Module& m);
+  Result<uint32_t> append_slot(const std::string& key, Module* def, uint32_t func);
   Result<void> relocate(size_t first);
   Result<void> instantiate(size_t first);
   Result<void> bind_now(size_t first);
@@ -128,7 +146,7 @@ class Linker {
   LinkOptions options_;
   HostImports host_;
   std::vector<std::unique_ptr<Module>> modules_;  // load order: main, preloads, libraries
-  std::map<std::string, Module*> by_path_;        // canonical path -> module
+  std::map<FileId, Module*> by_file_;             // each file (device, inode) loads once
   SymbolTable symbols_;
   Memory* memory_ = nullptr;
   Table* table_ = nullptr;
@@ -146,6 +164,7 @@ class Linker {
   std::vector<PendingSlot> pending_slots_;  // appended slots whose module is not instantiated yet
   std::map<std::string, FuncInst*> linker_funcs_;
   bool constructing_ = false;
+  bool linked_ = false;  // the initial link is done: what fails now is reported to the guest
   std::vector<std::string> batch_names_, batch_slots_;  // what a dlopen added, to undo if it fails
 };
 

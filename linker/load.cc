@@ -1,10 +1,25 @@
 // Phase 1, load: reading module files, finding `needed` libraries, and the header decode that tells
 // the later phases each module's needs (its dyninfo, or the view of its dylink.0 section built by
 // dylink_module.cc, and its element-segment slots). Function bodies are validated and translated once,
-// by relocate, after their code sites are patched.
-// Search order for a library name without '/': a dylink.0 module's RUNTIME_PATH ($ORIGIN: its own
-// directory), the directory of the module that needs it, then each LinkOptions::lib_path directory
-// (--lib-path, then WI_LIBRARY_PATH, as the host lists them).
+// by relocate, after their code sites are patched. check.cc checks every number in what load read.
+//
+// Where a name leads (docs/security.md, "Loading code"). Two namespaces: host paths, for the modules
+// the user named (main, --preload, --lib) and what they need; guest paths, opened only through the
+// guest's sandbox (HostImports::open_guest), for whatever the guest causes to be loaded:
+//   - a name with '/' is a guest path when a guest asks for it (dlopen) or when the module that needs
+//     it was itself opened by guest path (then relative to that module's guest directory); a host
+//     path only in a module loaded from the host;
+//   - a name without '/' is searched in the RUNTIME_PATH of a dylink.0 module that needs it ($ORIGIN:
+//     its own directory) and then that module's directory, both in that module's namespace, and then
+//     in each LinkOptions::lib_path directory (--lib-path, then WI_LIBRARY_PATH): the code the user
+//     allowed, which a guest may load by name as it may with dlopen("libfoo.wasm").
+// So a guest module never reaches a host file outside the user's library path. Only regular files
+// load (decoder/file.h), each file once however it is named.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include "decoder/file.h"
 #include "decoder/decoder.h"
@@ -23,42 +38,95 @@ class SkipBodies : public CodeDelegate {
   Result<void> on_function(const wi::Module&, uint32_t, const FunctionBody&) override { return {}; }
 };
 
-std::string canonical(const std::string& path) {
-  std::error_code ec;
-  fs::path p = fs::weakly_canonical(path, ec);
-  return ec ? path : p.string();
+// Owns a descriptor for the length of one load.
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+std::string join(const std::string& dir, const std::string& name) {
+  if (dir.empty()) return name;
+  return dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+std::string parent_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return "";
+  return slash == 0 ? "/" : path.substr(0, slash);
 }
 
 }  // namespace
 
 bool Linker::Module::is_weak(const std::string& symbol) const { return weak_names.count(symbol) > 0; }
 
-Result<std::string> Linker::search(const std::string& name, const Module* needed_by, bool for_dlopen) {
-  if (name.find('/') != std::string::npos) return name;
-  std::vector<std::string> dirs;
-  if (needed_by) {
-    dirs = needed_by->runpath;
-    dirs.push_back(needed_by->dir.empty() ? "." : needed_by->dir);
-  }
-  for (auto& d : options_.lib_path) dirs.push_back(d);
-  for (auto& d : dirs) {
-    fs::path p = fs::path(d) / name;
+bool Linker::source_exists(const Source& file) {
+  if (!file.guest) {
     std::error_code ec;
-    if (fs::is_regular_file(p, ec)) return p.string();
+    return fs::is_regular_file(file.path, ec);
   }
-  std::string where = needed_by && !for_dlopen ? fmt::format(" (needed by {})", needed_by->name) : "";
-  return make_error(SIZE_MAX, fmt::format("library '{}' not found{}; searched: {}", name, where,
-                                          dirs.empty() ? "nowhere" : fmt::format("{}", fmt::join(dirs, ", "))));
+  if (!host_.open_guest) return false;
+  auto fd = host_.open_guest(file.path);
+  if (!fd) return false;
+  FdCloser closer{*fd};
+  struct stat st;
+  return fstat(*fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-Result<Linker::Module*> Linker::load_file(const std::string& path, const std::string& name, bool is_main) {
-  std::string key = canonical(path);
-  if (auto it = by_path_.find(key); it != by_path_.end()) return it->second;
+Result<Linker::Source> Linker::search(const std::string& name, const Module* needed_by, Asker asker) {
+  bool guest_module = needed_by && needed_by->from_guest;
+  if (name.find('/') != std::string::npos) {
+    if (guest_module && name[0] != '/') return Source{join(needed_by->dir, name), true};
+    return Source{name, asker == Asker::Guest || guest_module};
+  }
+  std::vector<Source> dirs;
+  if (needed_by) {
+    for (auto& r : needed_by->runpath) dirs.push_back({r, guest_module});
+    dirs.push_back({needed_by->dir.empty() ? "." : needed_by->dir, guest_module});
+  }
+  for (auto& d : options_.lib_path) dirs.push_back({d, false});
+  for (auto& d : dirs) {
+    Source candidate{join(d.path, name), d.guest};
+    if (source_exists(candidate)) return candidate;
+  }
+  std::string where = needed_by && asker == Asker::Needed ? fmt::format(" (needed by {})", needed_by->name) : "";
+  // After the initial link the message reaches the guest (dlerror): it lists no host directory.
+  if (linked_) return make_error(SIZE_MAX, fmt::format("library '{}' not found{}", name, where));
+  std::vector<std::string> searched;
+  for (auto& d : dirs) searched.push_back(d.path);
+  return make_error(SIZE_MAX, fmt::format("library '{}' not found{}; searched: {}", name, where,
+                                          searched.empty() ? "nowhere" : fmt::format("{}", fmt::join(searched, ", "))));
+}
+
+Result<Linker::Module*> Linker::load_file(const Source& file, const std::string& name, bool is_main) {
+  const std::string& path = file.path;
+  std::string display = name.empty() ? fs::path(path).filename().string() : name;
+  // How errors name the file: its path, unless that is a host path the guest must not learn (a
+  // library found in the library path after the initial link).
+  std::string shown = file.guest || !linked_ ? path : display;
+  int fd = -1;
+  if (file.guest) {
+    if (!host_.open_guest) return make_error(SIZE_MAX, fmt::format("{}: guest paths cannot be opened here", path));
+    WI_TRY_ASSIGN(fd, host_.open_guest(path));
+  } else {
+    // O_NONBLOCK: a FIFO must not block the open before read_module_fd refuses it.
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return make_error(SIZE_MAX, fmt::format("{}: cannot open file: {}", shown, std::strerror(errno)));
+  }
+  FdCloser closer{fd};
+  struct stat st;
+  if (fstat(fd, &st) != 0) return make_error(SIZE_MAX, fmt::format("{}: cannot open file", shown));
+  FileId id{uint64_t(st.st_dev), uint64_t(st.st_ino)};
+  if (auto it = by_file_.find(id); it != by_file_.end()) return it->second;
+  auto bytes = read_module_fd(fd);
+  if (!bytes) return make_error(SIZE_MAX, fmt::format("{}: {}", shown, bytes.error().message));
   auto m = std::make_unique<Module>();
-  if (!read_whole_file(path, m->bytes)) return make_error(SIZE_MAX, fmt::format("{}: cannot open file", path));
+  m->bytes = std::move(*bytes);
   m->path = path;
-  m->name = name.empty() ? fs::path(path).filename().string() : name;
-  m->dir = fs::path(path).parent_path().string();
+  m->name = display;
+  m->dir = file.guest ? parent_of(path) : fs::path(path).parent_path().string();
+  m->from_guest = file.guest;
   m->is_main = is_main;
 
   SkipBodies skip;
@@ -93,8 +161,9 @@ Result<Linker::Module*> Linker::load_file(const std::string& path, const std::st
     }
     break;
   }
+  WI_TRY(check_module(*m, dm));
   Module* raw = m.get();
-  by_path_[key] = raw;
+  by_file_[id] = raw;
   modules_.push_back(std::move(m));
   return raw;
 }
@@ -110,8 +179,8 @@ Result<void> Linker::load_closure(size_t first) {
         for (auto& other : modules_)
           if (other->name == n) dep = other.get();
       if (!dep) {
-        WI_TRY_ASSIGN(std::string path, search(n, m));
-        WI_TRY_ASSIGN(dep, load_file(path, "", false));
+        WI_TRY_ASSIGN(Source file, search(n, m));
+        WI_TRY_ASSIGN(dep, load_file(file, "", false));
       }
       if (dep->is_main) return make_error(SIZE_MAX, fmt::format("{}: needs the main program {}", m->name, n));
       m->needed.push_back(dep);
@@ -126,8 +195,10 @@ namespace wi::link {
 
 // Section headers only: id byte, LEB size; custom sections start with a LEB-prefixed name.
 bool is_linkable_module(const std::string& path) {
-  std::vector<uint8_t> b;
-  if (!read_whole_file(path, b) || b.size() < 8 || b[0] != 0 || b[1] != 'a' || b[2] != 's' || b[3] != 'm') return false;
+  auto read = read_module_file(path);
+  if (!read) return false;
+  const std::vector<uint8_t>& b = *read;
+  if (b.size() < 8 || b[0] != 0 || b[1] != 'a' || b[2] != 's' || b[3] != 'm') return false;
   size_t p = 8;
   auto leb = [&](uint64_t& v) {
     v = 0;

@@ -20,8 +20,9 @@ namespace wi::link {
 
 struct Linker::Module {
   std::string name;  // file name without directories: how messages and backtraces name it
-  std::string path;  // as opened
-  std::string dir;   // directory of `path`, where its own `needed` libraries are searched first
+  std::string path;  // as opened: a host path, or a guest path when from_guest
+  std::string dir;   // directory of `path` (same namespace), where its `needed` are searched first
+  bool from_guest = false;  // opened by guest path (dlopen, or a guest module's needed/runpath)
   bool is_main = false;
   bool global = true;        // its definitions are in the global scope (RTLD_GLOBAL)
   bool late = false;         // loaded by dlopen after the initial link
@@ -33,6 +34,7 @@ struct Linker::Module {
   DynInfo info;        // the dyninfo section, or the view of a dylink.0 module (dylink_module.cc)
   DylinkInfo dylink;   // Dylink0: the dylink.0 section as read
   std::vector<std::string> runpath;  // Dylink0: RUNTIME_PATH, $ORIGIN expanded; searched before `dir`
+                                     // (guest paths when from_guest)
   std::unordered_set<std::string> weak_names;  // info.weak, for lookups
   std::vector<Module*> needed;  // resolved `needed` entries and --lib files (for init order)
   SymbolTable local;            // a module outside the global scope (RTLD_LOCAL): its own definitions

@@ -20,10 +20,12 @@ namespace {
 constexpr int kOk = 0, kFailure = 1, kUsage = 2;
 
 bool read_all(const std::string& path, std::vector<uint8_t>& bytes) {
-  if (!read_whole_file(path, bytes)) {
-    std::cerr << "wi wasmify: " << path << ": " << std::strerror(errno) << "\n";
+  auto r = read_module_file(path);
+  if (!r) {
+    std::cerr << "wi wasmify: " << path << ": " << r.error().message << "\n";
     return false;
   }
+  bytes = std::move(*r);
   return true;
 }
 

@@ -5,6 +5,7 @@
 // (the spec's structs are naturally aligned in well-formed programs, but an unaligned pointer is still
 // in bounds, so it is served through memcpy). The guest is little-endian, as is every host we target.
 #pragma once
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -62,6 +63,20 @@ class GuestMemory {
     if (!in_bounds(ptr, len)) return false;
     out.assign(reinterpret_cast<const char*>(base_ + ptr), len);
     return true;
+  }
+  // A NUL-terminated string argument (the `thinthin` and <dlfcn.h> APIs take C strings). Out of
+  // bounds and too long are different answers: the first is a bad pointer (callers trap or return
+  // EFAULT), the second a valid argument the host refuses softly (ENAMETOOLONG, or dlerror's text).
+  enum class CString { Ok, OutOfBounds, TooLong };
+  CString read_c_string(uint32_t ptr, size_t max_len, std::string& out) const {
+    out.clear();
+    if (ptr >= size_) return CString::OutOfBounds;
+    const uint8_t* begin = base_ + ptr;
+    uint64_t avail = size_ - ptr;
+    const void* nul = std::memchr(begin, 0, size_t(std::min<uint64_t>(avail, uint64_t(max_len) + 1)));
+    if (!nul) return avail > max_len ? CString::TooLong : CString::OutOfBounds;
+    out.assign(reinterpret_cast<const char*>(begin), size_t(static_cast<const uint8_t*>(nul) - begin));
+    return CString::Ok;
   }
 
  private:

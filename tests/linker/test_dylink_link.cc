@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
+#include <fcntl.h>
 #include <unistd.h>
 #include "interp/store.h"
 #include "linker/dylink0.h"
@@ -147,4 +148,38 @@ TEST_CASE("dylink.0: without RUNTIME_PATH a library in a subdirectory is not fou
   REQUIRE_MESSAGE(r2.ok(), (r2.ok() ? "" : r2.error().message));
   REQUIRE_FALSE(l2.run_constructors());
   CHECK(call(s2, l2, "get_word") == 7);
+}
+
+TEST_CASE("dylink.0: RUNTIME_PATH of a library opened by guest path is a guest path") {
+  TempDir dir;
+  write(dir.path / "lib" / "libsub.so", library());
+  write(dir.path / "main.wasm", main_module({"$ORIGIN/lib"}));
+  // A library that would lead outside the sandbox: its NEEDED libother.so lies in a host directory
+  // that its RUNTIME_PATH names (absolute), and nowhere the guest can reach.
+  write(dir.path / "host" / "libother.so", library());
+  wb::ModuleBuilder b;
+  b.import_memory("env", "memory", 0);
+  b.export_func("plugin_fn", b.func(b.type({}, {wb::I32}), wb::code(wb::i32_const(1), wb::op::end)));
+  Bytes payload = subsection(kDylinkMemInfo, {0, 0, 0, 0});
+  wb::append(payload, subsection(kDylinkNeeded, names({"libother.so"})));
+  wb::append(payload, subsection(kDylinkRuntimePath, names({(dir.path / "host").string(), "$ORIGIN/deps"})));
+  write(dir.path / "sandbox" / "plugin.so", with_dylink0(b.build(), payload));
+
+  std::vector<std::string> asked;
+  HostImports host;
+  host.open_guest = [&](const std::string& guest_path) -> Result<int> {
+    asked.push_back(guest_path);
+    if (guest_path == "/sb/plugin.so") return ::open((dir.path / "sandbox" / "plugin.so").c_str(), O_RDONLY);
+    return make_error(SIZE_MAX, guest_path + ": not found in the sandbox");
+  };
+  Store s;
+  Linker l(s, {}, host);
+  REQUIRE(l.link_program((dir.path / "main.wasm").string()).ok());
+  auto r = l.dlopen("/sb/plugin.so", {});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message == "library 'libother.so' not found (needed by plugin.so)");
+  // Both RUNTIME_PATH entries and the library's own directory were tried as guest paths, in order.
+  CHECK(asked == std::vector<std::string>{"/sb/plugin.so", (dir.path / "host" / "libother.so").string(),
+                                          "/sb/deps/libother.so", "/sb/libother.so"});
+  CHECK(l.module_names() == std::vector<std::string>{"main.wasm", "libsub.so"});
 }

@@ -1,0 +1,1 @@
+int deep_value(void) { return 2; }

@@ -1,0 +1,1 @@
+int sub_value(void) { return 4; }
