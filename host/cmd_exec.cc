@@ -8,7 +8,10 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <sys/stat.h>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <optional>
 #include <boost/program_options.hpp>
@@ -124,6 +127,20 @@ void print_trap(const Trap& t) {
 
 namespace {
 
+// A whole number option in [min, max], digits only: Boost's lexical_cast would take "-1" for an
+// unsigned option and wrap it to the largest value (turning --max-memory -1 into "no limit").
+// Prints the usage error and returns false when the value is not one.
+bool number_option(const po::variables_map& vm, const char* name, uint64_t min, uint64_t max, uint64_t& out) {
+  if (!vm.count(name)) return true;
+  const std::string& s = vm[name].as<std::string>();
+  bool digits = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || !parse_int(s, out) || out < min || out > max) {
+    std::cerr << fmt::format("wi exec: --{} {}: expected a whole number from {} to {}\n", name, s, min, max);
+    return false;
+  }
+  return true;
+}
+
 // Splits HOST[::GUEST] (wasmtime's --dir syntax); the guest name defaults to the host path.
 wasi::Preopen parse_dir(const std::string& spec) {
   auto sep = spec.find("::");
@@ -174,7 +191,9 @@ int exec_linked(const po::variables_map& vm, const std::string& file, const Runt
   // Start-up costs what the program runs, not the size of libc (docs/linking.md).
   opts.link.compile.lazy = vm.count("eager") == 0;
   opts.link.compile.trace = session.active();
-  if (vm.count("stack-size")) opts.link.stack_size = vm["stack-size"].as<uint32_t>();
+  uint64_t stack_size = opts.link.stack_size;
+  if (!number_option(vm, "stack-size", 0, UINT32_MAX, stack_size)) return kExitUsage;
+  opts.link.stack_size = uint32_t(stack_size);
   Program prog(opts);
   session.attach(prog.store(), &prog.linker());
   if (!prog.wasi().setup_errors().empty()) {
@@ -241,17 +260,17 @@ int run_exec(const std::vector<std::string>& all_args, ExecSession& session) {
       ("invoke", po::value<std::string>(), "call this export (after _initialize, if any) and print its results")
       ("dir", po::value<std::vector<std::string>>(), "preopen HOST[::GUEST] directory (repeatable)")
       ("env", po::value<std::vector<std::string>>(), "set NAME=VALUE in the guest environment (repeatable)")
-      ("max-memory", po::value<uint64_t>(), "cap each linear memory at BYTES")
-      ("max-call-depth", po::value<uint32_t>(), "cap interpreter frames (default 10000)")
-      ("fuel", po::value<int64_t>(), "budget in wasm instructions; running out is the trap \"fuel exhausted\"")
+      ("max-memory", po::value<std::string>(), "cap each linear memory at BYTES")
+      ("max-call-depth", po::value<std::string>(), "cap interpreter frames (default 10000, at most 1000000)")
+      ("fuel", po::value<std::string>(), "budget in wasm instructions; running out is the trap \"fuel exhausted\"")
       ("deterministic", "virtual clocks, seeded randomness, no host timestamps or inode numbers")
-      ("seed", po::value<uint64_t>(), "seed of random_get in --deterministic mode (default 0)")
+      ("seed", po::value<std::string>(), "seed of random_get in --deterministic mode (default 0)")
       ("lib", po::value<std::vector<std::string>>(), "load this shared library (repeatable)")
       ("preload", po::value<std::vector<std::string>>(), "load this library first, to interpose on the others (repeatable)")
       ("lib-path", po::value<std::vector<std::string>>(), "search DIR for needed libraries (repeatable; then WI_LIBRARY_PATH)")
       ("bind-now", "bind every cross-module call at load; an unresolved symbol fails the load")
       ("print-bindings", "print where every symbol each module uses is bound, and exit")
-      ("stack-size", po::value<uint32_t>(), "bytes of shadow stack for linked programs (default 1 MiB)")
+      ("stack-size", po::value<std::string>(), "bytes of shadow stack for linked programs (default 1 MiB)")
       ("eager", "linked programs: validate and translate every function at load, not on its first call")
       ("module", po::value<std::string>(), "the .wasm file")
       ("values", po::value<std::vector<std::string>>(), "arguments of --invoke");
@@ -276,18 +295,36 @@ int run_exec(const std::vector<std::string>& all_args, ExecSession& session) {
     return kExitUsage;
   }
 
+  // A module that is not there is bad usage (exit 2), like a misspelt option; one that cannot be
+  // loaded is a load error (exit 1).
+  if (struct stat st; ::stat(file.c_str(), &st) != 0) {
+    std::string why = std::strerror(errno);
+    why[0] = char(std::tolower(static_cast<unsigned char>(why[0])));
+    std::cerr << fmt::format("wi exec: {}: {}\n", file, why);
+    return kExitUsage;
+  }
+
   RuntimeOptions ro;
-  if (vm.count("max-memory")) ro.limits.max_memory_pages = vm["max-memory"].as<uint64_t>() / kPageSize;
-  if (vm.count("max-call-depth")) ro.limits.max_call_depth = vm["max-call-depth"].as<uint32_t>();
-  if (vm.count("fuel")) ro.fuel = vm["fuel"].as<int64_t>();
+  uint64_t max_memory = UINT64_MAX, call_depth = ro.limits.max_call_depth, fuel = 0, seed = 0;
+  // Frames beyond a million cannot be used anyway (the value stack holds 2^20 slots) and would cost
+  // their bookkeeping up front.
+  constexpr uint64_t kMaxCallDepth = 1'000'000;
+  if (!number_option(vm, "max-memory", 0, UINT64_MAX, max_memory) ||
+      !number_option(vm, "max-call-depth", 1, kMaxCallDepth, call_depth) ||
+      !number_option(vm, "fuel", 0, INT64_MAX, fuel) || !number_option(vm, "seed", 0, UINT64_MAX, seed))
+    return kExitUsage;
+  if (vm.count("max-memory")) ro.limits.max_memory_pages = max_memory / kPageSize;
+  ro.limits.max_call_depth = uint32_t(call_depth);
+  if (vm.count("fuel")) ro.fuel = int64_t(fuel);
   if (int status = session.configure(vm); status >= 0) return status;
   ro.wasi.deterministic = vm.count("deterministic") > 0 || session.active();  // traces are reproducible
-  if (vm.count("seed")) ro.wasi.seed = vm["seed"].as<uint64_t>();
+  if (vm.count("seed")) ro.wasi.seed = seed;
   ro.wasi.args.push_back(file);
   ro.wasi.args.insert(ro.wasi.args.end(), guest_args.begin(), guest_args.end());
   if (vm.count("env")) {
     for (auto& e : vm["env"].as<std::vector<std::string>>()) {
-      if (e.find('=') == std::string::npos) {
+      // The name is not empty and holds no '=' (POSIX environment names); the value may hold anything.
+      if (e.find('=') == std::string::npos || e.front() == '=') {
         std::cerr << fmt::format("wi exec: --env {}: expected NAME=VALUE\n", e);
         return kExitUsage;
       }

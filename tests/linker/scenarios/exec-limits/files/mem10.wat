@@ -1,0 +1,1 @@
+(module (memory 10) (func (export "_start")))

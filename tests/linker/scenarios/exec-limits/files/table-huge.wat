@@ -1,0 +1,1 @@
+(module (table 0xffffffff funcref) (func (export "_start")))
