@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Times the whole programs of bench/programs under wi, natively and under node (V8 with its default
-tiering, and --liftoff-only), checks that every runtime prints the same checksum, prints a table of
-medians and ratios and writes an SVG bar chart of the ratios.
+"""Times the whole programs of bench/programs under wi, natively, under the peer interpreters of
+../shared/peers (wasm3, WAMR's fast interpreter, toywasm) and under node (V8 with its default tiering,
+and --liftoff-only), all in the same run and interleaved, checks that every runtime prints the same
+checksum, prints a table of medians, ratios and peak RSS, runs CoreMark under every wasm runtime, and
+writes an SVG bar chart of the ratios. A peer that is absent is skipped, and the run says so.
 
     python3 bench/run_programs.py --build build            # full run (a few minutes)
     python3 bench/run_programs.py --build build --short    # small N, one run each (CI, < 60 s)
@@ -11,7 +13,7 @@ P-dyn.wasm with `--lib libc.wasm`: the same source wasmified against libc), node
 bench/node_run.mjs, the native binary as `P.native N`. The programs come from <build>/bench (built by
 bench/meson.build); when they are missing they are compiled with clang into a temporary directory.
 
-Times are wall-clock medians of whole processes. In the full mode each runtime's start-up cost
+Times are wall-clock medians of whole processes; peak RSS is each process's own (GNU time's %M). In the full mode each runtime's start-up cost
 (process start, module compilation, run(0)) is measured too and subtracted before computing ratios, so
 node's ~40 ms start does not hide its speed. Exit status: 1 when a runtime fails or the checksums
 differ, 2 on a usage error; never because of the times.
@@ -24,6 +26,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import re
 import tempfile
 import time
 
@@ -58,8 +61,22 @@ SIMD_PAIRS = [('simd_dot', 'simd_dot_scalar')]
 WASM_FLAGS = ['--target=wasm32', '-O2', '-nostdlib', '-Wl,--no-entry', '-Wl,--export=run']
 NATIVE_FLAGS = ['-O2', '-DNATIVE']
 
-RATIOS = [('wi/native', 'native', '#4e79a7'), ('wi/node', 'node', '#f28e2b'),
-          ('wi/liftoff', 'liftoff', '#59a14f')]
+RATIOS = [('wi/native', 'native', '#4e79a7'), ('wi/wasm3', 'wasm3', '#e15759'),
+          ('wi/iwasm', 'iwasm-fast', '#76b7b2'), ('wi/toywasm', 'toywasm', '#edc948'),
+          ('wi/node', 'node', '#f28e2b'), ('wi/liftoff', 'liftoff', '#59a14f')]
+
+# The yardstick (../shared/peers/README.md): file name -> how it calls export `run` with N, and how it
+# runs a WASI command.
+PEERS = {
+    'wasm3': (lambda exe, wasm, n: [exe, '--func', 'run', wasm, str(n)], lambda exe, wasm: [exe, wasm]),
+    'iwasm-fast': (lambda exe, wasm, n: [exe, '-f', 'run', wasm, str(n)], lambda exe, wasm: [exe, wasm]),
+    'toywasm': (lambda exe, wasm, n: [exe, '--load', wasm, '--invoke', f'run {n}'],
+                lambda exe, wasm: [exe, '--wasi', wasm]),
+}
+
+# What the runtimes print for an i32 result: wi "i32:-5", wasm3 "Result: 6765", toywasm
+# "Result: 6765:i32", iwasm "0x1a6d:i32", native and node the plain number. Compared modulo 2^32.
+RESULT_RE = re.compile(r'^(?:Result:\s*)?(?:i32:)?(-?\d+|0x[0-9a-fA-F]+)(?::i32)?$')
 
 
 def compile_programs(names, out_dir):
@@ -75,23 +92,55 @@ def compile_programs(names, out_dir):
                         os.path.join(out_dir, name + '.native'), '-lm'], check=True)
 
 
+# GNU time reports the peak RSS of the command alone: a process forked from this script would start out
+# with the script's own pages counted (ru_maxrss keeps the high-water mark from before exec).
+GNU_TIME = '/usr/bin/time' if os.access('/usr/bin/time', os.X_OK) else None
+
+
+def run_process(cmd, timeout):
+    """Runs cmd to its end. Returns (seconds, exit status or None on time-out, stdout+stderr text, peak
+    RSS in KiB or None)."""
+    with tempfile.NamedTemporaryFile('r') as rss_file:
+        full = [GNU_TIME, '-f', '%M', '-o', rss_file.name, *cmd] if GNU_TIME else cmd
+        start = time.perf_counter()
+        try:
+            p = subprocess.run(full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                               timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return time.perf_counter() - start, None, '', None
+        elapsed = time.perf_counter() - start
+        lines = rss_file.read().split()
+    rss = int(lines[-1]) if lines and lines[-1].isdigit() else None
+    return elapsed, p.returncode, p.stdout.decode(errors='replace'), rss
+
+
 def run_once(cmd, timeout):
-    """Returns (seconds, checksum or None, error text or None)."""
-    start = time.perf_counter()
-    try:
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return time.perf_counter() - start, None, f'timed out after {timeout} s'
-    elapsed = time.perf_counter() - start
-    if p.returncode != 0:
-        return elapsed, None, f'exit status {p.returncode}: {p.stderr.strip()[:300]}'
-    out = p.stdout.strip()
-    if out.startswith('i32:'):  # wi's result format
-        out = out[4:]
-    try:
-        return elapsed, int(out), None
-    except ValueError:
-        return elapsed, None, f'unexpected output {out[:100]!r}'
+    """Returns (seconds, checksum or None, error text or None, peak RSS KiB)."""
+    elapsed, status, text, rss = run_process(cmd, timeout)
+    if status is None:
+        return elapsed, None, f'timed out after {timeout} s', rss
+    if status != 0:
+        return elapsed, None, f'exit status {status}: {text.strip()[:300]}', rss
+    for line in reversed(text.strip().splitlines()):
+        m = RESULT_RE.match(line.strip())
+        if m:
+            return elapsed, int(m.group(1), 0) & 0xffffffff, None, rss
+    return elapsed, None, f'unexpected output {text.strip()[:100]!r}', rss
+
+
+def coremark(args, cmds, reps, timeout):
+    """CoreMark iterations/s under each wasm runtime (median of `reps` runs, interleaved)."""
+    scores = {k: [] for k in cmds}
+    failures = []
+    for _ in range(reps):
+        for k, cmd in cmds.items():
+            _, status, text, _ = run_process(cmd, timeout)
+            m = re.search(r'Iterations/Sec\s*:\s*([0-9.]+)', text)
+            if status != 0 or not m or 'Correct operation validated' not in text:
+                failures.append(f'coremark: {k}: exit status {status}: {text.strip()[-200:]!r}')
+                continue
+            scores[k].append(float(m.group(1)))
+    return {k: statistics.median(v) if v else None for k, v in scores.items()}, failures
 
 
 def runtimes(args, prog_dir, name):
@@ -105,6 +154,9 @@ def runtimes(args, prog_dir, name):
     libc = os.path.join(args.build, 'guest', 'libc.wasm')
     if os.path.exists(dyn) and os.path.exists(libc):
         rts['wi-dyn'] = lambda n: [args.wi, 'exec', dyn, '--lib', libc, '--invoke', 'run', str(n)]
+    for peer, (invoke, _) in PEERS.items():
+        if peer in args.peers:
+            rts[peer] = lambda n, exe=args.peers[peer], invoke=invoke: invoke(exe, wasm, n)
     if args.node:
         loader = os.path.join(HERE, 'node_run.mjs')
         rts['node'] = lambda n: [args.node, loader, wasm, str(n)]
@@ -201,6 +253,9 @@ def main():
     ap.add_argument('--no-node', action='store_true', help='skip node even when it is installed')
     ap.add_argument('--svg', help='chart path (default <build>/bench-programs.svg)')
     ap.add_argument('--json', help='also write the measurements as JSON')
+    ap.add_argument('--peers', help='directory of the peer interpreters and CoreMark (default ../shared/peers '
+                    'beside the source tree)')
+    ap.add_argument('--no-coremark', action='store_true', help='skip the CoreMark runs')
     args = ap.parse_args()
 
     args.wi = args.wi or os.path.join(args.build, 'host', 'wi')
@@ -209,6 +264,14 @@ def main():
               file=sys.stderr)
         return 2
     args.node = None if args.no_node else shutil.which('node')
+    peer_dir = args.peers or os.path.join(HERE, '..', '..', 'shared', 'peers')
+    args.peers = {}
+    for peer in PEERS:
+        exe = os.path.join(peer_dir, peer)
+        if os.access(exe, os.X_OK):
+            args.peers[peer] = exe
+        else:
+            print(f'(peer {peer} not found at {exe}: skipped)')
     names = list(PROGRAMS)
     if args.only:
         names = [n.strip() for n in args.only.split(',') if n.strip()]
@@ -235,27 +298,31 @@ def main():
     mode = 'short' if args.short else 'full'
     print(f'wi: {args.wi}; node: {args.node or "not used"}; mode: {mode}, {reps} run(s) each')
     failures = []
+    peer_notes = []
     rows = []
     for name in names:
         n = PROGRAMS[name][1 if args.short else 0]
         rts = runtimes(args, prog_dir, name)
         times = {k: [] for k in rts}
+        rss = {k: [] for k in rts}
         startup = {k: [] for k in rts}
         sums = {}
         for _ in range(reps):  # interleave runtimes so drift affects them alike
             for k, cmd in rts.items():
-                t, s, err = run_once(cmd(n), timeout)
+                t, s, err, kib = run_once(cmd(n), timeout)
                 if err:
-                    failures.append(f'{name}: {k}: {err}')
+                    # A peer may lack a feature (wasm3 has no SIMD): noted, not a failure of wi's.
+                    (peer_notes if k in PEERS else failures).append(f'{name}: {k}: {err[:160]}')
                     continue
                 times[k].append(t)
+                rss[k].append(kib)
                 if sums.setdefault(k, s) != s:
                     failures.append(f'{name}: {k}: checksum changed between runs ({sums[k]} then {s})')
                 if not args.short:
-                    t0, _, err0 = run_once(cmd(0), timeout)
+                    t0, _, err0, _ = run_once(cmd(0), timeout)
                     if not err0:
                         startup[k].append(t0)
-        if len(set(sums.values())) > 1:
+        if len(set(sums.values())) > 1:  # peers too: a peer computing another result is worth knowing
             failures.append(f'{name}: checksums differ: ' + ', '.join(f'{k}={v}' for k, v in sums.items()))
         wall = {k: statistics.median(v) if v else None for k, v in times.items()}
         start = {k: statistics.median(v) if v else 0.0 for k, v in startup.items()}
@@ -266,10 +333,13 @@ def main():
             if net.get('wi') and net.get(other):
                 ratios[label] = net['wi'] / net[other]
         rows.append({'name': name, 'n': n, 'wall': wall, 'startup': start, 'net': net, 'ratios': ratios,
+                     'rss_kib': {k: statistics.median(v) if v else None for k, v in rss.items()},
                      'checksum': sums.get('native', sums.get('wi'))})
         print(f'  {name:15} N={n:<10} ' + '  '.join(f'{k} {fmt_time(wall[k])}s' for k in rts), flush=True)
 
-    cols = ['wi', 'wi-dyn', 'native', 'node', 'liftoff']
+    cols = ['wi', 'wi-dyn', 'native', *[p for p in PEERS if p in args.peers], 'node', 'liftoff']
+    if not args.node:
+        cols = [c for c in cols if c not in ('node', 'liftoff')]
     what = 'wall seconds incl. start-up' if args.short else 'seconds, median, start-up subtracted'
     print(f'\n{"program":15} {"N":>10} ' + ' '.join(f'{c:>8}' for c in cols) + '  '
           + ' '.join(f'{label:>10}' for label, _, _ in RATIOS) + f'  {"dyn/static":>11}')
@@ -294,6 +364,28 @@ def main():
             print(f'simd speedup under wi = {scalar} time / {simd} time = {wi_sp}'
                   + ('' if len(sp) < 2 else ' (' + ', '.join(f'{c} {sp[c]:.2f}x' for c in cols[1:] if c in sp)
                                                + ')'))
+    print('\npeak RSS, MiB (median): ' + ' '.join(f'{c:>10}' for c in cols))
+    for r in rows:
+        print(f'  {r["name"]:22} ' + ' '.join(
+            f'{(r["rss_kib"].get(c) or 0) / 1024:>10.1f}' if r['rss_kib'].get(c) else f'{"-":>10}' for c in cols))
+    coremark_scores = {}
+    if not args.no_coremark:
+        cm = os.path.join(peer_dir, 'coremark-small.wasm' if args.short else 'coremark.wasm')
+        if os.path.exists(cm):
+            cmds = {'wi': [args.wi, 'exec', cm]}
+            for peer, (_, wasi) in PEERS.items():
+                if peer in args.peers:
+                    cmds[peer] = wasi(args.peers[peer], cm)
+            coremark_scores, cm_failures = coremark(args, cmds, 1 if args.short else min(reps, 3), timeout)
+            for f in cm_failures:
+                (failures if f.startswith('coremark: wi:') else peer_notes).append(f)
+            line = ', '.join(f'{k} {v:,.0f}' for k, v in coremark_scores.items() if v)
+            vs = ', '.join(f'wi/{k} {coremark_scores["wi"] / v:.2f}x' for k, v in coremark_scores.items()
+                           if k != 'wi' and v and coremark_scores.get('wi'))
+            print(f'\nCoreMark ({os.path.basename(cm)}), iterations/s, higher is better: {line}'
+                  + (f' (throughput {vs})' if vs else ''))
+        else:
+            print(f'(CoreMark not found at {cm}: skipped)')
     if not args.short:
         print('start-up medians (run(0)): ' + ', '.join(
             f'{c} {statistics.median([r["startup"][c] for r in rows if c in r["startup"]]) * 1000:.1f} ms'
@@ -305,8 +397,10 @@ def main():
     if args.json:
         with open(args.json, 'w') as f:
             json.dump({'mode': mode, 'reps': reps, 'programs': rows, 'simd_speedups': simd_speedups,
-                       'failures': failures}, f, indent=1)
+                       'coremark': coremark_scores, 'failures': failures}, f, indent=1)
 
+    if peer_notes:
+        print('\npeers that could not run a program (not counted as failures):\n  ' + '\n  '.join(peer_notes))
     if tmp:
         tmp.cleanup()
     if failures:

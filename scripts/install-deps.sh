@@ -14,6 +14,8 @@ packages=(
   # Building C to wasm32-wasi for test programs.
   clang lld wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
   wabt nodejs python3
+  # GNU time: bench/run_programs.py reads each runtime's peak RSS from it.
+  time
   # llvm-dwarfdump: tests compare wi's reading of DWARF line tables with LLVM's.
   llvm
 )
