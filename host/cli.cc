@@ -112,7 +112,10 @@ int main(int argc, char** argv) {
     std::cerr << "wi " << cmd << ": " << e.what() << " (see wi " << cmd << " --help)\n";
     return wi::kExitUsage;
   } catch (const std::bad_alloc&) {
-    std::cerr << "wi: out of memory\n";
+    // Every size a module states is checked against a limit before it is allocated; this is the last
+    // line of defence, so it at least says what was being run.
+    std::string what = rest.empty() ? cmd : cmd + " " + rest.front();
+    std::cerr << "wi " << what << ": out of host memory (a host allocation failed)\n";
     return wi::kExitFailure;
   }
 }

@@ -35,6 +35,10 @@
 
 namespace wi::link {
 
+// Modules one program may load (main, libraries, dlopen'ed ones): a bound on what a chain of needed
+// entries or a dlopen loop can make the host hold, far above real programs.
+constexpr size_t kMaxModules = 4096;
+
 struct LinkOptions {
   std::vector<std::string> preload;   // loaded first after the main module; interpose on libraries
   std::vector<std::string> libs;      // --lib files, in order, after the main module's own needed ones

@@ -119,6 +119,8 @@ Result<Linker::Module*> Linker::load_file(const Source& file, const std::string&
   if (fstat(fd, &st) != 0) return make_error(SIZE_MAX, fmt::format("{}: cannot open file", shown));
   FileId id{uint64_t(st.st_dev), uint64_t(st.st_ino)};
   if (auto it = by_file_.find(id); it != by_file_.end()) return it->second;
+  if (modules_.size() >= kMaxModules)
+    return make_error(SIZE_MAX, fmt::format("{}: one module too many: a program may load at most {}", display, kMaxModules));
   auto bytes = read_module_fd(fd);
   if (!bytes) return make_error(SIZE_MAX, fmt::format("{}: {}", shown, bytes.error().message));
   auto m = std::make_unique<Module>();
