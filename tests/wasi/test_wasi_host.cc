@@ -419,3 +419,29 @@ TEST_CASE("fd_fdstat_set_flags on lent stdio: NONBLOCK and APPEND are undone whe
   close(p[0]);
   close(p[1]);
 }
+
+TEST_CASE("symlink_target_beneath: depth below the preopen, measured on the host") {
+  TempTree tree;
+  fs::create_directories(tree.root / "sandbox" / "sub" / "deeper");
+  int root = open(tree.sandbox().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int deeper = open((tree.root / "sandbox" / "sub" / "deeper").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int outside = open((tree.root / "outside").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  REQUIRE((root >= 0 && deeper >= 0 && outside >= 0));
+  struct stat st;
+  REQUIRE(fstat(root, &st) == 0);
+  // Two levels down: two `..` stay inside, a third climbs out.
+  CHECK(wasi::symlink_target_beneath(deeper, st.st_dev, st.st_ino, "../../file.txt") == abi::kSuccess);
+  CHECK(wasi::symlink_target_beneath(deeper, st.st_dev, st.st_ino, "../../../outside") == abi::kNotCapable);
+  CHECK(wasi::symlink_target_beneath(deeper, st.st_dev, st.st_ino, "x/../../../../y") == abi::kNotCapable);
+  CHECK(wasi::symlink_target_beneath(deeper, st.st_dev, st.st_ino, "/tmp") == abi::kNotCapable);
+  CHECK(wasi::symlink_target_beneath(root, st.st_dev, st.st_ino, "..") == abi::kNotCapable);
+  CHECK(wasi::symlink_target_beneath(root, st.st_dev, st.st_ino, "./sub/..") == abi::kSuccess);
+  // No root known: the link's directory is the bound.
+  CHECK(wasi::symlink_target_beneath(deeper, 0, 0, "..") == abi::kNotCapable);
+  CHECK(wasi::symlink_target_beneath(deeper, 0, 0, "a/..") == abi::kSuccess);
+  // A directory that is not beneath the root at all: nothing it could hold is.
+  CHECK(wasi::symlink_target_beneath(outside, st.st_dev, st.st_ino, "secret.txt") == abi::kNotCapable);
+  close(root);
+  close(deeper);
+  close(outside);
+}
