@@ -69,11 +69,18 @@ Ret path_open(Call& c) {
   if (abi::Errno err = dir_and_path(c, dirfd, need, c.u32(2), c.u32(3), dir, path, base | inheriting)) return err;
   if (!c.mem.in_bounds(result_ptr, 4)) return abi::kFault;
 
+  // Rights are capabilities, not an open mode, but the host mode must make them usable: a right that
+  // needs a writable host fd (fd_write, and fd_datasync/fd_allocate/fd_filestat_set_size, which fail on
+  // a read-only one) asks for one. A directory is never writable, so one asked for with O_DIRECTORY is
+  // opened read-only unless the guest wants fd_write on it — then the kernel's EISDIR is the answer
+  // (what wasmtime gives). Without O_DIRECTORY the guest may not know it names a directory (reopening
+  // "." with its preopen's rights, which include fd_datasync to inherit): see the retry below.
   const bool read = base & (abi::kRightFdRead | abi::kRightFdReaddir);
-  const bool write = base & (abi::kRightFdWrite | abi::kRightFdDatasync | abi::kRightFdAllocate |
-                             abi::kRightFdFilestatSetSize);
+  const bool want_write = base & abi::kRightFdWrite;
+  const bool write = want_write || (base & (abi::kRightFdDatasync | abi::kRightFdAllocate |
+                                            abi::kRightFdFilestatSetSize));
   int flags = O_NOCTTY;
-  if (oflags & abi::kOflagDirectory) flags |= O_RDONLY | O_DIRECTORY;
+  if (oflags & abi::kOflagDirectory) flags |= O_DIRECTORY | (!want_write ? O_RDONLY : read ? O_RDWR : O_WRONLY);
   else flags |= read && write ? O_RDWR : write ? O_WRONLY : O_RDONLY;
   if (oflags & abi::kOflagCreat) flags |= O_CREAT;
   if (oflags & abi::kOflagExcl) flags |= O_EXCL;
@@ -85,7 +92,14 @@ Ret path_open(Call& c) {
   if (!(dirflags & abi::kLookupSymlinkFollow)) flags |= O_NOFOLLOW;
 
   UniqueFd fd;
-  if (abi::Errno err = open_beneath(dir->host_fd, path, flags, 0666, fd)) return err;
+  abi::Errno err = open_beneath(dir->host_fd, path, flags, 0666, fd);
+  // EISDIR from a writable open the guest did not ask for with fd_write: the path is a directory, and
+  // its rights (fd_datasync, ...) work on a read-only one. O_DIRECTORY makes the retry open nothing
+  // else, so a file is never opened read-only for a guest that needs it writable. With O_CREAT or
+  // O_TRUNC the guest asked for a file: EISDIR stands.
+  if (err == abi::kIsDir && write && !want_write && !(oflags & (abi::kOflagCreat | abi::kOflagTrunc)))
+    err = open_beneath(dir->host_fd, path, (flags & ~O_ACCMODE) | O_RDONLY | O_DIRECTORY, 0, fd);
+  if (err) return err;
   auto e = std::make_unique<FdEntry>();
   struct stat st;
   if (fstat(fd.get(), &st) != 0) return errno_from_host(errno);

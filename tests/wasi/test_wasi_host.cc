@@ -445,3 +445,23 @@ TEST_CASE("symlink_target_beneath: depth below the preopen, measured on the host
   close(deeper);
   close(outside);
 }
+
+TEST_CASE("path_open of a directory with write-class rights: openat2 and the portable walk agree") {
+  TempTree tree;
+  auto cfg = quiet_config();
+  cfg.preopens.push_back({tree.sandbox(), "/sandbox"});
+  for (bool walk : {false, true}) {
+    wasi::sandbox_force_portable_walk(walk);
+    Guest g(cfg);
+    uint32_t dot = g.put(100, "."), sub = g.put(110, "sub");
+    const uint64_t datasync = abi::kRightFdDatasync | abi::kRightFdReaddir;
+    CHECK(g.call("path_open", {3, 0, 100, dot, 0, datasync, 0, 0, 200}) == 0);
+    CHECK(g.call("fd_datasync", {g.u32(200)}) == 0);
+    CHECK(g.call("path_open", {3, 0, 110, sub, 0, abi::kRightFdAllocate, 0, 0, 200}) == 0);
+    CHECK(g.call("path_open", {3, 0, 110, sub, abi::kOflagDirectory, datasync, 0, 0, 200}) == 0);
+    CHECK(g.call("path_open", {3, 0, 110, sub, abi::kOflagDirectory, abi::kRightFdWrite, 0, 0, 200}) == abi::kIsDir);
+    CHECK(g.call("path_open", {3, 0, 110, sub, 0, abi::kRightFdWrite, 0, 0, 200}) == abi::kIsDir);
+    CHECK(g.call("path_open", {3, 0, 110, sub, abi::kOflagCreat, datasync, 0, 0, 200}) == abi::kIsDir);
+  }
+  wasi::sandbox_force_portable_walk(false);
+}
