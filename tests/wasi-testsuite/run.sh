@@ -29,15 +29,16 @@ for lang in c rust assemblyscript; do
   [ -d "$d" ] && suites+=("$d")
 done
 [ ${#suites[@]} -gt 0 ] || { echo "$0: no tests/*/testsuite/wasm32-wasip1 in $suite" >&2; exit 2; }
-# The runner resolves each test's "root" relative to the current directory's view of the suite path;
-# absolute suite paths keep that independent of where this script is started.
 py=${PYTHON:-}
 if [ -z "$py" ]; then
   for cand in python3.13 python3.12 python3; do
     if "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then py=$cand; break; fi
   done
 fi
-[ -n "$py" ] || { echo "$0: no python >= 3.12 found (set PYTHON)" >&2; exit 2; }
+if [ -z "$py" ] || ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+  echo "$0: no python >= 3.12 found${py:+ ($py is older or missing)} (set PYTHON)" >&2
+  exit 2
+fi
 if ! "$py" -c 'import colorama' 2>/dev/null; then
   shim=$(mktemp -d)
   trap 'rm -rf "$shim"' EXIT
@@ -53,5 +54,5 @@ def init(*args, **kwargs):
 PY
   export PYTHONPATH=$shim${PYTHONPATH:+:$PYTHONPATH}
 fi
-cd "$suite"
-WI=$wi "$py" test-runner/wasi_test_runner.py -r "$here/wi.py" -t "${suites[@]}" "$@"
+# Each test's "root" (its preopen, mapped to the guest's "/") is resolved beside its .json spec.
+WI=$wi "$py" "$suite/test-runner/wasi_test_runner.py" -r "$here/wi.py" -t "${suites[@]}" "$@"
