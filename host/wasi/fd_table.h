@@ -56,6 +56,11 @@ struct FdEntry {
   uint64_t rights_base = 0;
   uint64_t rights_inheriting = 0;
   std::optional<std::string> preopen_name;  // set for preopened directories: the guest's name for them
+  // For directories: the preopen this one was reached from (itself, for a preopen), by device and
+  // inode, which survive the preopen's guest fd being closed. path_symlink measures how deep a new
+  // link sits below it. 0/0: not known (a directory the embedder lent), the directory is its own root.
+  dev_t root_dev = 0;
+  ino_t root_ino = 0;
   // The guest-visible path this descriptor was opened as ("/sandbox/a/b"), lexically normalized. Only
   // used to derive stable inode numbers in deterministic mode; never used to reach the host file.
   std::string guest_path;

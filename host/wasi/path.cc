@@ -4,8 +4,9 @@
 // symlinks — pre-existing ones pointing out and ones the guest creates — cannot leave the preopen.
 // Mutations (mkdir, unlink, rmdir, rename, symlink, link) open the parent beneath the preopen and call
 // the *at() function on the last component, a single name with nothing left to traverse; the kernel
-// never follows a final symlink for those calls. The guest may *create* a symlink with any contents
-// (like POSIX and uvwasi): what is refused is following it out.
+// never follows a final symlink for those calls. A symlink the guest creates must resolve beneath the
+// preopen (no absolute contents, no `..` above it); following any symlink out is refused as well,
+// which is what holds for links the host planted.
 // Spec: https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md (functions path_*)
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -68,11 +69,18 @@ Ret path_open(Call& c) {
   if (abi::Errno err = dir_and_path(c, dirfd, need, c.u32(2), c.u32(3), dir, path, base | inheriting)) return err;
   if (!c.mem.in_bounds(result_ptr, 4)) return abi::kFault;
 
+  // Rights are capabilities, not an open mode, but the host mode must make them usable: a right that
+  // needs a writable host fd (fd_write, and fd_datasync/fd_allocate/fd_filestat_set_size, which fail on
+  // a read-only one) asks for one. A directory is never writable, so one asked for with O_DIRECTORY is
+  // opened read-only unless the guest wants fd_write on it — then the kernel's EISDIR is the answer
+  // (what wasmtime gives). Without O_DIRECTORY the guest may not know it names a directory (reopening
+  // "." with its preopen's rights, which include fd_datasync to inherit): see the retry below.
   const bool read = base & (abi::kRightFdRead | abi::kRightFdReaddir);
-  const bool write = base & (abi::kRightFdWrite | abi::kRightFdDatasync | abi::kRightFdAllocate |
-                             abi::kRightFdFilestatSetSize);
+  const bool want_write = base & abi::kRightFdWrite;
+  const bool write = want_write || (base & (abi::kRightFdDatasync | abi::kRightFdAllocate |
+                                            abi::kRightFdFilestatSetSize));
   int flags = O_NOCTTY;
-  if (oflags & abi::kOflagDirectory) flags |= O_RDONLY | O_DIRECTORY;
+  if (oflags & abi::kOflagDirectory) flags |= O_DIRECTORY | (!want_write ? O_RDONLY : read ? O_RDWR : O_WRONLY);
   else flags |= read && write ? O_RDWR : write ? O_WRONLY : O_RDONLY;
   if (oflags & abi::kOflagCreat) flags |= O_CREAT;
   if (oflags & abi::kOflagExcl) flags |= O_EXCL;
@@ -84,11 +92,29 @@ Ret path_open(Call& c) {
   if (!(dirflags & abi::kLookupSymlinkFollow)) flags |= O_NOFOLLOW;
 
   UniqueFd fd;
-  if (abi::Errno err = open_beneath(dir->host_fd, path, flags, 0666, fd)) return err;
+  abi::Errno err = open_beneath(dir->host_fd, path, flags, 0666, fd);
+  // EISDIR from a writable open the guest did not ask for with fd_write: the path is a directory, and
+  // its rights (fd_datasync, ...) work on a read-only one. O_DIRECTORY makes the retry open nothing
+  // else, so a file is never opened read-only for a guest that needs it writable. With O_CREAT or
+  // O_TRUNC the guest asked for a file: EISDIR stands.
+  if (err == abi::kIsDir && write && !want_write && !(oflags & (abi::kOflagCreat | abi::kOflagTrunc)))
+    err = open_beneath(dir->host_fd, path, (flags & ~O_ACCMODE) | O_RDONLY | O_DIRECTORY, 0, fd);
+  if (err) return err;
   auto e = std::make_unique<FdEntry>();
   struct stat st;
   if (fstat(fd.get(), &st) != 0) return errno_from_host(errno);
   e->type = filetype_from_mode(st.st_mode, fd.get());
+  if (e->type == abi::kFiletypeDirectory) {
+    // The new directory descends from the same preopen (path_symlink's bound); one under a directory
+    // with no known root has that directory as its root.
+    e->root_dev = dir->root_dev;
+    e->root_ino = dir->root_ino;
+    struct stat dst;
+    if (!e->root_dev && !e->root_ino && fstat(dir->host_fd, &dst) == 0) {
+      e->root_dev = dst.st_dev;
+      e->root_ino = dst.st_ino;
+    }
+  }
   e->is_tty = e->type == abi::kFiletypeCharacterDevice && isatty(fd.get());
   e->rights_base = base & rights_for_type(e->type, e->is_tty);
   e->rights_inheriting = e->type == abi::kFiletypeDirectory ? inheriting & kRightsDirectoryInheriting : 0;
@@ -191,6 +217,11 @@ Ret path_rename(Call& c) {
 }
 
 // Spec (path_symlink): old_path is the link's contents, stored verbatim; new_path is where to create it.
+// https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#path_symlink
+// Contents that could only resolve outside the preopen (absolute, or climbing with `..` above it from
+// where the link sits) are refused with ENOTCAPABLE, as wasmtime refuses them (the official
+// wasi-testsuite's symlink_create expects an error for "/"): such a link could never be followed, and
+// a guest should not plant one for a less careful runtime sharing the directory.
 Ret path_symlink(Call& c) {
   std::string target;
   if (abi::Errno err = read_guest_path(c, c.u32(0), c.u32(1), target)) return err;
@@ -200,6 +231,7 @@ Ret path_symlink(Call& c) {
   ParentDir p;
   if (abi::Errno err = open_parent(dir->host_fd, path, p)) return err;
   if (dot_or_dotdot(p.name)) return dot_errno(dir->host_fd, path, abi::kExist);
+  if (abi::Errno err = symlink_target_beneath(p.dir.get(), dir->root_dev, dir->root_ino, target)) return err;
   return symlinkat(target.c_str(), p.dir.get(), last_name(p).c_str()) == 0 ? abi::kSuccess : errno_from_host(errno);
 }
 

@@ -198,4 +198,35 @@ abi::Errno open_parent(int dirfd, std::string_view path, ParentDir& out) {
   return open_beneath(dirfd, dir.empty() ? std::string_view(".") : dir, O_PATH | O_DIRECTORY, 0, out.dir);
 }
 
+abi::Errno symlink_target_beneath(int link_dir, dev_t root_dev, ino_t root_ino, std::string_view target) {
+  if (!target.empty() && target.front() == '/') return abi::kNotCapable;
+  // The depth of link_dir below the root: walk `..` until the root's inode (or the host's root, where
+  // `..` is the directory itself: link_dir is then not beneath the root at all).
+  long depth = 0;
+  if (root_dev != 0 || root_ino != 0) {
+    UniqueFd cur(fcntl(link_dir, F_DUPFD_CLOEXEC, 0));
+    if (!cur) return errno_from_host(errno);
+    struct stat st;
+    if (fstat(cur.get(), &st) != 0) return errno_from_host(errno);
+    while (st.st_dev != root_dev || st.st_ino != root_ino) {
+      UniqueFd up(openat(cur.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+      if (!up) return errno_from_host(errno);
+      struct stat ust;
+      if (fstat(up.get(), &ust) != 0) return errno_from_host(errno);
+      if (ust.st_dev == st.st_dev && ust.st_ino == st.st_ino) return abi::kNotCapable;
+      cur = std::move(up);
+      st = ust;
+      ++depth;
+    }
+  }
+  for (const std::string& c : split(target)) {
+    if (c == "..") {
+      if (--depth < 0) return abi::kNotCapable;
+    } else if (c != ".") {
+      ++depth;
+    }
+  }
+  return abi::kSuccess;
+}
+
 }  // namespace wi::wasi

@@ -54,6 +54,14 @@ struct ParentDir {
 };
 abi::Errno open_parent(int dirfd, std::string_view path, ParentDir& out);
 
+// Whether a symlink with contents `target`, created in directory `link_dir`, resolves beneath the
+// directory identified by (`root_dev`, `root_ino`) — the preopen `link_dir` was reached from; 0/0 means
+// `link_dir` itself. Absolute targets never do; a relative one may climb with `..` only as far as the
+// link's own depth below the root (measured on the host by walking `..` up from `link_dir`). The
+// target's components are taken lexically: a symlink inside it is checked when it is followed, by
+// open_beneath. ENOTCAPABLE when the target would leave the root.
+abi::Errno symlink_target_beneath(int link_dir, dev_t root_dev, ino_t root_ino, std::string_view target);
+
 // Testing hook: force the portable component walk even where openat2 exists.
 void sandbox_force_portable_walk(bool on);
 

@@ -2,6 +2,7 @@
 // order, which is where wasi-libc's startup scan looks for them) and turns each area's FuncSpec list
 // into host functions of one Store. Also the helpers shared by several areas (filestat, guest paths).
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
 #include <cstring>
@@ -35,6 +36,11 @@ Ctx::Ctx(WasiConfig c) : config(std::move(c)) {
     e->rights_inheriting = kRightsDirectoryInheriting;
     e->preopen_name = p.guest_path;
     e->guest_path = p.guest_path;
+    struct stat st;
+    if (fstat(fd, &st) == 0) {
+      e->root_dev = st.st_dev;
+      e->root_ino = st.st_ino;
+    }
     fds.insert_at(next++, std::move(e));
   }
   // xoshiro256** state from the seed through splitmix64, the seeding its authors recommend.

@@ -62,6 +62,7 @@ ln -s ../outside/secret.txt "$root/sandbox/link_out"     # relative symlink poin
 ln -s ../outside "$root/sandbox/dir_link_out"            # directory symlink pointing out
 ln -s /etc/passwd "$root/sandbox/abs_link"               # absolute symlink
 ln -s hello.txt "$root/sandbox/link_in"                  # harmless symlink inside
+ln -s ../outside/created.txt "$root/sandbox/dangling_out"   # dangling symlink pointing out
 
 cmd=("$wi" exec "$wasm" --dir "$root/sandbox::/sandbox")
 cmd+=("${wi_opts[@]}")

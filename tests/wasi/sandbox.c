@@ -1,6 +1,6 @@
 // Every way out of the preopen must be refused: `..`, absolute paths, symlinks already in the preopen
-// that point out (relative, absolute, to a directory), symlinks the guest creates (to /etc, to ..),
-// renames, links, mkdir/unlink/rmdir/symlink/utimensat/stat aimed outside, and malformed paths. Raw
+// that point out (relative, absolute, to a directory, dangling), symlinks the guest tries to create
+// pointing out (to /etc, to ..: refused, so opening through them finds nothing), renames, links, mkdir/unlink/rmdir/symlink/utimensat/stat aimed outside, and malformed paths. Raw
 // path_* calls on the preopen (fd 3) print preview1 errnos: ENOTCAPABLE = 76, ELOOP = 32, EINVAL = 28,
 // EILSEQ = 25, ENOTDIR = 54. run_test.sh additionally checks that nothing outside changed.
 // node: see the comment before main.
@@ -42,8 +42,8 @@ static void try_libc_open(const char* path) {
 // `dir_link_out` out of the preopen — path_open of dir_link_out/secret.txt succeeds, path_rename moves
 // hello.txt out through it, path_unlink_file deletes outside/secret.txt through it — and O_CREAT
 // through a guest-made dangling symlink creates a file outside; run_test.sh's outside check then fails
-// under node. Other differences: uvwasi refuses to create symlinks with absolute or escaping contents
-// (EPERM/ENOTCAPABLE; wi creates them and refuses to follow them), reports some escapes as ENOENT,
+// under node. Other differences: uvwasi refuses symlinks with absolute or escaping contents with EPERM
+// or ENOTCAPABLE (wi: always ENOTCAPABLE), reports some escapes as ENOENT,
 // opens a symlink itself without symlink_follow (wi: ELOOP as O_NOFOLLOW), and does not check paths
 // for NUL or invalid UTF-8 (wi: EINVAL / EILSEQ).
 int main(void) {
@@ -75,9 +75,10 @@ int main(void) {
   try_open("up2/secret.txt");
   try_open("loop_a");
   __wasi_fd_t fd;
-  printf("create through up/: %d\n", raw_open("up/created.txt", __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW,
-                                                __WASI_OFLAGS_CREAT, &fd));
-  (void)__wasi_path_symlink("../outside/created2.txt", kRoot, "dangling_out");
+  printf("create through dir_link_out/: %d\n", raw_open("dir_link_out/created.txt", __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW,
+                                                          __WASI_OFLAGS_CREAT, &fd));
+  // dangling_out is planted by run_test.sh (a guest can no longer make it): O_CREAT through it would
+  // create outside/created.txt if the final symlink were followed out.
   printf("create through dangling link to outside: %d\n",
          raw_open("dangling_out", __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, __WASI_OFLAGS_CREAT, &fd));
   char target[64] = {0};
@@ -101,7 +102,7 @@ int main(void) {
   printf("link in from outside: %d\n", __wasi_path_link(kRoot, 0, "../outside/secret.txt", kRoot, "hard"));
   printf("link following link_out: %d\n", __wasi_path_link(kRoot, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "link_out", kRoot, "hard2"));
   printf("mkdir out: %d\n", __wasi_path_create_directory(kRoot, "../outside/newdir"));
-  printf("mkdir via symlink: %d\n", __wasi_path_create_directory(kRoot, "up/newdir"));
+  printf("mkdir via symlink: %d\n", __wasi_path_create_directory(kRoot, "dir_link_out/newdir"));
   printf("unlink out: %d\n", __wasi_path_unlink_file(kRoot, "../outside/secret.txt"));
   printf("unlink via symlink: %d\n", __wasi_path_unlink_file(kRoot, "dir_link_out/secret.txt"));
   printf("rmdir out: %d\n", __wasi_path_remove_directory(kRoot, "../outside"));

@@ -419,3 +419,49 @@ TEST_CASE("fd_fdstat_set_flags on lent stdio: NONBLOCK and APPEND are undone whe
   close(p[0]);
   close(p[1]);
 }
+
+TEST_CASE("symlink_target_beneath: depth below the preopen, measured on the host") {
+  TempTree tree;
+  fs::create_directories(tree.root / "sandbox" / "sub" / "deeper");
+  int root = open(tree.sandbox().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int deeper = open((tree.root / "sandbox" / "sub" / "deeper").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int outside = open((tree.root / "outside").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  REQUIRE((root >= 0 && deeper >= 0 && outside >= 0));
+  struct stat st;
+  REQUIRE(fstat(root, &st) == 0);
+  // Two levels down: two `..` stay inside, a third climbs out.
+  CHECK(wasi::symlink_target_beneath(deeper, st.st_dev, st.st_ino, "../../file.txt") == abi::kSuccess);
+  CHECK(wasi::symlink_target_beneath(deeper, st.st_dev, st.st_ino, "../../../outside") == abi::kNotCapable);
+  CHECK(wasi::symlink_target_beneath(deeper, st.st_dev, st.st_ino, "x/../../../../y") == abi::kNotCapable);
+  CHECK(wasi::symlink_target_beneath(deeper, st.st_dev, st.st_ino, "/tmp") == abi::kNotCapable);
+  CHECK(wasi::symlink_target_beneath(root, st.st_dev, st.st_ino, "..") == abi::kNotCapable);
+  CHECK(wasi::symlink_target_beneath(root, st.st_dev, st.st_ino, "./sub/..") == abi::kSuccess);
+  // No root known: the link's directory is the bound.
+  CHECK(wasi::symlink_target_beneath(deeper, 0, 0, "..") == abi::kNotCapable);
+  CHECK(wasi::symlink_target_beneath(deeper, 0, 0, "a/..") == abi::kSuccess);
+  // A directory that is not beneath the root at all: nothing it could hold is.
+  CHECK(wasi::symlink_target_beneath(outside, st.st_dev, st.st_ino, "secret.txt") == abi::kNotCapable);
+  close(root);
+  close(deeper);
+  close(outside);
+}
+
+TEST_CASE("path_open of a directory with write-class rights: openat2 and the portable walk agree") {
+  TempTree tree;
+  auto cfg = quiet_config();
+  cfg.preopens.push_back({tree.sandbox(), "/sandbox"});
+  for (bool walk : {false, true}) {
+    wasi::sandbox_force_portable_walk(walk);
+    Guest g(cfg);
+    uint32_t dot = g.put(100, "."), sub = g.put(110, "sub");
+    const uint64_t datasync = abi::kRightFdDatasync | abi::kRightFdReaddir;
+    CHECK(g.call("path_open", {3, 0, 100, dot, 0, datasync, 0, 0, 200}) == 0);
+    CHECK(g.call("fd_datasync", {g.u32(200)}) == 0);
+    CHECK(g.call("path_open", {3, 0, 110, sub, 0, abi::kRightFdAllocate, 0, 0, 200}) == 0);
+    CHECK(g.call("path_open", {3, 0, 110, sub, abi::kOflagDirectory, datasync, 0, 0, 200}) == 0);
+    CHECK(g.call("path_open", {3, 0, 110, sub, abi::kOflagDirectory, abi::kRightFdWrite, 0, 0, 200}) == abi::kIsDir);
+    CHECK(g.call("path_open", {3, 0, 110, sub, 0, abi::kRightFdWrite, 0, 0, 200}) == abi::kIsDir);
+    CHECK(g.call("path_open", {3, 0, 110, sub, abi::kOflagCreat, datasync, 0, 0, 200}) == abi::kIsDir);
+  }
+  wasi::sandbox_force_portable_walk(false);
+}
