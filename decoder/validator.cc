@@ -198,6 +198,28 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       push_all(t.results);
       return {};
     }
+    // https://webassembly.github.io/spec/core/valid/instructions.html#xref-syntax-instructions-syntax-instr-control-mathsf-return-call-x
+    // The callee's results must be the caller's (no subtyping among 2.0 value types); then, like
+    // `return`, the rest of the block is unreachable.
+    case O::ReturnCall: {
+      if (in.a >= m_->func_types.size()) return err(in, fmt::format("unknown function {}", in.a));
+      const FuncType& t = m_->func_type(in.a);
+      if (t.results != results_) return err(in, "type mismatch");
+      WI_TRY(pop_all(in, t.params));
+      set_unreachable();
+      return {};
+    }
+    case O::ReturnCallIndirect: {
+      WI_TRY(need_table(in, in.b));
+      if (m_->tables[in.b].elem != ValType::FuncRef) return err(in, "type mismatch");
+      if (in.a >= m_->types.size()) return err(in, fmt::format("unknown type {}", in.a));
+      const FuncType& t = m_->types[in.a];
+      if (t.results != results_) return err(in, "type mismatch");
+      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_all(in, t.params));
+      set_unreachable();
+      return {};
+    }
     case O::Drop:
       WI_TRY(pop(in));
       return {};

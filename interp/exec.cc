@@ -349,6 +349,61 @@ L_CallIndirect: {
   ip += 5;
   goto L_do_call;
 }
+// Tail calls (Wasm 3.0): the callee takes this frame's place. Its arguments move down to slot 0; the
+// frame record below (the caller's return address, frame and instance) is left as it is, so the
+// callee's return goes straight to our caller and the call stack does not grow.
+L_ReturnCall:
+  callee = inst->funcs[ip[1]];
+  nfp = fp + ip[2];
+  ip += 3;
+  goto L_do_tail_call;
+L_ReturnCallIndirect: {
+  Table* t = inst->tables[ip[1]];
+  uint32_t i = S(3).i32;
+  if (i >= t->elems.size()) TRAP(TrapKind::UndefinedElement);
+  callee = static_cast<const FuncInst*>(t->elems[i]);
+  if (!callee) TRAP(TrapKind::UninitializedElement);
+  if (callee->type_id != inst->type_ids[ip[2]]) TRAP(TrapKind::IndirectCallTypeMismatch);
+  nfp = fp + ip[4];
+  ip += 5;
+  goto L_do_tail_call;
+}
+L_do_tail_call:
+  if (callee->code) {
+    const CompiledFunc* code = callee->code;
+    if (fp + code->frame_slots > stack_end) {
+      ip -= 1;
+      TRAP(TrapKind::CallStackExhausted);
+    }
+    std::memmove(fp, nfp, code->param_slots * sizeof(Slot));  // nfp is above fp: the ranges may overlap
+    for (uint32_t k = code->param_slots; k < code->local_slots; ++k) fp[k].i64 = 0;
+    func = callee;
+    ip = code->code.data();
+    if (callee->instance != inst) {
+      inst = callee->instance;
+      RELOAD_MEM();
+    }
+    NEXT();
+  } else {
+    // A host function (or a stub that compiles or binds its target and runs it): call it as usual,
+    // then return its results from this frame.
+    Slot* saved_top = store.stack_top_;
+    store.stack_top_ = nfp + std::max(callee->type->params.size(), callee->type->results.size()) * 2 + 2;
+    HostCall hc{store, inst, nfp, &trap};
+    store.frame_top_ = ftop;
+    bool ok = callee->host(hc);
+    store.stack_top_ = saved_top;
+    if (!ok) {
+      ip -= 1;
+      trap_kind = trap.kind == TrapKind::None ? TrapKind::Host : trap.kind;
+      goto L_trap;
+    }
+    size_t result_slots = 0;
+    for (ValType t : callee->type->results) result_slots += t == ValType::V128 ? 2 : 1;
+    std::memmove(fp, nfp, result_slots * sizeof(Slot));
+    RELOAD_MEM();
+    goto L_do_return;
+  }
 L_do_call:
   if (callee->code) {
     const CompiledFunc* code = callee->code;

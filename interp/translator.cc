@@ -210,8 +210,8 @@ class FunctionTranslator {
         return 1;
       case O::Select: case O::SelectT:
         return 3;
-      case O::Call: return m_.func_type(in.a).params.size();
-      case O::CallIndirect: return m_.types[in.a].params.size() + 1;
+      case O::Call: case O::ReturnCall: return m_.func_type(in.a).params.size();
+      case O::CallIndirect: case O::ReturnCallIndirect: return m_.types[in.a].params.size() + 1;
       case O::TableSet: case O::TableGrow: return 2;
       case O::TableFill: case O::TableCopy: case O::TableInit: case O::MemoryFill: case O::MemoryCopy:
       case O::MemoryInit:
@@ -225,7 +225,8 @@ class FunctionTranslator {
   static bool is_control(Opcode o) {
     using O = Opcode;
     return o == O::Unreachable || o == O::Nop || o == O::Block || o == O::Loop || o == O::If || o == O::Else ||
-           o == O::End || o == O::Br || o == O::BrIf || o == O::BrTable || o == O::Return;
+           o == O::End || o == O::Br || o == O::BrIf || o == O::BrTable || o == O::Return ||
+           o == O::ReturnCall || o == O::ReturnCallIndirect;
   }
   void traced_step(const Instruction& in) {
     if (in.op == Opcode::End) return traced_end();
@@ -637,7 +638,7 @@ class FunctionTranslator {
     stack_.resize(stack_.size() - n);
     op(r);
     u32(a);
-    if (r == RegOp::CallIndirect) { u32(b); u32(*index_slot); }
+    if (r == RegOp::CallIndirect || r == RegOp::ReturnCallIndirect) { u32(b); u32(*index_slot); }
     u32(base);
     for (ValType rt : t.results) push_temp(rt);
     uint32_t need = 0;
@@ -781,6 +782,16 @@ class FunctionTranslator {
       case O::CallIndirect: {
         uint32_t idx = pop_slot();
         return call_common(m_.types[in.a], idx, RegOp::CallIndirect, in.b, in.a);
+      }
+      // A tail call is a call whose frame replaces this one: arguments are placed like a call's, the
+      // executor moves them to the frame's base (ReturnCall in regops.def); nothing follows it.
+      case O::ReturnCall:
+        call_common(m_.func_type(in.a), std::nullopt, RegOp::ReturnCall, in.a, 0);
+        return mark_unreachable();
+      case O::ReturnCallIndirect: {
+        uint32_t idx = pop_slot();
+        call_common(m_.types[in.a], idx, RegOp::ReturnCallIndirect, in.b, in.a);
+        return mark_unreachable();
       }
       case O::Drop: stack_.pop_back(); return;
       case O::Select: case O::SelectT: {
