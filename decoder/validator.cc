@@ -128,6 +128,10 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       WI_TRY_ASSIGN(BlockSig sig, block_signature(*m_, in.block_type, in.offset));
       if (in.op == O::If) WI_TRY(pop_expect(in, ValType::I32));
       WI_TRY(pop_all(in, sig.params));
+      // A host limit, not a spec rule: each level costs the validator and translator a frame, so a
+      // body of nothing but `block` would otherwise cost hundreds of bytes of host memory per byte.
+      if (frames_.size() > kMaxNesting)
+        return err(in, fmt::format("blocks nested deeper than the limit of {}", kMaxNesting));
       push_frame(in.op, std::move(sig));
       return {};
     }

@@ -15,6 +15,9 @@ struct BlockSig {
 };
 Result<BlockSig> block_signature(const Module& m, int64_t block_type, size_t offset);
 
+// Host limit on nested blocks (block, loop, if) in one function body (docs/security.md).
+constexpr size_t kMaxNesting = 100'000;
+
 class FunctionValidator {
  public:
   struct Frame {
