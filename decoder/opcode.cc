@@ -25,7 +25,7 @@ static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == kOpcodeCount);
 struct Maps {
   std::array<Opcode, 256> single;
   std::array<Opcode, 32> fc;
-  std::array<Opcode, 256> fd;
+  std::array<Opcode, 0x114> fd;  // 2.0 SIMD (0-0xff) and relaxed SIMD (0x100-0x113)
 };
 
 constexpr Maps build_maps() {

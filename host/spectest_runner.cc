@@ -60,6 +60,8 @@ struct Command {
   bool definition = false;  // decode and validate only: never instantiated
   std::optional<Action> action;
   std::vector<SpecValue> expected;
+  // assert_return with `either` (Wasm 3.0, relaxed SIMD): the one result must match any of these.
+  std::vector<SpecValue> either;
 };
 
 const json::value& member(const json::object& o, const char* key) {
@@ -193,6 +195,7 @@ Command parse_command(const json::value& jv) {
   if (o.contains("action")) c.action = parse_action(obj(member(o, "action"), "action"));
   // Only assert_return's `expected` carries values.
   c.expected = parse_values(o, "expected", c.type == "assert_return");
+  c.either = parse_values(o, "either", c.type == "assert_return");
   bool needs_file = c.type == "module" || (c.type.starts_with("assert_") && !c.action);
   bool needs_action = c.type == "action" || c.type == "assert_return" || c.type == "assert_trap" ||
                       c.type == "assert_exhaustion";
@@ -592,6 +595,15 @@ class FileRunner {
     ActionResult r = perform(*c.action);
     if (r.verdict) return *r.verdict;
     if (r.trap) return fail(describe(*c.action) + ": unexpected trap: " + trap_message(r.trap));
+    if (!c.either.empty()) {
+      if (r.values.size() == 1)
+        for (const SpecValue& alternative : c.either)
+          if (matches(alternative, r.values[0])) return pass();
+      std::string want, got;
+      for (size_t i = 0; i < c.either.size(); ++i) want += (i ? " or " : "") + describe(c.either[i]);
+      for (size_t i = 0; i < r.values.size(); ++i) got += (i ? ", " : "") + describe(r.values[i], &c.either[0]);
+      return fail(fmt::format("{}: expected {}, got ({})", describe(*c.action), want, got));
+    }
     bool ok = r.values.size() == c.expected.size();
     for (size_t i = 0; ok && i < r.values.size(); ++i) ok = matches(c.expected[i], r.values[i]);
     if (ok) return pass();

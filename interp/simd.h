@@ -207,6 +207,40 @@ inline V dot_i16x8_s(const V& a, const V& b) {
 #endif
   return r;
 }
+// f32x4/f64x2.relaxed_madd and relaxed_nmadd in the deterministic profile: fadd(fmul(±a, b), c), two
+// roundings. The product is its own statement: compilers contract a*b+c written as one expression into
+// an FMA where the target has one (clang's -ffp-contract=on), which would change results.
+template <class F>
+inline V madd_unfused(const V& a, const V& b, const V& c, bool negate) {
+  V r;
+  for (unsigned i = 0; i < kLanes<F>; ++i) {
+    F x = get<F>(a, i);
+    F product = (negate ? -x : x) * get<F>(b, i);
+    set<F>(r, i, product + get<F>(c, i));
+  }
+  return r;
+}
+// i16x8.relaxed_dot_i8x16_i7x16_s in the deterministic profile: lane i = a[2i]*b[2i] + a[2i+1]*b[2i+1],
+// signed bytes, the sum wrapping to 16 bits (only (-128*-128)*2 = 32768 wraps).
+inline V dot_i8x16_s(const V& a, const V& b) {
+  V r;
+  for (unsigned i = 0; i < 8; ++i) {
+    int32_t s = int32_t(get<int8_t>(a, 2 * i)) * get<int8_t>(b, 2 * i) +
+                int32_t(get<int8_t>(a, 2 * i + 1)) * get<int8_t>(b, 2 * i + 1);
+    set<uint16_t>(r, i, uint16_t(s));
+  }
+  return r;
+}
+// i32x4.relaxed_dot_i8x16_i7x16_add_s: the 16-bit pair sums above, added in pairs (sign-extended) to
+// 32 bits, plus c, wrapping.
+inline V dot_i8x16_add_s(const V& a, const V& b, const V& c) {
+  V d = dot_i8x16_s(a, b), r;
+  for (unsigned i = 0; i < 4; ++i) {
+    int32_t s = int32_t(get<int16_t>(d, 2 * i)) + get<int16_t>(d, 2 * i + 1);
+    set<uint32_t>(r, i, uint32_t(s) + get<uint32_t>(c, i));
+  }
+  return r;
+}
 // i16x8.q15mulr_sat_s: (a * b + 2^14) >> 15, saturated; only INT16_MIN * INT16_MIN saturates.
 // https://webassembly.github.io/spec/core/exec/numerics.html#op-iq15mulr-sat-s
 inline V q15mulr_sat_s(const V& a, const V& b) {

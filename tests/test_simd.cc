@@ -299,3 +299,101 @@ TEST_CASE("SIMD register ops list their operands for the disassembler") {
   std::string listing = wi::disassemble_internal(*cm, cm->funcs[0]);
   CHECK(listing.find("I8x16Swizzle       d=4 a=0 b=2") != std::string::npos);
 }
+
+// Relaxed SIMD in the deterministic profile (interp/simd.def): the spec data has no assertion for the
+// relaxed truncations, and exercises the others only through `either` lists.
+namespace {
+Bytes ternary(uint32_t sub) {
+  ModuleBuilder m;
+  m.export_func("f", m.func(m.type({V128, V128, V128}, {V128}),
+                            code(local_get(0), local_get(1), local_get(2), simd(sub), op::end)));
+  return m.build();
+}
+namespace rop {
+constexpr uint32_t swizzle = 0x100, trunc_f32_s = 0x101, trunc_f32_u = 0x102, trunc_f64_s_zero = 0x103,
+                   f32_madd = 0x105, f32_nmadd = 0x106, i8_laneselect = 0x109, dot_i8 = 0x112,
+                   dot_i8_add = 0x113;
+}
+}  // namespace
+
+TEST_CASE("relaxed truncations saturate and map NaN to 0, as trunc_sat") {
+  Store s;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  Value in = v128<float>({nan, 3e9f, -3e9f, -1.75f});
+  Value r = call1(s, unary(rop::trunc_f32_s), in);
+  CHECK(lane<int32_t>(r, 0) == 0);
+  CHECK(lane<int32_t>(r, 1) == INT32_MAX);
+  CHECK(lane<int32_t>(r, 2) == INT32_MIN);
+  CHECK(lane<int32_t>(r, 3) == -1);
+  Value u = call1(s, unary(rop::trunc_f32_u), in);
+  CHECK(lane<uint32_t>(u, 0) == 0);
+  CHECK(lane<uint32_t>(u, 1) == 3000000000u);
+  CHECK(lane<uint32_t>(u, 2) == 0);
+  CHECK(lane<uint32_t>(u, 3) == 0);
+  Value z = call1(s, unary(rop::trunc_f64_s_zero), v128<double>({1e300, -2.5}));
+  CHECK(lane<int32_t>(z, 0) == INT32_MAX);
+  CHECK(lane<int32_t>(z, 1) == -2);
+  CHECK(lane<int32_t>(z, 2) == 0);
+  CHECK(lane<int32_t>(z, 3) == 0);
+}
+
+TEST_CASE("relaxed madd is unfused: the product is rounded before the sum") {
+  Store s;
+  // (1 + 2^-12)^2 = 1 + 2^-11 + 2^-24: rounding the product to f32 drops the 2^-24, so adding
+  // -(1 + 2^-11) leaves 0 (unfused) where an FMA would leave 2^-24.
+  const float x = 1.0f + std::ldexp(1.0f, -12), c = -(1.0f + std::ldexp(1.0f, -11));
+  auto call3 = [&](uint32_t sub, Value a, Value b, Value cc) {
+    auto r = run(s, instantiate(s, ternary(sub)), "f", {a, b, cc});
+    REQUIRE(r.size() == 1);
+    return r[0];
+  };
+  Value m = call3(rop::f32_madd, v128<float>({x, 2.0f, x, 1.0f}), v128<float>({x, 3.0f, x, 1.0f}),
+                  v128<float>({c, 1.0f, 0.0f, -1.0f}));
+  CHECK(lane<float>(m, 0) == 0.0f);
+  CHECK(lane<float>(m, 1) == 7.0f);
+  CHECK(lane<float>(m, 2) == x * x);
+  CHECK(lane<uint32_t>(m, 3) == bits(0.0f));
+  Value n = call3(rop::f32_nmadd, v128<float>({x, 2.0f, 0.0f, 0.0f}), v128<float>({x, 3.0f, 0.0f, 0.0f}),
+                  v128<float>({-c, 1.0f, 0.0f, 0.0f}));
+  CHECK(lane<float>(n, 0) == 0.0f);  // -(x*x) rounded, + (1 + 2^-11)
+  CHECK(lane<float>(n, 1) == -5.0f);
+  // laneselect takes bits of the mask, not each lane's top bit (as bitselect).
+  Value sel = call3(rop::i8_laneselect, v128<uint64_t>({~0ull, ~0ull}), v128<uint64_t>({0, 0}),
+                    v128<uint64_t>({0x0f0f0f0f0f0f0f0full, 0x8000000000000001ull}));
+  CHECK(lane<uint64_t>(sel, 0) == 0x0f0f0f0f0f0f0f0full);
+  CHECK(lane<uint64_t>(sel, 1) == 0x8000000000000001ull);
+}
+
+TEST_CASE("relaxed dot products: signed bytes, 16-bit pair sums wrap, then widened and accumulated") {
+  Store s;
+  Value a = v128<int8_t>({-128, -128, 127, 127, 1, 2, 3, 4, -1, -1, 0, 0, 5, -5, 100, 100});
+  Value b = v128<int8_t>({-128, -128, 127, 127, 10, 20, 30, 40, -1, 1, 9, 9, 5, 5, -100, 100});
+  Value d = call2(s, binary(rop::dot_i8), a, b);
+  CHECK(lane<int16_t>(d, 0) == -32768);  // 16384 + 16384 wraps
+  CHECK(lane<int16_t>(d, 1) == 32258);
+  CHECK(lane<int16_t>(d, 2) == 50);
+  CHECK(lane<int16_t>(d, 3) == 250);
+  CHECK(lane<int16_t>(d, 4) == 0);
+  CHECK(lane<int16_t>(d, 5) == 0);
+  CHECK(lane<int16_t>(d, 6) == 0);
+  CHECK(lane<int16_t>(d, 7) == 0);
+  auto r = run(s, instantiate(s, ternary(rop::dot_i8_add)), "f", {a, b, v128<int32_t>({1, 2, 3, 4})});
+  REQUIRE(r.size() == 1);
+  CHECK(lane<int32_t>(r[0], 0) == -32768 + 32258 + 1);
+  CHECK(lane<int32_t>(r[0], 1) == 50 + 250 + 2);
+  CHECK(lane<int32_t>(r[0], 2) == 3);
+  CHECK(lane<int32_t>(r[0], 3) == 4);
+}
+
+TEST_CASE("relaxed swizzle: an index of 16 or more selects 0") {
+  Store s;
+  Value a = v128<uint8_t>({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+  Value idx = v128<uint8_t>({0, 15, 16, 255, 128, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+  Value r = call2(s, binary(rop::swizzle), a, idx);
+  CHECK(lane<uint8_t>(r, 0) == 1);
+  CHECK(lane<uint8_t>(r, 1) == 16);
+  CHECK(lane<uint8_t>(r, 2) == 0);
+  CHECK(lane<uint8_t>(r, 3) == 0);
+  CHECK(lane<uint8_t>(r, 4) == 0);
+  CHECK(lane<uint8_t>(r, 5) == 4);
+}
