@@ -31,7 +31,9 @@ int cmd_spectest(const std::vector<std::string>& args) {
   po::options_description opts("wi spectest [--dir DIR]... [--verbose] FILE.json...");
   opts.add_options()
       ("help,h", "show this help")
-      ("dir", po::value<std::vector<std::string>>(), "run DIR/<name>/<name>.json for every subfolder, sorted (repeatable)")
+      ("dir", po::value<std::vector<std::string>>(),
+       "run DIR/<name>/<name>.json for every subfolder, sorted; DIR::NAME,... only those (repeatable: a later "
+       "folder of the same name replaces an earlier one)")
       ("verbose,v", "show every failing and skipped command")
       ("file", po::value<std::vector<std::string>>(), "wast2json output");
   po::positional_options_description pos;
@@ -45,12 +47,10 @@ int cmd_spectest(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   if (vm.count("file")) files = vm["file"].as<std::vector<std::string>>();
   if (vm.count("dir")) {
-    for (const std::string& dir : vm["dir"].as<std::vector<std::string>>()) {
-      std::string error;
-      if (!spec_files_in(dir, files, error)) {
-        std::cerr << "wi: " << error << "\n";
-        return kExitUsage;
-      }
+    std::string error;
+    if (!spec_files_in_dirs(vm["dir"].as<std::vector<std::string>>(), files, error)) {
+      std::cerr << "wi: " << error << "\n";
+      return kExitUsage;
     }
   }
   if (files.empty()) {

@@ -753,6 +753,39 @@ bool spec_files_in(const std::string& dir, std::vector<std::string>& files, std:
   return true;
 }
 
+bool spec_files_in_dirs(const std::vector<std::string>& dirs, std::vector<std::string>& files, std::string& error) {
+  std::vector<std::pair<std::string, std::string>> named;  // (subfolder name, json path), in order
+  for (const std::string& arg : dirs) {
+    std::string dir = arg;
+    std::vector<std::string> only;
+    if (size_t sep = arg.find("::"); sep != std::string::npos) {
+      dir = arg.substr(0, sep);
+      std::string list = arg.substr(sep + 2);
+      for (size_t at = 0; at <= list.size();) {
+        size_t comma = std::min(list.find(',', at), list.size());
+        if (comma > at) only.push_back(list.substr(at, comma - at));
+        at = comma + 1;
+      }
+    }
+    std::vector<std::string> found;
+    if (!spec_files_in(dir, found, error)) return false;
+    for (const std::string& path : found) {
+      std::string name = fs::path(path).parent_path().filename().string();
+      if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
+      auto same = std::find_if(named.begin(), named.end(), [&](auto& e) { return e.first == name; });
+      if (same != named.end()) same->second = path;
+      else named.emplace_back(name, path);
+    }
+    for (const std::string& name : only)
+      if (std::none_of(named.begin(), named.end(), [&](auto& e) { return e.first == name; })) {
+        error = fmt::format("{}: no test folder {}", dir, name);
+        return false;
+      }
+  }
+  for (auto& e : named) files.push_back(e.second);
+  return true;
+}
+
 int run_spectest(const std::vector<std::string>& files, const SpecTestOptions& options) {
   SpecTestCounts total;
   bool unreadable = false;

@@ -34,6 +34,11 @@ bool run_spec_file(const std::string& json_path, const SpecTestOptions& options,
 // (and sets `error`) when `dir` cannot be listed.
 bool spec_files_in(const std::string& dir, std::vector<std::string>& files, std::string& error);
 
+// The files of several --dir arguments, each `DIR` or `DIR::NAME,NAME...` (only those subfolders).
+// A later folder of the same name replaces an earlier one, in the earlier one's place: this is how a
+// Wasm 3.0 run uses ../shared/spec3/core/X instead of ../shared/spec/core/X (its README).
+bool spec_files_in_dirs(const std::vector<std::string>& dirs, std::vector<std::string>& files, std::string& error);
+
 // Runs every file and prints the final "N passed, N failed, N skipped" line. Exit status: 2 if some
 // input could not be read or parsed, else 1 if any command failed, else 0.
 int run_spectest(const std::vector<std::string>& files, const SpecTestOptions& options);
