@@ -66,6 +66,18 @@ namespace ops {
 }
 #endif
 
+// The function call_indirect and return_call_indirect reach through table slot `index`, or the trap
+// that stops them (one compare of canonical type ids checks the signature).
+static inline TrapKind indirect_callee(const Instance* inst, uint32_t table, uint32_t type, uint32_t index,
+                                       const FuncInst*& callee) {
+  const Table* t = inst->tables[table];
+  if (index >= t->elems.size()) return TrapKind::UndefinedElement;
+  callee = static_cast<const FuncInst*>(t->elems[index]);
+  if (!callee) return TrapKind::UninitializedElement;
+  if (callee->type_id != inst->type_ids[type]) return TrapKind::IndirectCallTypeMismatch;
+  return TrapKind::None;
+}
+
 // `query` mode (null store) only publishes the handler table; computed-goto labels are visible only
 // inside this function.
 Trap exec_run(Store* store_ptr, const FuncInst* entry, Slot* fp) {
@@ -125,6 +137,20 @@ Trap exec_run(Store* store_ptr, const FuncInst* entry, Slot* fp) {
   Trap trap;
   const FuncInst* callee = nullptr;
   Slot* nfp = nullptr;
+  // A call of a host function (or of a stub that compiles or binds its target and runs it) with its
+  // arguments at `args`; false with trap_kind set when it failed (one that fails without saying why
+  // still stops the guest).
+  auto call_host = [&](const FuncInst* f, Slot* args) {
+    Slot* saved_top = store.stack_top_;
+    // Room for the host's results beyond its arguments, and a base for re-entrant calls.
+    store.stack_top_ = args + std::max(f->type->params.size(), f->type->results.size()) * 2 + 2;
+    HostCall hc{store, inst, args, &trap};
+    store.frame_top_ = ftop;
+    bool ok = f->host(hc);
+    store.stack_top_ = saved_top;
+    if (!ok) trap_kind = trap.kind == TrapKind::None ? TrapKind::Host : trap.kind;
+    return ok;
+  };
 
 #define RELOAD_MEM()                                          \
   do {                                                        \
@@ -339,12 +365,7 @@ L_Call:
   ip += 3;
   goto L_do_call;
 L_CallIndirect: {
-  Table* t = inst->tables[ip[1]];
-  uint32_t i = S(3).i32;
-  if (i >= t->elems.size()) TRAP(TrapKind::UndefinedElement);
-  callee = static_cast<const FuncInst*>(t->elems[i]);
-  if (!callee) TRAP(TrapKind::UninitializedElement);
-  if (callee->type_id != inst->type_ids[ip[2]]) TRAP(TrapKind::IndirectCallTypeMismatch);
+  if (TrapKind k = indirect_callee(inst, ip[1], ip[2], S(3).i32, callee); k != TrapKind::None) TRAP(k);
   nfp = fp + ip[4];
   ip += 5;
   goto L_do_call;
@@ -358,12 +379,7 @@ L_ReturnCall:
   ip += 3;
   goto L_do_tail_call;
 L_ReturnCallIndirect: {
-  Table* t = inst->tables[ip[1]];
-  uint32_t i = S(3).i32;
-  if (i >= t->elems.size()) TRAP(TrapKind::UndefinedElement);
-  callee = static_cast<const FuncInst*>(t->elems[i]);
-  if (!callee) TRAP(TrapKind::UninitializedElement);
-  if (callee->type_id != inst->type_ids[ip[2]]) TRAP(TrapKind::IndirectCallTypeMismatch);
+  if (TrapKind k = indirect_callee(inst, ip[1], ip[2], S(3).i32, callee); k != TrapKind::None) TRAP(k);
   nfp = fp + ip[4];
   ip += 5;
   goto L_do_tail_call;
@@ -387,15 +403,8 @@ L_do_tail_call:
   } else {
     // A host function (or a stub that compiles or binds its target and runs it): call it as usual,
     // then return its results from this frame.
-    Slot* saved_top = store.stack_top_;
-    store.stack_top_ = nfp + std::max(callee->type->params.size(), callee->type->results.size()) * 2 + 2;
-    HostCall hc{store, inst, nfp, &trap};
-    store.frame_top_ = ftop;
-    bool ok = callee->host(hc);
-    store.stack_top_ = saved_top;
-    if (!ok) {
+    if (!call_host(callee, nfp)) {
       ip -= 1;
-      trap_kind = trap.kind == TrapKind::None ? TrapKind::Host : trap.kind;
       goto L_trap;
     }
     size_t result_slots = 0;
@@ -423,17 +432,8 @@ L_do_call:
     }
     NEXT();
   } else {
-    Slot* saved_top = store.stack_top_;
-    // Room for the host's results beyond its arguments, and a base for re-entrant calls.
-    store.stack_top_ = nfp + std::max(callee->type->params.size(), callee->type->results.size()) * 2 + 2;
-    HostCall hc{store, inst, nfp, &trap};
-    store.frame_top_ = ftop;
-    bool ok = callee->host(hc);
-    store.stack_top_ = saved_top;
-    if (!ok) {
-      ip -= 1;
-      // A host function that fails without saying why still stops the guest.
-      trap_kind = trap.kind == TrapKind::None ? TrapKind::Host : trap.kind;
+    if (!call_host(callee, nfp)) {
+      ip -= 1;  // reported at the call
       goto L_trap;
     }
     RELOAD_MEM();
