@@ -42,6 +42,8 @@ PROGRAMS = {
     'qsort': (1_000_000, 50_000),
     'vm': (1_200_000, 20_000),
     'strhash': (2_000_000, 30_000),
+    'vcalls': (10_000_000, 200_000),
+    'lz': (40, 2),
     'simd_dot': (600, 20),
     'simd_dot_scalar': (600, 20),
 }
@@ -49,9 +51,11 @@ PROGRAMS = {
 # Programs built from another source or with extra flags: name: (source, wasm flags, native flags).
 # Keep in step with bench/meson.build's bench_program_variants.
 NO_VEC = ['-fno-vectorize', '-fno-slp-vectorize']
+NO_CXX_RUNTIME = ['-fno-exceptions', '-fno-rtti']
 VARIANTS = {
     'simd_dot': ('simd_dot', ['-msimd128'], []),
     'simd_dot_scalar': ('simd_dot', NO_VEC, NO_VEC),
+    'vcalls': ('vcalls.cpp', NO_CXX_RUNTIME, NO_CXX_RUNTIME),  # C++, without its runtime
 }
 
 # (SIMD build, its scalar build): the same work with and without wasm SIMD; reported as a speedup.
@@ -85,7 +89,7 @@ def compile_programs(names, out_dir):
         sys.exit('run_programs: programs are not built and clang is not on PATH')
     for name in names:
         source, wasm_extra, native_extra = VARIANTS.get(name, (name, [], []))
-        src = os.path.join(HERE, 'programs', source + '.c')
+        src = os.path.join(HERE, 'programs', source if '.' in source else source + '.c')
         subprocess.run([clang, *WASM_FLAGS, *wasm_extra, src, '-o', os.path.join(out_dir, name + '.wasm')],
                        check=True)
         subprocess.run([clang, *NATIVE_FLAGS, *native_extra, src, '-o',
