@@ -60,7 +60,8 @@ bool find_custom(const std::vector<uint8_t>& b, std::string_view name, CustomPla
     if (!read_leb(b, p, size) || size > b.size() - p) return false;
     size_t end = p + size;
     uint32_t len;
-    if (id == 0 && read_leb(b, p, len) && len <= end - p &&
+    // The name's LEB may run past the section's end (p > end): that is no name.
+    if (id == 0 && read_leb(b, p, len) && p <= end && len <= end - p &&
         std::string_view(reinterpret_cast<const char*>(&b[p]), len) == name) {
       out = {section, size_at, p + len, end};
       return true;
