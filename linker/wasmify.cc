@@ -120,6 +120,11 @@ class Wasmifier {
     uint32_t align = 1;
     for (size_t i : order) {
       uint32_t a = i < o_.segments.size() ? 1u << o_.segments[i].p2align : 1;
+      // The runtime linker honours data alignment up to a page (layout.cc); a larger one could never
+      // load, and padding up to it made a 2 GiB data image from a few bytes of object (fuzz_wasmify).
+      if (a > kPageSize)
+        return make_error(SIZE_MAX, fmt::format("data segment '{}' alignment {} is over a page (64 KiB)",
+                                                o_.segments[i].name, a));
       align = std::max(align, a);
       cur = (cur + a - 1) / a * a;
       seg_addr_[i] = uint32_t(cur);

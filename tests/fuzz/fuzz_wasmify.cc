@@ -1,7 +1,7 @@
 // libFuzzer target: wasmify (linker/wasmify.h) on mutated relocatable objects. Any input must give an
 // error value or an output, never a crash or sanitizer report; and an output must be what wasmify.h
 // promises: valid WebAssembly (decode_module validates every body) whose `dyninfo` section reads back
-// as the DynInfo wasmify returned. A violation abort()s with the reason, so libFuzzer keeps the input.
+// as the DynInfo wasmify returned, and that the runtime linker can place (data_align up to a page). A violation abort()s with the reason, so libFuzzer keeps the input.
 // Seeds: tests/linker/fixtures/*.o (scripts/fuzz.sh compiles them as the meson build does).
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +24,8 @@ void check_output(const link::WasmifyOutput& out) {
   auto info = link::read_dyninfo(**m);
   if (!info) fail("wasmify output's dyninfo does not read", info.error().message);
   if (!(*info == out.info)) fail("wasmify output's dyninfo differs from the returned DynInfo", link::to_json(*info));
+  // The runtime linker refuses data alignment over a page (layout.cc): such an output could never load.
+  if (out.info.data_align > kPageSize) fail("wasmify output's data_align is over a page", std::to_string(out.info.data_align));
 }
 
 }  // namespace
