@@ -211,6 +211,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 }
 
 // ---- custom mutator -------------------------------------------------------------------------------
+// -DWI_FUZZ_NO_CUSTOM_MUTATOR builds the target without it, to measure what it adds (cov: figures).
+#ifndef WI_FUZZ_NO_CUSTOM_MUTATOR
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
 
@@ -337,3 +339,4 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
   std::memcpy(data, out.data(), out.size());
   return out.size();
 }
+#endif  // WI_FUZZ_NO_CUSTOM_MUTATOR
