@@ -12,6 +12,11 @@
 namespace wi {
 namespace {
 
+// The line register plus a signed advance, wrapping like the unsigned register DWARF defines instead
+// of overflowing int64_t (UB; fuzz_compile found an advance of INT64_MAX). A row keeps only lines in
+// (0, INT32_MAX], so a wrapped value is dropped as any other nonsense line is.
+int64_t wrap_add(int64_t line, int64_t delta) { return int64_t(uint64_t(line) + uint64_t(delta)); }
+
 // DWARF constants used here (DWARF 5 section 7.22 and 7.5.6).
 enum : uint8_t {
   DW_LNS_copy = 1, DW_LNS_advance_pc, DW_LNS_advance_line, DW_LNS_set_file, DW_LNS_set_column,
@@ -282,7 +287,7 @@ struct TableBuilder {
       if (op >= h.opcode_base) {
         uint8_t adjusted = op - h.opcode_base;
         advance(adjusted / h.line_range);
-        st.line += h.line_base + adjusted % h.line_range;
+        st.line = wrap_add(st.line, h.line_base + adjusted % h.line_range);
         emit(false);
         continue;
       }
@@ -322,7 +327,7 @@ struct TableBuilder {
         }
         case DW_LNS_advance_line: {
           WI_TRY_ASSIGN(int64_t n, u.s64());
-          st.line += n;
+          st.line = wrap_add(st.line, n);
           break;
         }
         case DW_LNS_set_file: { WI_TRY_ASSIGN(st.file, u.u64()); break; }

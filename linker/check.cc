@@ -41,7 +41,14 @@ class Checker {
         return fail("def", i, fmt::format("'{}' at 0x{:x} size {} is outside the data [0x{:x}, 0x{:x})", e.name,
                                           e.addr, e.size, info.data, info.data_end));
     }
-    for (size_t i = 0; i < info.defun.size(); ++i) WI_TRY(function("defun", i, info.defun[i].func));
+    for (size_t i = 0; i < info.defun.size(); ++i) {
+      WI_TRY(function("defun", i, info.defun[i].func));
+      // A symbol resolves to the function it names; were that an import, a lazily bound call would
+      // reach the import's own PLT stub, which resolves the symbol again: unbounded host recursion
+      // (fuzz_link). wasmify and dylink_module.cc only ever name defined functions here.
+      if (info.defun[i].func < d_.num_imported_funcs)
+        return fail("defun", i, fmt::format("function {} is an import, not defined here", info.defun[i].func));
+    }
     for (size_t i = 0; i < info.fixupfun.size(); ++i) WI_TRY(function("fixupfun", i, info.fixupfun[i].func));
     for (size_t i = 0; i < info.init.size(); ++i) {
       WI_TRY(function("init", i, info.init[i].func));

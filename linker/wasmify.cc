@@ -16,6 +16,7 @@
 #include <map>
 #include <set>
 #include <fmt/format.h>
+#include "decoder/decoder.h"
 #include "decoder/reader.h"
 #include "linker/module_writer.h"
 #include "linker/object_reader.h"
@@ -119,6 +120,11 @@ class Wasmifier {
     uint32_t align = 1;
     for (size_t i : order) {
       uint32_t a = i < o_.segments.size() ? 1u << o_.segments[i].p2align : 1;
+      // The runtime linker honours data alignment up to a page (layout.cc); a larger one could never
+      // load, and padding up to it made a 2 GiB data image from a few bytes of object (fuzz_wasmify).
+      if (a > kPageSize)
+        return make_error(SIZE_MAX, fmt::format("data segment '{}' alignment {} is over a page (64 KiB)",
+                                                o_.segments[i].name, a));
       align = std::max(align, a);
       cur = (cur + a - 1) / a * a;
       seg_addr_[i] = uint32_t(cur);
@@ -620,7 +626,14 @@ class Wasmifier {
 Result<WasmifyOutput> wasmify(std::vector<uint8_t> object, const WasmifyOptions& options) {
   WI_TRY_ASSIGN(ObjectFile o, read_object(std::move(object), options.file_name));
   Wasmifier w(o, options);
-  return w.run();
+  WI_TRY_ASSIGN(WasmifyOutput out, w.run());
+  // An object whose relocations contradict its code (fuzz_wasmify: a table-index site on a `call`'s
+  // operand became `call 0` of another type) or whose code was never valid gives an invalid module;
+  // reject it here, naming the object, rather than at load in a program that needs it.
+  if (auto decoded = decode_module(out.bytes, nullptr); !decoded)
+    return make_error(SIZE_MAX, fmt::format("the output does not validate ({}): the object's code or relocations "
+                                            "are malformed", format_error("output", decoded.error())));
+  return out;
 }
 
 }  // namespace wi::link

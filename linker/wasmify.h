@@ -3,8 +3,8 @@
 // carries a `dyninfo` section telling the runtime linker what to place and patch (docs/dyninfo.md).
 // Policy: everything the object says is honoured or refused. A relocation type this linker does not
 // implement is an error naming the type, the section and the offset; nothing is dropped silently
-// except, by default, debug sections (whole, with their relocations). The output is not validated
-// here: callers (and tests) run decode_module on it.
+// except, by default, debug sections (whole, with their relocations). The output is validated before
+// it is returned: an object whose code or relocations are malformed is an error here, not at load.
 #pragma once
 #include <cstdint>
 #include <string>

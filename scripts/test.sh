@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds wi from scratch and runs every test: unit tests and, when ../shared/spec
 # exists, the spec suite — once in a normal build (build-test/) and once under ASan+UBSan
-# (build-asan/) — then a bounded libFuzzer run of the decoder. Ends with one line "N passed, N failed"
-# counting spec commands plus meson tests plus the fuzz run; exits non-zero when anything failed.
+# (build-asan/) — then a bounded libFuzzer run of each fuzz target. Ends with one line "N passed, N failed"
+# counting spec commands plus meson tests plus one per fuzz target; exits non-zero when anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,13 +56,20 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_suite build-asan --buildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
 
-# Decode+validate+translate must survive arbitrary bytes.
-if bash scripts/fuzz.sh 60; then
-  passed=$((passed + 1))
-else
-  echo "fuzz: the fuzzer found a crash (see build-fuzz/)"
-  failed=$((failed + 1))
-fi
+# Every libFuzzer target (decoder, linker, wasmify, WASI) for 30 s each; each counts as one test.
+# fuzz.sh prints "fuzz TARGET: ok" per target that survived; a target without that line (a crash, or
+# a build that failed before it ran) is a failure.
+fuzz_targets=(compile link wasmify wasi)
+mkdir -p build-fuzz
+bash scripts/fuzz.sh 30 "${fuzz_targets[@]}" | tee build-fuzz/summary.txt || true
+for t in "${fuzz_targets[@]}"; do
+  if grep -qx "fuzz $t: ok" build-fuzz/summary.txt; then
+    passed=$((passed + 1))
+  else
+    echo "fuzz $t: failed (see build-fuzz/$t/)"
+    failed=$((failed + 1))
+  fi
+done
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -123,6 +123,11 @@ TEST_CASE("function indices in dyninfo are checked against the module") {
             .find("dyninfo init[") != std::string::npos);
   CHECK(link_with_library([&](DynInfo& d, const wi::Module&) { d.fixupfun.at(0).func = huge; })
             .starts_with("load_lib.wasm: dyninfo fixupfun[0]: function 99999 does not exist"));
+  // A defined symbol must name a defined function: an import's lazy PLT stub would resolve to itself.
+  CHECK(link_with_library([](DynInfo& d, const wi::Module& m) {
+          REQUIRE(m.num_imported_funcs > 0);
+          d.defun.at(0).func = 0;
+        }).find("dyninfo defun[0]: function 0 is an import, not defined here") != std::string::npos);
   // An init function must take and return nothing: lib_apply takes two arguments.
   std::string e = link_with_library([](DynInfo& d, const wi::Module& m) {
     for (auto& f : d.defun)
