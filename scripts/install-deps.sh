@@ -14,6 +14,8 @@ packages=(
   # Building C to wasm32-wasi for test programs.
   clang lld wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
   wabt nodejs python3
+  # binaryen (wasm-opt -ttf) generates the modules of the differential fuzzer, tests/fuzz/diff_exec.py.
+  binaryen
   # llvm-dwarfdump: tests compare wi's reading of DWARF line tables with LLVM's.
   llvm
 )
