@@ -36,8 +36,10 @@ Comparison policy:
   - Results compare by bits, except NaNs: every NaN of an f32/f64 result (or a v128 result lane,
     read as f32x4 and as f64x2) is canonical before comparing, since WebAssembly lets arithmetic
     NaNs carry any payload and sign. The log and global hashes are canonicalized in wasm. Memory
-    cannot be (its types are unknown): a difference only in the memory hash is reported as a
-    mismatch of kind "memory" and needs a look before blaming either engine.
+    cannot be in wasm (its types are unknown): when only the memory hash differs, the driver reads
+    both memories (node's export; wi's through `wi debug`, x/N after the run) and accepts the call
+    when every differing byte lies in a 4- or 8-byte window that is a NaN in both (counted as
+    "memory differing only in NaN payloads"); otherwise it is a mismatch of kind "memory".
   - Traps compare by kind: V8's messages and wi's are mapped to the spec's trap classes below.
   - Not compared (counted as skipped): wi running out of fuel, node timing out, and stack overflow
     in either engine (their depth limits are implementation limits that legitimately differ).
@@ -278,6 +280,8 @@ def run_node(opts, module, calls, workdir):
 
 
 def node_outcome(lines):
+    if lines and lines[-1].startswith("memory "):
+        return node_outcome(lines[:-1]) + (bytes.fromhex(lines[-1][7:]),)
     if len(lines) == 1 and lines[0].startswith("trap: "):
         msg = lines[0][6:]
         return ("trap", trap_class(msg, "v8"), msg)
@@ -300,6 +304,60 @@ def compare(call, a, b):
     if a[0] == "trap" and b[0] == "trap":
         return None if a[1] == b[1] or (a[1], b[1]) in TRAP_COMPATIBLE else f"trap-kind({a[1]}/{b[1]})"
     return f"outcome({a[0]}/{b[0]})"
+
+
+def wi_memory(opts, module, call, size):
+    """wi's memory after the call, read with `wi debug` (x/N after the run ends), or None."""
+    cmd = [opts.wi, "debug", module, "--invoke", call["light_export"], *call["args"], "--fuel", str(opts.fuel)]
+    p = subprocess.run(cmd, input=f"continue\nx/{size} 0\n", capture_output=True, text=True,
+                       timeout=opts.wi_timeout * 4)
+    out = bytearray()
+    for line in p.stdout.splitlines():
+        # 0x00000000: 0d 80 ae 00 ... 00  |................|
+        if line.startswith("0x") and ": " in line and int(line[:10], 16) == len(out):
+            out += bytes.fromhex(line.split(": ", 1)[1].split("  |")[0])
+    return bytes(out) if len(out) == size else None
+
+
+def is_nan(b):
+    if len(b) == 4:
+        bits = struct.unpack("<I", b)[0]
+        return (bits & 0x7F800000) == 0x7F800000 and bits & 0x7FFFFF
+    bits = struct.unpack("<Q", b)[0]
+    return (bits & 0x7FF0000000000000) == 0x7FF0000000000000 and bits & 0xFFFFFFFFFFFFF
+
+
+def nan_explained(a, b):
+    """Whether every byte where memories a and b differ lies in a 4- or 8-byte window that holds a NaN
+    (f32 or f64) in both: a NaN payload that differs, which the spec allows. Greedy cover, left to
+    right, taking at each uncovered byte the window reaching furthest. -> (explained, first unexplained)"""
+    covered = -1
+    for i in range(len(a)):
+        if a[i] == b[i] or i <= covered:
+            continue
+        best = -1
+        for width in (4, 8):
+            for w in range(max(0, i - width + 1), i + 1):
+                if w + width <= len(a) and is_nan(a[w:w + width]) and is_nan(b[w:w + width]):
+                    best = max(best, w + width - 1)
+        if best < 0:
+            return False, i
+        covered = best
+    return True, None
+
+
+def diagnose_memory(opts, module, call, workdir):
+    """For a call whose memory hashes differ: None when only NaN payloads differ, else a description."""
+    node = run_node(opts, module, [dict(call, export=call["light_export"], dump=True)], workdir).get(0)
+    if not node or len(node) < 3:
+        return "memory not compared (no exported memory, or node did not finish)"
+    mine = wi_memory(opts, module, call, len(node[2]))
+    if mine is None:
+        return "memory not compared (wi debug did not dump it)"
+    ok, at = nan_explained(mine, node[2])
+    if ok:
+        return None
+    return f"first difference at 0x{at:x}: wi {mine[at:at + 8].hex()} node {node[2][at:at + 8].hex()}"
 
 
 def skip_reason(a, b):
@@ -405,6 +463,13 @@ def check_module(opts, raw, rng, workdir, stats):
             found.append(("node-error", f"{label}: {b[1]}"))
             continue
         kind = compare(call, a, b)
+        if kind == "memory":
+            why = diagnose_memory(opts, module, call, workdir)
+            if why is None:
+                stats["memory-nan"] += 1
+                kind = None
+            else:
+                b = b + (why,)
         if kind:
             found.append((kind, f"{label}: wi {a}, node {b}"))
         else:
@@ -494,7 +559,8 @@ def main():
     elapsed = time.monotonic() - start
     print(f"diff_exec: seeds {opts.seed}..{seed - 1} in {elapsed:.0f}s: {stats['modules']} modules run, "
           f"{stats['calls']} calls, {stats['agree']} agreed ({stats['agree-trap']} traps, "
-          f"{stats['agree-logged']} returns that logged values), "
+          f"{stats['agree-logged']} returns that logged values, {stats['memory-nan']} with memory "
+          f"differing only in NaN payloads), "
           f"skipped: fuel {stats['skip-fuel']}, timeout {stats['skip-timeout']}, stack "
           f"{stats['skip-stack']}; {stats['decode-only']} decode-only modules, {stats['both-reject']} "
           f"rejected by both, {stats['gen-failed']} not generated; {mismatches} mismatching seed(s)")

@@ -7,7 +7,8 @@
 //                 "results": ["i32", "i64", "i32", "i64"]}, ...] (types of the wrapper itself)
 //   FIRST: index of the first call to run (the driver restarts after a call that timed out).
 // Output, per call: `call N`, then one line per result (`i32:5`, `i64:-7`) or `trap: MESSAGE`, then
-// `end`. A module V8 rejects prints `compile-error: MESSAGE` once and exits 0.
+// `end`. A module V8 rejects prints `compile-error: MESSAGE` once and exits 0. A call with "dump": true
+// also prints `memory HEX` (the exported memory after the call) before `end`.
 //
 // Policy: every call gets a fresh instance (like one `wi exec --invoke` process per call), so calls
 // cannot influence one another. Output is written synchronously, so that when the driver kills a call
@@ -43,6 +44,8 @@ for (let n = Number(firstArg); n < calls.length; n++) {
     const r = inst.exports[c.export](...c.args.map((a, i) => arg(a, c.params[i])));
     const values = c.results.length === 1 ? [r] : r;
     values.forEach((v, i) => lines.push(show(v, c.results[i])));
+    // The driver asks for memory when the hashes differ, to see which bytes do.
+    if (c.dump) lines.push('memory ' + Buffer.from(inst.exports.memory.buffer).toString('hex'));
   } catch (e) {
     // RangeError is V8's stack overflow; anything else that is not a RuntimeError is a harness bug and
     // is printed as such, so that the driver reports it rather than calling it a trap.
