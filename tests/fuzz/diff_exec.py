@@ -412,7 +412,10 @@ def check_module(opts, raw, rng, workdir, stats):
     """Runs every comparison on one raw module -> list of (kind, detail)."""
     found = []
     try:
-        data, wrappers = diff_instrument.instrument(open(raw, "rb").read())
+        # binaryen's hang limit (10) ends most calls after ten loop iterations or calls; a larger one,
+        # per seed, runs more of the generated code (fuel and the timeout still bound every call).
+        hang_limit = rng.choice([10, 100, 1000])
+        data, wrappers = diff_instrument.instrument(open(raw, "rb").read(), hang_limit)
     except diff_instrument.Unsupported as e:
         # Not runnable as-is: the two decoders must at least agree on whether it is valid.
         stats["decode-only"] += 1

@@ -166,14 +166,35 @@ class Module:
             elif sid == 5:
                 self.has_memory = r.uleb() > 0
             elif sid == 6:
+                self.global_inits = []  # (start, end) of each init expression in the section body
                 for _ in range(r.uleb()):
                     t, mut = r.byte(), r.byte()
+                    start = r.p
                     r.const_expr()
                     self.globals.append((t, mut == 1))
+                    self.global_inits.append((start, r.p))
             elif sid == 7:
                 for _ in range(r.uleb()):
                     name, kind, idx = r.name(), r.byte(), r.uleb()
                     self.exports.append((name, kind, idx))
+            elif sid == 10:
+                self.bodies = []
+                for _ in range(r.uleb()):
+                    size = r.uleb()
+                    self.bodies.append(r.bytes(size))
+
+    def hang_limit_global(self):
+        """The global binaryen's exported hangLimitInitializer sets to 10 (`i32.const 10; global.set G`,
+        nothing else), or None."""
+        for name, kind, idx in self.exports:
+            if name == "hangLimitInitializer" and kind == 0 and idx >= len(self.imports):
+                body = self.bodies[idx - len(self.imports)]
+                if body[:3] == b"\x00\x41\x0a" and body[3] == 0x24 and body[-1] == 0x0B:
+                    g = Reader(body, 4).uleb()
+                    start, end = self.global_inits[g]
+                    if self.globals[g] == (I32, True):
+                        return g
+        return None
 
     def func_type(self, idx):
         if idx < len(self.imports):
@@ -317,10 +338,12 @@ def functype(params, results):
     return b"\x60" + vec([bytes([t]) for t in params]) + vec([bytes([t]) for t in results])
 
 
-def instrument(data):
+def instrument(data, hang_limit=None):
     """Returns (module bytes, [wrapper]) where each wrapper is a dict: export (the wrapper's name),
     name (the original export), params (original param type names), results (original result type
-    names). Raises Unsupported for modules it cannot make self-contained."""
+    names). Raises Unsupported for modules it cannot make self-contained.
+    hang_limit: the initial value of binaryen's hang-limit global (binaryen's is 10: each loop
+    iteration and call decrements it and the code bails out at 0), to let calls run longer."""
     global LH, LC
     m = Module(data)
     nimp = len(m.imports)
@@ -371,6 +394,10 @@ def instrument(data):
             out += section(3, vec([uleb(t) for t in new_funcs_front + m.func_types + back_types]))
             continue
         if sid == 6:
+            g = m.hang_limit_global() if hang_limit is not None else None
+            if g is not None:
+                start, end = m.global_inits[g]
+                body = body[:start] + b"\x41" + sleb(hang_limit) + b"\x0b" + body[end:]
             n = r.uleb()
             rest = body[r.p:]
             body = uleb(n + 2) + rest + b"\x7e\x01" + i64const(OFFSET) + b"\x0b" + b"\x7f\x01\x41\x00\x0b"
