@@ -19,6 +19,8 @@ packages=(
   wabt nodejs python3
   # GNU time: bench/run_programs.py reads each runtime's peak RSS from it.
   time
+  # binaryen (wasm-opt -ttf) generates the modules of the differential fuzzer, tests/fuzz/diff_exec.py.
+  binaryen
   # llvm-dwarfdump: tests compare wi's reading of DWARF line tables with LLVM's.
   llvm
 )
