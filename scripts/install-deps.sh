@@ -18,6 +18,9 @@ packages=(
   time
   # llvm-dwarfdump: tests compare wi's reading of DWARF line tables with LLVM's.
   llvm
+  # The debugger the `wi exec --gdb` tests drive (its wasm process plugin; Debian 12 ships it from
+  # bookworm-security). The tests skip without it.
+  lldb-22
 )
 
 missing=()
