@@ -113,7 +113,7 @@ class GdbStub : public TraceCore, public ExecSession {
       return kill_trap();
     }
     if (!detached_ && ensure_connected()) {
-      if (t && t.kind != TrapKind::Exit && t.kind != TrapKind::Host) {
+      if (t && t.kind != TrapKind::Exit) {  // the stub's own stop (a kill) returned above
         // A trap: show it where it happened (the frames are still TraceCore's), then end the process.
         StopReason why{kSigSegv, "exception", "wasm trap: " + (t.message.empty() ? std::string(trap_text(t.kind)) : t.message)};
         trapped_ = true;
