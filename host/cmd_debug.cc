@@ -467,27 +467,15 @@ class Debugger : public TraceCore, public ExecSession {
       if (names().module_name(&inst) == name) return &inst;
     return nullptr;
   }
-  struct CodeSite {
+  struct NamedSite {
     uint32_t offset;  // an instruction's
     std::string function;
   };
-  // The first instruction at or after `offset` in the function whose body holds it (a body's locals
-  // count as before its first instruction); none when `offset` is in no body.
-  std::optional<CodeSite> instruction_at(const Instance& inst, uint32_t offset) {
+  std::optional<NamedSite> instruction_at(const Instance& inst, uint32_t offset) {
     const Module& m = *inst.module;
-    for (uint32_t k = 0; k < m.codes.size(); ++k) {
-      const FunctionBody& body = m.codes[k];
-      if (offset < body.offset || offset >= body.end) continue;
-      Reader r(std::span<const uint8_t>(m.bytes).subspan(body.code_start, body.end - body.code_start), body.code_start);
-      Instruction in;
-      std::vector<uint32_t> targets;
-      while (!r.at_end()) {
-        if (r.offset() >= offset) return CodeSite{uint32_t(r.offset()), names().func_name(m, m.num_imported_funcs + k)};
-        if (!read_instruction(r, in, targets).ok()) break;
-      }
-      return std::nullopt;
-    }
-    return std::nullopt;
+    auto at = wi::instruction_at(m, offset);
+    if (!at) return std::nullopt;
+    return NamedSite{at->offset, names().func_name(m, at->func_index)};
   }
   std::optional<LineKey> line_key(const FuncInst* f, uint32_t offset) {
     const Module& m = *f->instance->module;

@@ -18,6 +18,7 @@
 #include "decoder/decoder.h"
 #include "fmt/format.h"
 #include "host/commands.h"
+#include "host/gdb/stub.h"
 #include "interp/code.h"
 #include "interp/store.h"
 #include "host/program.h"
@@ -243,7 +244,14 @@ int exec_linked(const po::variables_map& vm, const std::string& file, const Runt
 }  // namespace
 
 int cmd_exec(const std::vector<std::string>& all_args) {
-  auto session = make_trace_session();
+  // --gdb PORT makes the run a debugging session (host/gdb/stub.h) instead of a traced one; the
+  // guest's own arguments (after "--") do not count.
+  bool gdb = false;
+  for (const std::string& a : all_args) {
+    if (a == "--") break;
+    if (a == "--gdb" || a.starts_with("--gdb=")) gdb = true;
+  }
+  auto session = gdb ? make_gdb_session() : make_trace_session();
   return run_exec(all_args, *session);
 }
 

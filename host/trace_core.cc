@@ -171,6 +171,31 @@ std::string TraceNames::instruction_text(const Module& m, uint32_t offset) {
   return s;
 }
 
+std::optional<CodeSite> instruction_at(const Module& m, uint32_t offset) {
+  for (uint32_t k = 0; k < m.codes.size(); ++k) {
+    const FunctionBody& body = m.codes[k];
+    if (offset < body.offset || offset >= body.end) continue;
+    Reader r(std::span<const uint8_t>(m.bytes).subspan(body.code_start, body.end - body.code_start), body.code_start);
+    Instruction in;
+    std::vector<uint32_t> targets;
+    while (!r.at_end()) {
+      if (r.offset() >= offset) return CodeSite{uint32_t(r.offset()), m.num_imported_funcs + k};
+      if (!read_instruction(r, in, targets).ok()) break;
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+uint32_t instruction_end(const Module& m, uint32_t offset) {
+  if (offset >= m.bytes.size()) return offset;
+  Reader r(std::span<const uint8_t>(m.bytes).subspan(offset), offset);
+  Instruction in;
+  std::vector<uint32_t> targets;
+  if (!read_instruction(r, in, targets).ok()) return offset;
+  return uint32_t(r.offset());
+}
+
 // ---- TraceCore ----
 
 void TraceCore::complete_pending(const TraceEvent* e) {

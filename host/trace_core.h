@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,6 +44,19 @@ class TraceNames {
   std::unordered_map<const Module*, std::vector<std::string>> names_;  // looked up, never iterated
   std::unordered_map<const Module*, std::string> modules_;
 };
+
+// An instruction of a module's code, as debuggers find one from an offset.
+struct CodeSite {
+  uint32_t offset = 0;      // where the instruction starts
+  uint32_t func_index = 0;  // the function whose body holds it (function index space)
+};
+// The first instruction at or after `offset` in the function body holding `offset` (a body's locals
+// count as before its first instruction: a function's first DWARF line row points at them); none
+// when `offset` is in no body.
+std::optional<CodeSite> instruction_at(const Module& m, uint32_t offset);
+// Where the instruction starting at `offset` ends (for a call: the return address a debugger expects
+// of a caller's frame); `offset` itself when it cannot be decoded.
+uint32_t instruction_end(const Module& m, uint32_t offset);
 
 // Escapes bytes outside printable ASCII, and spaces, as \xNN (names are fields of space-separated lines).
 std::string escape_name(const std::string& s);

@@ -239,7 +239,11 @@ class TraceSession : public ExecSession {
         ("trace-funcs", po::value<std::string>(), "trace only functions whose name matches GLOB (calls and returns: either side)")
         ("trace-from", po::value<uint64_t>(), "trace from step STEP on (steps count executed wasm instructions from 1)")
         ("trace-limit", po::value<uint64_t>(), "write at most N trace lines")
-        ("trace-calls-only", "trace only calls, returns, host calls, binds, traps and exits");
+        ("trace-calls-only", "trace only calls, returns, host calls, binds, traps and exits")
+        // Listed here for --help; cmd_exec runs the debugging session (host/gdb/stub.h) when it is given.
+        ("gdb", po::value<std::string>(),
+         "serve a GDB-remote debugger (lldb) on 127.0.0.1:PORT, stopped before the first instruction "
+         "(0: any free port, printed on stderr; docs/debugging.md)");
   }
 
   int configure(const po::variables_map& vm) override {

@@ -21,6 +21,12 @@ std::vector<std::string> Linker::module_names() const {
   return out;
 }
 
+std::vector<Linker::LoadedFile> Linker::loaded_files() const {
+  std::vector<LoadedFile> out;
+  for (auto& m : modules_) out.push_back({m->instance, m->path, m->from_guest});
+  return out;
+}
+
 Result<void> Linker::link_program(const std::string& path) {
   if (!modules_.empty()) return make_error(SIZE_MAX, "a program is already linked");
   WI_TRY_ASSIGN(Module* main, load_file(Source{path}, "", true));

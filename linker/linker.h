@@ -111,6 +111,14 @@ class Linker {
   std::vector<BindingRecord> bindings();
   // Module names in load order.
   std::vector<std::string> module_names() const;
+  // Each loaded module's instance (null until instantiated) and the file it was read from, in load
+  // order: for debuggers, which show the file (a guest path when the guest opened it).
+  struct LoadedFile {
+    const Instance* instance = nullptr;
+    std::string path;
+    bool from_guest = false;
+  };
+  std::vector<LoadedFile> loaded_files() const;
 
   struct Module;  // a loaded module (loaded_module.h)
 

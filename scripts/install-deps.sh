@@ -23,6 +23,9 @@ packages=(
   binaryen
   # llvm-dwarfdump: tests compare wi's reading of DWARF line tables with LLVM's.
   llvm
+  # The debugger the `wi exec --gdb` tests drive (its wasm process plugin; Debian 12 ships it from
+  # bookworm-security). The tests skip without it.
+  lldb-22
 )
 
 missing=()

@@ -1,0 +1,549 @@
+// The GDB-remote stub of `wi exec --gdb PORT` (host/gdb/stub.h, docs/debugging.md): the packets LLDB's
+// wasm process plugin (ProcessWasm) sends, served on the traced translation. The guest runs in this
+// thread with the stub as its tracer; the stub stops at trace points (the first instruction, a
+// breakpoint, after one step, on the client's interrupt) and reads packets right there until one
+// resumes the guest. Owns the breakpoints and the module ids; the socket is the Connection's.
+// Policy: the client sees the guest and nothing else. Memory packets reach the program's linear
+// memory and the bytes of its modules, each access checked against their sizes (nothing past them, no
+// host address); every packet it cannot parse or serve gets an error or the empty "unsupported"
+// reply; a lost connection kills the guest. Errors on this path are Result values.
+//
+// Addresses are ProcessWasm's (lldb/source/Plugins/Process/wasm/ProcessWasm.h): bits 62-63 say the
+// space (0 linear memory, 1 a module's bytes), bits 32-55 the module id, bits 0-31 the offset. Module
+// ids are positions in the Store's instances (load order: the main module first in a linked program).
+// A code address is 0x4000000000000000 | id << 32 | the offset of an instruction in its module file.
+#include "host/gdb/stub.h"
+#include <climits>
+#include <cstdlib>
+#include <iostream>
+#include <set>
+#include <unordered_map>
+#include "fmt/format.h"
+#include "host/commands.h"
+#include "host/gdb/connection.h"
+#include "host/trace_core.h"
+#include "linker/linker.h"
+
+namespace po = boost::program_options;
+
+namespace wi {
+namespace {
+
+using gdb::Input;
+using gdb::hex_encode;
+using gdb::hex_le;
+using gdb::parse_hex;
+
+constexpr uint64_t kCodeSpace = uint64_t(1) << 62;
+// Largest m reply, in bytes of memory: twice that in hex stays below the packet size.
+constexpr uint64_t kMaxRead = gdb::kMaxPacket / 2 - 16;
+// Trace points between two looks at the socket for an interrupt while the guest runs.
+constexpr uint32_t kPollInterval = 4096;
+// Numbers every UnixSignals table of LLDB agrees on (the wasm triple gets its generic one, where 19 is
+// not SIGSTOP).
+constexpr int kSigInt = 2, kSigTrap = 5, kSigSegv = 11;
+
+// Why the guest is stopped, for the stop reply.
+struct StopReason {
+  int signal = kSigTrap;
+  std::string reason;       // LLDB's stop reply key: "breakpoint", "trace", "exception", "" (just the signal)
+  std::string description;  // "exception": the text LLDB shows
+};
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// Splits "a;b" at the first `sep`; the second part is empty when there is no `sep`.
+std::pair<std::string_view, std::string_view> split(std::string_view s, char sep) {
+  auto k = s.find(sep);
+  if (k == std::string_view::npos) return {s, {}};
+  return {s.substr(0, k), s.substr(k + 1)};
+}
+
+class GdbStub : public TraceCore, public ExecSession {
+ public:
+  // ---- ExecSession ----
+  void add_options(po::options_description& opts) override {
+    opts.add_options()("gdb", po::value<std::string>(),
+                       "wait for a GDB-remote debugger (lldb) on 127.0.0.1:PORT before the first instruction "
+                       "(0: any free port, printed on stderr)");
+  }
+  int configure(const po::variables_map& vm) override {
+    if (!tracing_supported()) {
+      std::cerr << "wi exec: --gdb needs tracing support (this wi was built with -Dtracing=false)\n";
+      return kExitUsage;
+    }
+    const std::string& s = vm["gdb"].as<std::string>();
+    auto port = gdb::parse_dec(s);
+    if (s.find_first_not_of("0123456789") != std::string::npos || !port || *port > 65535) {
+      std::cerr << fmt::format("wi exec: --gdb {}: expected a port number from 0 to 65535\n", s);
+      return kExitUsage;
+    }
+    auto bound = conn_.listen(uint16_t(*port));
+    if (!bound) {
+      std::cerr << "wi exec: " << bound.error().message << "\n";
+      return kExitFailure;
+    }
+    std::cerr << fmt::format("wi: waiting for a debugger on 127.0.0.1:{}\n", *bound) << std::flush;
+    return -1;
+  }
+  bool active() const override { return true; }
+  void attach(Store& store, link::Linker* linker) override {
+    store_ = &store;
+    linker_ = linker;
+    store.tracer = this;
+  }
+  Trap done(Trap t) override {
+    if (!store_) return t;
+    store_->tracer = nullptr;
+    if (killed_) {
+      finish(t);
+      return kill_trap();
+    }
+    if (!detached_ && ensure_connected()) {
+      if (t && t.kind != TrapKind::Exit) {  // the stub's own stop (a kill) returned above
+        // A trap: show it where it happened (the frames are still TraceCore's), then end the process.
+        StopReason why{kSigSegv, "exception", "wasm trap: " + (t.message.empty() ? std::string(trap_text(t.kind)) : t.message)};
+        trapped_ = true;
+        serve(why);
+      }
+      if (!killed_ && !detached_ && conn_.connected()) {
+        int status = !t ? 0 : t.kind == TrapKind::Exit ? t.exit_code : kExitTrap;
+        (void)conn_.send(fmt::format("W{:02x}", status & 0xff));
+      }
+      conn_.close();
+    }
+    finish(t);
+    if (killed_) return kill_trap();
+    return t;
+  }
+
+ private:
+  enum class Mode { Start, Step, Continue };
+
+  static Trap kill_trap() {
+    Trap k;
+    k.kind = TrapKind::Exit;
+    k.exit_code = 128 + 9;  // like a process killed by SIGKILL
+    return k;
+  }
+
+  // ---- TraceCore ----
+  bool on_instr(const Instr& i) override {
+    if (detached_) return true;
+    bool stop = false;
+    StopReason why;
+    if (mode_ == Mode::Start) {
+      stop = true;
+      why = {kSigTrap, "", ""};  // no reason: LLDB shows "signal SIGTRAP"
+    } else if (mode_ == Mode::Step) {
+      stop = true;
+      why = {kSigTrap, "trace", ""};
+    }
+    if (!breakpoints_.empty()) {
+      auto it = breakpoints_.find(code_address(i.func->instance, i.point->offset));
+      if (it != breakpoints_.end()) {
+        stop = true;
+        why = {kSigTrap, "breakpoint", ""};
+        reported_pc_ = it->second;  // the address LLDB asked for (before a function's first instruction)
+      }
+    }
+    if (!stop && ++polls_ % kPollInterval == 0 && conn_.connected() && conn_.interrupted()) {
+      stop = true;
+      why = {kSigInt, "signal", ""};
+    }
+    if (!stop) return true;
+    bool go = serve(why);
+    reported_pc_.reset();
+    return go;
+  }
+
+  // ---- modules and addresses ----
+  // Module ids: positions in store_->instances(), assigned as instances appear.
+  uint32_t module_id(const Instance* inst) {
+    auto it = ids_.find(inst);
+    if (it != ids_.end()) return it->second;
+    uint32_t n = 0;
+    for (const Instance& k : store_->instances()) {
+      ids_.try_emplace(&k, n);
+      ++n;
+    }
+    it = ids_.find(inst);
+    return it == ids_.end() ? UINT32_MAX : it->second;
+  }
+  const Instance* instance_by_id(uint64_t id) {
+    const auto& all = store_->instances();
+    return id < all.size() ? &all[size_t(id)] : nullptr;
+  }
+  uint64_t code_address(const Instance* inst, uint32_t offset) {
+    return kCodeSpace | uint64_t(module_id(inst)) << 32 | offset;
+  }
+  // The file each module came from, as LLDB should look for it (it reads the module's bytes through
+  // `m` at its code address when it cannot open the file).
+  std::string module_file(const Instance& inst) {
+    std::string path = inst.module->file_name;
+    if (linker_) {
+      for (const auto& f : linker_->loaded_files())
+        if (f.instance == &inst) path = f.path;
+    }
+    if (char* real = ::realpath(path.c_str(), nullptr)) {
+      path = real;
+      std::free(real);
+    }
+    return path;
+  }
+  std::string library_list() {
+    std::string xml = "<library-list>";
+    uint32_t id = 0;
+    for (const Instance& inst : store_->instances()) {
+      module_id(&inst);
+      xml += fmt::format("<library name=\"{}\"><section address=\"0x{:x}\"/></library>", xml_escape(module_file(inst)),
+                         kCodeSpace | uint64_t(id) << 32);
+      ++id;
+    }
+    return xml + "</library-list>";
+  }
+  // The program's linear memory: a linked program's shared memory, else the module's first memory.
+  Memory* memory_of(const Instance* inst) {
+    if (linker_ && linker_->memory()) return linker_->memory();
+    if (inst && !inst->memories.empty()) return inst->memories[0];
+    for (const Instance& k : store_->instances())
+      if (!k.memories.empty()) return k.memories[0];
+    return nullptr;
+  }
+
+  // ---- frames as LLDB numbers them: innermost first, wasm functions only ----
+  std::vector<const Frame*> lldb_frames() {
+    std::vector<const Frame*> out;
+    for (size_t k = frames().size(); k-- > 0;)
+      if (frames()[k].func) out.push_back(&frames()[k]);
+    return out;
+  }
+  // A frame's pc: the innermost frame's current instruction; a caller's, the end of its call (a return
+  // address: LLDB looks up the line of pc - 1 for callers).
+  uint64_t frame_pc(const std::vector<const Frame*>& fs, size_t k) {
+    const Frame& f = *fs[k];
+    if (k == 0) return reported_pc_ ? *reported_pc_ : code_address(f.func->instance, f.offset);
+    return code_address(f.func->instance, instruction_end(*f.func->instance->module, f.offset));
+  }
+
+  // ---- the session ----
+  bool ensure_connected() {
+    if (conn_.connected()) return true;
+    if (accepted_) return false;
+    accepted_ = true;
+    auto r = conn_.accept();
+    if (!r) {
+      std::cerr << "wi: " << r.error().message << "\n";
+      return false;
+    }
+    return true;
+  }
+  // Stopped: tells a waiting client why, then serves packets until one resumes the guest (true) or
+  // kills it (false).
+  bool serve(const StopReason& why) {
+    if (!ensure_connected()) return lose_connection("wi: gdb stub: no debugger connected");
+    stop_ = why;
+    if (resumed_) {
+      resumed_ = false;
+      if (auto r = conn_.send(stop_reply()); !r) return lose_connection(r.error().message);
+    }
+    while (true) {
+      auto in = conn_.read_packet();
+      if (!in) return lose_connection(in.error().message);
+      std::string reply;
+      Action a = handle(*in, reply);
+      if (a == Action::Kill) return false;
+      if (a == Action::Resume) {
+        resumed_ = true;
+        return true;
+      }
+      if (auto r = conn_.send(reply); !r) return lose_connection(r.error().message);
+      if (no_ack_after_reply_) {  // QStartNoAckMode's OK went out acknowledged; nothing after it is
+        conn_.set_no_ack();
+        no_ack_after_reply_ = false;
+      }
+      if (a == Action::Detach) {
+        detached_ = true;
+        breakpoints_.clear();
+        conn_.close();
+        return true;
+      }
+    }
+  }
+  bool lose_connection(const std::string& why) {
+    std::cerr << why << "; killing the program\n";
+    conn_.close();
+    return kill();
+  }
+  bool kill() {
+    killed_ = true;
+    halt_ = true;
+    stop_trap_ = kill_trap();
+    return false;
+  }
+  std::string stop_reply() {
+    std::string s = fmt::format("T{:02x}thread:1;", stop_.signal);
+    auto fs = lldb_frames();
+    if (!fs.empty()) s += "00:" + hex_le(frame_pc(fs, 0), 8) + ";";  // the pc, saving a p0
+    if (!stop_.reason.empty()) s += "reason:" + stop_.reason + ";";
+    if (!stop_.description.empty()) s += "description:" + hex_encode(stop_.description) + ";";
+    return s;
+  }
+
+  enum class Action { Reply, Resume, Kill, Detach };
+
+  Action handle(const Input& in, std::string& reply) {
+    if (in.kind == Input::Oversized) {
+      reply = "E01";
+      return Action::Reply;
+    }
+    std::string_view p = in.data;
+    reply.clear();
+    if (p.empty()) return Action::Reply;
+    // Resuming, killing, detaching.
+    if (p == "k" || p == "vKill" || p.starts_with("vKill;")) {
+      kill();
+      return Action::Kill;
+    }
+    if (p == "D" || p.starts_with("D;")) {
+      reply = "OK";
+      return Action::Detach;
+    }
+    if (p == "vCont?") {
+      reply = "vCont;c;C;s;S";
+      return Action::Reply;
+    }
+    if (p.starts_with("vCont;")) {
+      // One thread: the first action says what it does ("c", "C05", "s", "s:1", ...).
+      char a = p.size() > 6 ? p[6] : 0;
+      if (a == 'c' || a == 'C' || a == 's' || a == 'S') return resume(a == 's' || a == 'S', reply);
+      reply = "E01";
+      return Action::Reply;
+    }
+    if (p[0] == 'c' || p[0] == 's' || p[0] == 'C' || p[0] == 'S') {
+      // An address to resume at cannot be honoured: wasm control flow is structured.
+      if ((p[0] == 'c' || p[0] == 's') && p.size() > 1) {
+        reply = "E01";
+        return Action::Reply;
+      }
+      return resume(p[0] == 's' || p[0] == 'S', reply);
+    }
+    reply = query(p);
+    return Action::Reply;
+  }
+  Action resume(bool step, std::string& reply) {
+    if (trapped_) {  // after a trap the program is over: let done() report its end
+      (void)reply;
+      return Action::Resume;
+    }
+    mode_ = step ? Mode::Step : Mode::Continue;
+    return Action::Resume;
+  }
+
+  std::string query(std::string_view p) {
+    if (p == "QStartNoAckMode") {
+      // The OK still goes out acknowledged; what comes after it does not.
+      no_ack_after_reply_ = true;
+      return "OK";
+    }
+    if (p.starts_with("qSupported")) return fmt::format("PacketSize={:x};qXfer:libraries:read+;vContSupported+", gdb::kMaxPacket);
+    if (p == "?") return stop_reply();
+    if (p == "qHostInfo") return "";  // what LLDB's own wasm tests answer: the triple comes from qProcessInfo
+    if (p == "qProcessInfo")
+      return fmt::format("pid:1;ppid:1;uid:1;gid:1;euid:1;egid:1;name:{};triple:{};ptrsize:4;endian:little;",
+                         hex_encode("wi"), hex_encode("wasm32-unknown-unknown-wasm"));
+    if (p == "qfThreadInfo") return "m1";
+    if (p == "qsThreadInfo") return "l";
+    if (p == "qC") return "QC1";
+    if (p[0] == 'H' || p[0] == 'T') return "OK";  // one thread, always alive
+    if (p == "qAttached") return "1";
+    if (p.starts_with("qRegisterInfo")) {
+      auto n = parse_hex(p.substr(13));
+      if (n && *n == 0)
+        return "name:pc;alt-name:pc;bitsize:64;offset:0;encoding:uint;format:hex;set:General Purpose Registers;"
+               "gcc:16;dwarf:16;generic:pc;";
+      return "E45";
+    }
+    if (p[0] == 'p') {
+      auto [reg, rest] = split(p.substr(1), ';');  // "p0;thread:1;" when thread suffixes are on
+      auto n = parse_hex(reg);
+      if (!n || *n != 0) return "E45";
+      return pc_hex();
+    }
+    if (p == "g") return pc_hex();
+    if (p[0] == 'P' || p[0] == 'G') return "E01";  // the pc is the interpreter's, not writable
+    if (p.starts_with("qXfer:libraries:read::")) return xfer(library_list(), p.substr(22));
+    if (p[0] == 'm') return read_memory(p.substr(1));
+    if (p[0] == 'M') return write_memory(p.substr(1));
+    if (p[0] == 'Z' || p[0] == 'z') return breakpoint(p);
+    if (p.starts_with("qWasmCallStack")) return call_stack();
+    if (p.starts_with("qWasmLocal:")) return wasm_local(p.substr(11));
+    if (p.starts_with("qWasmGlobal:")) return wasm_global(p.substr(12));
+    if (p.starts_with("qWasmStackValue:")) return "E03";  // the trace points do not record the operand stack
+    return "";  // unsupported: the client falls back or does without
+  }
+
+  std::string pc_hex() {
+    auto fs = lldb_frames();
+    if (fs.empty()) return "E03";
+    return hex_le(frame_pc(fs, 0), 8);
+  }
+
+  // "OFFSET,LENGTH" of an object: 'm' and a part when more follows, 'l' and the rest at its end.
+  static std::string xfer(const std::string& doc, std::string_view args) {
+    auto [o, l] = split(args, ',');
+    auto off = parse_hex(o), len = parse_hex(l);
+    if (!off || !len) return "E01";
+    if (*off > doc.size()) return "E01";
+    uint64_t n = std::min<uint64_t>({*len, doc.size() - *off, kMaxRead});
+    std::string part = doc.substr(size_t(*off), size_t(n));
+    return (*off + n >= doc.size() ? "l" : "m") + part;
+  }
+
+  // The bytes an address names: linear memory or a module's file, clipped to its size. Empty: none.
+  struct Span {
+    uint8_t* data = nullptr;
+    uint64_t size = 0;  // bytes available from `data`
+    bool writable = false;
+  };
+  Span locate(uint64_t addr) {
+    const uint64_t space = addr >> 62, id = (addr >> 32) & 0xffffff, offset = addr & 0xffffffff;
+    if ((addr >> 56) & 0x3f) return {};  // bits LLDB never sets
+    const Instance* inst = instance_by_id(id);
+    if (space == 0) {
+      // A plain address is the main module's (id 0); any module of a linked program shares its memory.
+      if (!inst && id != 0) return {};
+      Memory* mem = memory_of(inst);
+      if (!mem || offset >= mem->size) return {};
+      return {mem->data + offset, mem->size - offset, true};
+    }
+    if (space == 1 && inst) {
+      const std::vector<uint8_t>& b = inst->module->bytes;
+      if (offset >= b.size()) return {};
+      return {const_cast<uint8_t*>(b.data()) + offset, b.size() - offset, false};
+    }
+    return {};
+  }
+  std::string read_memory(std::string_view args) {
+    auto [a, l] = split(args, ',');
+    auto addr = parse_hex(a), len = parse_hex(l);
+    if (!addr || !len) return "E01";
+    if (*len == 0) return "";
+    Span s = locate(*addr);
+    if (!s.data) return "E03";
+    // A read running past the end returns what there is, as gdbserver does; LLDB reads in chunks.
+    return hex_encode(s.data, size_t(std::min<uint64_t>({*len, s.size, kMaxRead})));
+  }
+  std::string write_memory(std::string_view args) {
+    auto [head, data] = split(args, ':');
+    auto [a, l] = split(head, ',');
+    auto addr = parse_hex(a), len = parse_hex(l);
+    auto bytes = gdb::hex_decode(data);
+    if (!addr || !len || !bytes || bytes->size() != *len) return "E01";
+    if (*len == 0) return "OK";
+    Span s = locate(*addr);
+    if (!s.data || !s.writable || s.size < *len) return "E03";  // code is not writable, memory has an end
+    std::copy(bytes->begin(), bytes->end(), s.data);
+    return "OK";
+  }
+
+  // Z0/z0: software breakpoints at code addresses (the only kind: no watchpoints yet).
+  std::string breakpoint(std::string_view p) {
+    if (p.size() < 2 || p[1] != '0') return "";
+    auto [kind, rest] = split(p.substr(1), ',');
+    auto [a, k] = split(rest, ',');
+    (void)kind;
+    auto addr = parse_hex(a);
+    if (!addr || k.empty() || !parse_hex(split(k, ';').first)) return "E01";
+    if (p[0] == 'z') {
+      for (auto it = breakpoints_.begin(); it != breakpoints_.end();) {
+        if (it->second == *addr) it = breakpoints_.erase(it);
+        else ++it;
+      }
+      return "OK";
+    }
+    if ((*addr >> 62) != 1) return "E03";
+    const Instance* inst = instance_by_id((*addr >> 32) & 0xffffff);
+    if (!inst || ((*addr >> 56) & 0x3f)) return "E03";
+    // A function's first line row points at its locals: stop at its first instruction instead.
+    auto at = instruction_at(*inst->module, uint32_t(*addr));
+    if (!at) return "E03";
+    breakpoints_[code_address(inst, at->offset)] = *addr;
+    return "OK";
+  }
+
+  std::string call_stack() {
+    auto fs = lldb_frames();
+    std::string s;
+    for (size_t k = 0; k < fs.size(); ++k) s += hex_le(frame_pc(fs, k), 8);
+    return s.empty() ? "E03" : s;
+  }
+  // "FRAME;INDEX" of the qWasm* packets.
+  std::optional<std::pair<uint32_t, uint32_t>> frame_index(std::string_view args) {
+    auto [f, i] = split(args, ';');
+    auto fi = gdb::parse_dec(f), ii = gdb::parse_dec(i);
+    if (!fi || !ii) return std::nullopt;
+    return std::pair{*fi, *ii};
+  }
+  static std::string value_hex(ValType t, const Slot* s) {
+    switch (t) {
+      case ValType::I32: case ValType::F32: return hex_le(s->i32, 4);
+      case ValType::I64: case ValType::F64: return hex_le(s->i64, 8);
+      case ValType::V128: return hex_le(s[0].i64, 8) + hex_le(s[1].i64, 8);
+      default: return "E03";  // references have no bytes to show
+    }
+  }
+  std::string wasm_local(std::string_view args) {
+    auto fi = frame_index(args);
+    auto fs = lldb_frames();
+    if (!fi || fi->first >= fs.size()) return "E03";
+    const Frame& f = *fs[fi->first];
+    const TraceInfo& ti = f.func->code->trace;
+    if (fi->second >= ti.local_types.size()) return "E03";
+    return value_hex(ti.local_types[fi->second], f.fp + ti.local_slots[fi->second]);
+  }
+  std::string wasm_global(std::string_view args) {
+    auto fi = frame_index(args);
+    auto fs = lldb_frames();
+    if (!fi || fi->first >= fs.size()) return "E03";
+    const Instance* inst = fs[fi->first]->func->instance;
+    if (fi->second >= inst->globals.size()) return "E03";
+    const GlobalInst* g = inst->globals[fi->second];
+    return value_hex(g->type.type, g->value);
+  }
+
+  bool no_ack_after_reply_ = false;  // QStartNoAckMode answered: acks end after this reply
+  gdb::Connection conn_;
+  Store* store_ = nullptr;
+  link::Linker* linker_ = nullptr;
+  Mode mode_ = Mode::Start;
+  StopReason stop_;
+  bool accepted_ = false;
+  bool resumed_ = false;   // a c/s is waiting for its stop reply
+  bool killed_ = false;
+  bool detached_ = false;
+  bool trapped_ = false;
+  uint32_t polls_ = 0;
+  std::optional<uint64_t> reported_pc_;          // frame 0's pc for this stop, when not its instruction's
+  std::map<uint64_t, uint64_t> breakpoints_;     // instruction's code address -> the address LLDB gave
+  std::unordered_map<const Instance*, uint32_t> ids_;  // looked up, never iterated
+};
+
+}  // namespace
+
+std::unique_ptr<ExecSession> make_gdb_session() { return std::make_unique<GdbStub>(); }
+
+}  // namespace wi

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Packet-level test of `wi exec --gdb` (host/gdb/): hostile and malformed input gets an error or the
+empty reply and leaves the stub serving; stepping, breakpoints, wasm locals and globals, memory
+reads and writes, interrupting a running guest and killing it behave as LLDB's wasm plugin expects.
+
+usage: gdb_packets.py WI SPIN_WASM   (SPIN_WASM: gdb_spin.wat built; its export spin never returns)
+"""
+import re
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+TIMEOUT = 20
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def checksum(body):
+    return "%02x" % (sum(body) & 0xFF)
+
+
+class Client:
+    def __init__(self, port):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        self.buf = b""
+        self.ack = True
+
+    def raw(self, data):
+        self.s.sendall(data)
+
+    def read_byte(self):
+        while not self.buf:
+            chunk = self.s.recv(65536)
+            if not chunk:
+                raise EOFError("stub closed the connection")
+            self.buf += chunk
+        b, self.buf = self.buf[:1], self.buf[1:]
+        return b
+
+    def read_reply(self):
+        """The next packet body; acks before it are skipped (and counted)."""
+        self.acks = b""
+        while True:
+            b = self.read_byte()
+            if b == b"$":
+                break
+            self.acks += b
+        body = b""
+        while True:
+            b = self.read_byte()
+            if b == b"#":
+                break
+            body += b
+        cs = self.read_byte() + self.read_byte()
+        check(cs.decode() == checksum(body), "reply checksum of %r" % body[:40])
+        if self.ack:
+            self.raw(b"+")
+        return body.decode("latin-1")
+
+    def send(self, body):
+        data = body.encode("latin-1")
+        self.raw(b"$" + data + b"#" + checksum(data).encode())
+
+    def ask(self, body):
+        self.send(body)
+        return self.read_reply()
+
+
+def le(hexstr):
+    return int.from_bytes(bytes.fromhex(hexstr), "little")
+
+
+def main():
+    wi, wasm = sys.argv[1], sys.argv[2]
+    proc = subprocess.Popen([wi, "exec", wasm, "--invoke", "spin", "5", "--gdb", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        m = re.search(r"127\.0\.0\.1:(\d+)", line)
+        if not m:
+            print("no port in:", line)
+            return 1
+        c = Client(int(m.group(1)))
+
+        # Ack mode: a good packet is acknowledged, a bad checksum gets '-' and no reply.
+        c.raw(b"$?#00")
+        check(c.read_byte() == b"-", "bad checksum gets '-'")
+        stop = c.ask("?")
+        check(c.acks == b"+", "a good packet is acked with '+'")
+        check(stop.startswith("T05thread:1;"), "initial stop is T05: %r" % stop)
+        # Garbage between packets and a packet cut short by a new '$' are dropped.
+        c.raw(b"garbage\xff\x00 $m0,4")
+        check(c.ask("qC") == "QC1", "garbage and a truncated packet are dropped")
+        check(c.ask("QStartNoAckMode") == "OK", "QStartNoAckMode")
+        c.ack = False
+
+        # Oversized (over 64 KiB) is read to its end and refused; the stub stays in step.
+        c.raw(b"$" + b"m" * 70000 + b"#00")
+        check(c.read_reply().startswith("E"), "oversized packet gets an error")
+        check(c.ask("qC") == "QC1", "alive after an oversized packet")
+        # Unknown packets: the empty reply.
+        for p in ["qFooBar", "vMustReplyEmpty", "X0,0:", "jThreadsInfo", "Q", "\x01\x02"]:
+            check(c.ask(p) == "", "unknown %r gets the empty reply" % p)
+
+        # The library list names the module and puts it at code address 0x4000000000000000.
+        libs = c.ask("qXfer:libraries:read::0,ffff")
+        check(libs.startswith("l<library-list>") and "spin" in libs and 'address="0x4000000000000000"' in libs,
+              "library list: %r" % libs)
+        part = c.ask("qXfer:libraries:read::0,5")
+        check(part == "m" + libs[1:6], "library list in parts: %r" % part)
+        check(c.ask("qXfer:libraries:read::ffffff,10").startswith("E"), "library list past its end")
+
+        # Memory: reads past the end, at huge addresses and of 4 GiB are errors or clipped.
+        for p in ["mffffffffffffffff,100000000", "m10000,4", "m4000000500000000,10", "m8000000000000000,4",
+                  "mzz,4", "m0", "m,", "m11111111111111111,4", "m0,11111111111111111", "m0,-1",
+                  "m4000000000001000,4"]:
+            r = c.ask(p)
+            check(r.startswith("E"), "%r gets an error, not %r" % (p, r[:40]))
+        big = c.ask("m0,100000000")  # 4 GiB from 0: clipped to what fits in a reply
+        check(0 < len(big) <= 65536 and set(big) == {"0"}, "4 GiB read is clipped: %d hex digits" % len(big))
+        check(c.ask("mfffc,100") == "00" * 4, "a read running past the end returns what there is")
+        check(c.ask("M10,4:2a2b2c2d") == "OK", "write memory")
+        check(c.ask("m10,4") == "2a2b2c2d", "read back what was written")
+        for p in ["Mfffe,4:00000000", "M4000000000000000,1:00", "M10,4:00", "M10,2:zzzz", "M10"]:
+            check(c.ask(p).startswith("E"), "%r is refused" % p)
+        module = c.ask("m4000000000000000,4")
+        check(module == "0061736d", "the module's bytes at its code address: %r" % module)
+
+        # Registers and frames at the first instruction of spin.
+        pc0 = le(c.ask("p0"))
+        check(pc0 >> 32 == 0x40000000, "pc is a code address of module 0: %x" % pc0)
+        check(c.ask("p1").startswith("E"), "no register 1")
+        stack = c.ask("qWasmCallStack:1")
+        check(len(stack) == 16 and le(stack) == pc0, "call stack of one frame at the pc: %r" % stack)
+        check(le(c.ask("qWasmLocal:0;0")) == 5, "param n is 5")
+        check(le(c.ask("qWasmLocal:0;1")) == 0, "local i starts at 0")
+        check(le(c.ask("qWasmGlobal:0;0")) == 42, "global g is 42")
+        for p in ["qWasmLocal:1;0", "qWasmLocal:0;2", "qWasmLocal:0", "qWasmLocal:x;y", "qWasmGlobal:0;7",
+                  "qWasmLocal:99999999999;0", "qWasmStackValue:0;0"]:
+            check(c.ask(p).startswith("E"), "%r gets an error" % p)
+
+        # Single steps move the pc forward through the loop body; i counts the iterations.
+        pcs = [pc0]
+        for _ in range(4):
+            r = c.ask("vCont;s:1")
+            check(r.startswith("T05") and "reason:trace" in r, "step stops with reason trace: %r" % r)
+            pcs.append(le(c.ask("p0")))
+        check(all(a < b for a, b in zip(pcs, pcs[1:])), "steps advance: %s" % [hex(p) for p in pcs])
+        i_before = le(c.ask("qWasmLocal:0;1"))
+        # A breakpoint on an instruction of the body is hit once per iteration.
+        bp = pcs[2]
+        for p in ["Z0,zz,1", "Z0,4000000000000000", "Z0,8000000000000000,1", "Z0,4000000500000000,1",
+                  "Z0,40000000ffffffff,1", "Z1,0,1"]:
+            r = c.ask(p)
+            check(r.startswith("E") or r == "", "%r is refused: %r" % (p, r))
+        check(c.ask("Z0,%x,1" % bp) == "OK", "set breakpoint")
+        for k in range(2):
+            r = c.ask("c")
+            check(r.startswith("T05") and "reason:breakpoint" in r, "continue stops at the breakpoint: %r" % r)
+            check(le(c.ask("p0")) == bp, "stopped at the breakpoint's pc")
+            check(le(c.ask("qWasmLocal:0;1")) == i_before + k + 1, "one iteration per hit")
+        check(c.ask("z0,%x,1" % bp) == "OK", "remove breakpoint")
+
+        # Running with no breakpoint: the interrupt byte stops it.
+        c.send("vCont;c")
+        time.sleep(0.3)
+        c.raw(b"\x03")
+        r = c.read_reply()
+        check(r.startswith("T02"), "interrupt stops the guest with SIGINT: %r" % r)
+        check(le(c.ask("qWasmLocal:0;1")) > i_before + 2, "the guest ran before the interrupt")
+        check(c.ask("qC") == "QC1", "alive after everything")
+
+        c.send("k")
+        status = proc.wait(timeout=TIMEOUT)
+        check(status == 137, "k kills the guest: wi exits %d" % status)
+    except (OSError, EOFError, subprocess.TimeoutExpired) as e:
+        failures.append(repr(e))
+        print("FAIL:", repr(e))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    print("%d failure(s)" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
