@@ -153,6 +153,8 @@ def runtimes(args, prog_dir, name):
         'wi': lambda n: [args.wi, 'exec', wasm, '--invoke', 'run', str(n)],
         'native': lambda n: [os.path.join(prog_dir, name + '.native'), str(n)],
     }
+    if args.alt:  # another wi build (say, the other executor), timed in the same run
+        rts['wi-alt'] = lambda n: [args.alt, 'exec', wasm, '--invoke', 'run', str(n)]
     # Dynamically linked: the program wasmified from a wasm32-wasi object, with libc.wasm.
     dyn = os.path.join(prog_dir, name + '-dyn.wasm')
     libc = os.path.join(args.build, 'guest', 'libc.wasm')
@@ -259,10 +261,14 @@ def main():
     ap.add_argument('--json', help='also write the measurements as JSON')
     ap.add_argument('--peers', help='directory of the peer interpreters and CoreMark (default ../shared/peers '
                     'beside the source tree)')
+    ap.add_argument('--alt', help='a second wi binary to time in the same run (column wi-alt, ratio wi/alt): '
+                    'an A/B of two builds, e.g. the tail-calling and the computed-goto executor')
     ap.add_argument('--no-coremark', action='store_true', help='skip the CoreMark runs')
     args = ap.parse_args()
 
     args.wi = args.wi or os.path.join(args.build, 'host', 'wi')
+    if args.alt:
+        RATIOS.insert(1, ('wi/alt', 'wi-alt', '#b07aa1'))
     if not os.access(args.wi, os.X_OK):
         print(f'run_programs: {args.wi} not found; build wi first (meson compile -C {args.build})',
               file=sys.stderr)
@@ -341,7 +347,7 @@ def main():
                      'checksum': sums.get('native', sums.get('wi'))})
         print(f'  {name:15} N={n:<10} ' + '  '.join(f'{k} {fmt_time(wall[k])}s' for k in rts), flush=True)
 
-    cols = ['wi', 'wi-dyn', 'native', *[p for p in PEERS if p in args.peers], 'node', 'liftoff']
+    cols = ['wi', *(['wi-alt'] if args.alt else []), 'wi-dyn', 'native', *[p for p in PEERS if p in args.peers], 'node', 'liftoff']
     if not args.node:
         cols = [c for c in cols if c not in ('node', 'liftoff')]
     what = 'wall seconds incl. start-up' if args.short else 'seconds, median, start-up subtracted'
@@ -377,6 +383,8 @@ def main():
         cm = os.path.join(peer_dir, 'coremark-small.wasm' if args.short else 'coremark.wasm')
         if os.path.exists(cm):
             cmds = {'wi': [args.wi, 'exec', cm]}
+            if args.alt:
+                cmds['wi-alt'] = [args.alt, 'exec', cm]
             for peer, (_, wasi) in PEERS.items():
                 if peer in args.peers:
                     cmds[peer] = wasi(args.peers[peer], cm)

@@ -5,28 +5,8 @@
 namespace wi {
 
 enum class RegOp : uint16_t {
-#define WI_REGOP(name, ops) name,
-#define WI_LOAD(name, f, mt, rt) L_##name, LI_##name, LR_##name, LA_##name, LS_##name,
-#define WI_STORE(name, f, mt) S_##name, SI_##name, SR_##name, SA_##name, SS_##name,
-#include "interp/regops.def"
-#undef WI_REGOP
-#undef WI_LOAD
-#undef WI_STORE
-#define WI_UN(name, r, a, e) N_##name,
-#define WI_UN_T(name, r, a, e) N_##name,
-#define WI_BIN(name, r, a, e) N_##name, NI_##name,
-#define WI_BIN_T(name, r, a, e) N_##name, NI_##name,
-#include "interp/numeric.def"
-#undef WI_UN
-#undef WI_UN_T
-#undef WI_BIN
-#undef WI_BIN_T
-#define WI_SIMD(name, ops) V_##name,
-#include "interp/simd.def"
-#undef WI_SIMD
-#define WI_FUSE(name, t) BrT_##name, BrTI_##name, BrF_##name, BrFI_##name,
-#include "interp/fused.def"
-#undef WI_FUSE
+#define WI_OP_NAME(name) name,
+#include "interp/regop_list.inc"
   Count_
 };
 constexpr unsigned kRegOpCount = static_cast<unsigned>(RegOp::Count_);

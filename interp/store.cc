@@ -247,7 +247,7 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
     f.instance = &inst;
     inst.funcs.push_back(&f);
     if (!compiled->funcs[i].pending) {
-      f.code = &compiled->funcs[i];
+      f.set_code(&compiled->funcs[i]);
       continue;
     }
     // Lazy: until its first call the function is a host function that compiles it, installs the code
@@ -261,7 +261,7 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
                                                    cm->module->file_name, r.error().offset, r.error().message,
                                                    fi->debug_name));
       }
-      fi->code = &cm->funcs[i];
+      fi->set_code(&cm->funcs[i]);
       Trap t = interpret(hc.store, fi, hc.args);
       if (!t) return true;
       *hc.trap = std::move(t);

@@ -60,9 +60,20 @@ using HostFunction = std::function<bool(HostCall&)>;
 
 struct FuncInst {
   uint32_t type_id = 0;  // canonical, store-wide
-  const FuncType* type = nullptr;
+  // What a call needs of `code`, copied by set_code into the callee's first cache line, so a call
+  // reaches it through the callee alone (entry is null while code is: host functions, lazy stubs).
+  uint32_t param_slots = 0, local_slots = 0, frame_slots = 0;
+  const uint32_t* entry = nullptr;
   Instance* instance = nullptr;        // defining instance (null for host functions)
   const CompiledFunc* code = nullptr;  // null for host functions
+  const FuncType* type = nullptr;
+  void set_code(const CompiledFunc* c) {
+    code = c;
+    entry = c->code.data();
+    param_slots = c->param_slots;
+    local_slots = c->local_slots;
+    frame_slots = c->frame_slots;
+  }
   HostFunction host;
   std::string debug_name;              // for backtraces
 };
@@ -154,11 +165,18 @@ class Store {
   Trap call(FuncInst* f, std::span<const Value> args, std::vector<Value>& results);
 
   static Value read_global(const GlobalInst& g);
+
+  // The record of a call the interpreter keeps for each guest frame: where to return to.
+  struct CallFrame {
+    const uint32_t* ret_ip;
+    Slot* fp;
+    Instance* inst;
+    const FuncInst* func;
+  };
   static void write_global(GlobalInst& g, const Value& v);
 
   // Instances and objects are owned by the store and live as long as it does.
  private:
-  friend class Executor;
   Trap run_start(Instance* inst, uint32_t func_index);
 
   StoreLimits limits_;
@@ -172,18 +190,12 @@ class Store {
 
   // Execution state, shared by nested calls (host -> wasm -> host ...): the value stack, frames below
   // `frame_top_` in use, and the first free slot above the innermost running frame.
-  struct CallFrame {
-    const uint32_t* ret_ip;
-    Slot* fp;
-    Instance* inst;
-    const FuncInst* func;
-  };
   std::unique_ptr<Slot[]> stack_;
   Slot* stack_end_ = nullptr;
   Slot* stack_top_ = nullptr;
   std::vector<CallFrame> frames_;
   size_t frame_top_ = 0;
-  friend Trap exec_run(Store*, const FuncInst*, Slot*);
+  friend struct ExecAccess;  // the executors (interp/exec_core.h) run on the stack and frames above
 };
 
 // Runs wasm function `f` with arguments already in `fp[0..)`; results are left in `fp[0..)`.

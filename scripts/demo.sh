@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 
 if [[ ! -f build/meson-private/coredata.dat ]]; then
-  meson setup build --buildtype=release
+  meson setup build --buildtype=release --native-file scripts/clang-22.ini
 fi
 meson compile -C build
 

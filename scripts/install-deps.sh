@@ -14,7 +14,8 @@ packages=(
   # Building C to wasm32-wasi for test programs.
   clang lld wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
   # Debian 12's security updates carry clang-22/lld-22: guest/wi-cc prefers them (tail calls, wasm EH),
-  # and wi builds with them too (CXX=clang++-22 CXX_LD=lld-22 meson setup ...).
+  # and wi builds with them (scripts/clang-22.ini: their musttail and preserve_none give the tail-calling
+  # executor, docs/interpreter.md).
   clang-22 lld-22
   wabt nodejs python3
   # GNU time: bench/run_programs.py reads each runtime's peak RSS from it.

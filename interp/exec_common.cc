@@ -1,0 +1,99 @@
+// The executors' slow paths (interp/exec_core.h): entering an activation, host calls, Return of
+// many values, trace hooks and unwinding a trap. Out of line so that the handlers calling them keep
+// their registers; none of this runs on the fast path.
+#include <vector>
+#include "decoder/dwarf_line.h"
+#include "interp/exec_core.h"
+
+namespace wi {
+
+bool ExecAccess::enter(Store& store, const FuncInst* entry, Slot* fp, Activation& a, CallFrame*& cf) {
+  a.store = &store;
+  a.frames = store.frames_.data();
+  a.frames_end = a.frames + store.frames_.size();
+  a.entry_cf = a.frames + store.frame_top_;
+  a.stack_end = store.stack_end_;
+  // Entry frame: stack space and zeroed locals, like any call.
+  if (fp + entry->code->frame_slots > a.stack_end || a.entry_cf >= a.frames_end) {
+    a.trap.kind = TrapKind::CallStackExhausted;
+    a.trap.message = trap_text(a.trap.kind);
+    return false;
+  }
+  std::memset(fp + entry->code->param_slots, 0,
+              (entry->code->local_slots - entry->code->param_slots) * sizeof(Slot));
+  cf = a.entry_cf;
+  *cf++ = CallFrame{nullptr, nullptr, nullptr, nullptr};
+  return true;
+}
+
+bool exec_call_host(Activation& a, Instance* inst, CallFrame* cf, const FuncInst* f, Slot* args) {
+  Slot*& top = ExecAccess::stack_top(*a.store);
+  Slot* saved_top = top;
+  // Room for the host's results beyond its arguments, and a base for re-entrant calls.
+  top = args + std::max(f->type->params.size(), f->type->results.size()) * 2 + 2;
+  HostCall hc{*a.store, inst, args, &a.trap};
+  ExecAccess::set_frame_top(a, cf);
+  bool ok = f->host(hc);
+  top = saved_top;
+  if (!ok) a.trap_kind = a.trap.kind == TrapKind::None ? TrapKind::Host : a.trap.kind;
+  return ok;
+}
+
+void exec_copy_results(Slot* fp, const uint32_t* ip) {
+  uint32_t n = ip[1];
+  Slot buf[32];
+  std::vector<Slot> big;
+  Slot* tmp = buf;
+  if (n > 32) {
+    big.resize(n);
+    tmp = big.data();
+  }
+  for (uint32_t k = 0; k < n; ++k) tmp[k] = fp[ip[2 + k]];
+  std::memcpy(fp, tmp, n * sizeof(Slot));
+}
+
+bool exec_trace(Activation& a, const FuncInst* func, Slot* fp, uint32_t point, CallFrame* cf) {
+#ifndef WI_NO_TRACING
+  Store& store = *a.store;
+  if (!store.tracer) return true;
+  ExecAccess::set_frame_top(a, cf);
+  const TracePoint& p = func->code->trace.points[point];
+  if (store.tracer->on_trace(TraceEvent{store, func, fp, p, size_t(cf - a.frames)}, a.trap)) return true;
+  a.trap_kind = a.trap.kind == TrapKind::None ? TrapKind::Host : a.trap.kind;
+  return false;
+#else
+  (void)a, (void)func, (void)fp, (void)point, (void)cf;
+  return true;
+#endif
+}
+
+void exec_unwind(Activation& a, CallFrame* cf, const FuncInst* func, const uint32_t* ip) {
+  Trap& trap = a.trap;
+  trap.kind = a.trap_kind;
+  if (trap.message.empty()) trap.message = trap_text(a.trap_kind);
+  auto locate = [&](const FuncInst* f, const uint32_t* at) {
+    FrameLocation loc;
+    const Module& m = *f->instance->module;
+    loc.module_file = m.file_name;
+    loc.func_index = f->code->func_index;
+    loc.function = m.function_display_name(loc.func_index);
+    loc.offset = f->code->wasm_offset_at(uint32_t(at - f->code->code.data()));
+    // An exit is not an error: it needs no source positions (and so never parses DWARF).
+    if (a.trap_kind != TrapKind::Exit)
+      if (const LineTable* lines = line_table(m))
+        if (auto pos = lines->at(uint32_t(loc.offset))) loc.source = to_string(*pos);
+    trap.backtrace.push_back(std::move(loc));
+  };
+  locate(func, ip);
+  constexpr size_t kMaxBacktrace = 64;  // deep recursion would otherwise print thousands of lines
+  ExecAccess::set_frame_top(a, cf);
+  while (cf > a.entry_cf + 1) {
+    --cf;
+    ExecAccess::set_frame_top(a, cf);
+    if (trap.backtrace.size() < kMaxBacktrace) locate(cf->func, cf->ret_ip - 1);
+    else ++trap.frames_omitted;
+  }
+  ExecAccess::set_frame_top(a, a.entry_cf);
+}
+
+}  // namespace wi
