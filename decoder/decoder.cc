@@ -2,6 +2,7 @@
 // Policy: first error wins; the error's offset is the byte where decoding could not go on.
 // https://webassembly.github.io/spec/core/binary/modules.html
 #include "decoder/decoder.h"
+#include <map>
 #include <string_view>
 #include <unordered_set>
 #include "decoder/dwarf_line.h"
@@ -122,22 +123,55 @@ class Decoder {
     return n;
   }
 
+  // A value or reference type, with a type index in it checked and made canonical (module.h).
+  Result<ValType> decode_value_type(Reader& s) {
+    size_t at = s.offset();
+    WI_TRY_ASSIGN(ValType t, read_value_type(s));
+    return m_.canonical(t, at);
+  }
+  Result<ValType> decode_ref_type(Reader& s) {
+    size_t at = s.offset();
+    WI_TRY_ASSIGN(ValType t, read_ref_type(s));
+    return m_.canonical(t, at);
+  }
+
+  // https://webassembly.github.io/spec/core/binary/modules.html#type-section. Without GC's `rec`,
+  // every function type is a recursion group of its own: it may name itself and earlier types.
+  // Types are equivalent when their structure is, a reference to itself counting as the same in
+  // both (https://webassembly.github.io/spec/core/valid/conventions.html#rolling-and-unrolling);
+  // each index maps to the first equivalent one (Module::type_canon), and an equivalent later type
+  // is stored as a copy of it, so the validator compares types by value.
   Result<void> types(Reader& s) {
     WI_TRY_ASSIGN(uint32_t n, count(s));
+    std::map<std::vector<uint32_t>, uint32_t> seen;
     for (uint32_t i = 0; i < n; ++i) {
       size_t at = s.offset();
       WI_TRY_ASSIGN(uint8_t form, s.u8());
       if (form != 0x60) return make_error(at, "malformed function type");
+      uint32_t self = uint32_t(m_.types.size());
+      m_.type_canon.push_back(self);  // provisional: lets the type name itself
       FuncType t;
       WI_TRY_ASSIGN(uint32_t np, count(s));
       for (uint32_t j = 0; j < np; ++j) {
-        WI_TRY_ASSIGN(ValType v, read_value_type(s));
+        WI_TRY_ASSIGN(ValType v, decode_value_type(s));
         t.params.push_back(v);
       }
       WI_TRY_ASSIGN(uint32_t nr, count(s));
       for (uint32_t j = 0; j < nr; ++j) {
-        WI_TRY_ASSIGN(ValType v, read_value_type(s));
+        WI_TRY_ASSIGN(ValType v, decode_value_type(s));
         t.results.push_back(v);
+      }
+      std::vector<uint32_t> key{uint32_t(t.params.size())};
+      auto add = [&](ValType v) {
+        bool is_self = is_ref(v) && ref_heap(v) == kHeapTypeIndex + self;
+        key.push_back(is_self ? (uint32_t(v) & 0xff) | 0xffffff00u : uint32_t(v));
+      };
+      for (ValType v : t.params) add(v);
+      for (ValType v : t.results) add(v);
+      auto [it, fresh] = seen.emplace(std::move(key), self);
+      if (!fresh) {
+        m_.type_canon[self] = it->second;
+        t = m_.types[it->second];
       }
       m_.types.push_back(std::move(t));
     }
@@ -163,7 +197,7 @@ class Decoder {
 
   Result<TableType> table_type(Reader& s) {
     TableType t;
-    WI_TRY_ASSIGN(t.elem, read_ref_type(s));
+    WI_TRY_ASSIGN(t.elem, decode_ref_type(s));
     WI_TRY_ASSIGN(t.limits, limits(s, 0xffffffffull, "table"));
     return t;
   }
@@ -176,7 +210,7 @@ class Decoder {
 
   Result<GlobalType> global_type(Reader& s) {
     GlobalType g;
-    WI_TRY_ASSIGN(g.type, read_value_type(s));
+    WI_TRY_ASSIGN(g.type, decode_value_type(s));
     size_t at = s.offset();
     WI_TRY_ASSIGN(uint8_t mut, s.u8());
     if (mut > 1) return make_error(at, "malformed mutability");
@@ -243,8 +277,23 @@ class Decoder {
   Result<void> tables(Reader& s) {
     WI_TRY_ASSIGN(uint32_t n, count(s));
     for (uint32_t i = 0; i < n; ++i) {
-      WI_TRY_ASSIGN(TableType t, table_type(s));
+      // https://webassembly.github.io/spec/core/binary/modules.html#table-section: a table is its
+      // type, or 0x40 0x00, its type and an initializer (which a table of a non-nullable type needs).
+      size_t at = s.offset();
+      ConstExpr init;
+      init.kind = ConstExpr::Kind::RefNull;
+      TableType t;
+      if (s.remaining() >= 2 && s.cursor()[0] == 0x40 && s.cursor()[1] == 0x00) {
+        s.skip(2);
+        WI_TRY_ASSIGN(t, table_type(s));
+        WI_TRY_ASSIGN(init, const_expr(s, t.elem));
+      } else {
+        WI_TRY_ASSIGN(t, table_type(s));
+        if (!ref_nullable(t.elem)) return make_error(at, "type mismatch");
+        init.type = t.elem;
+      }
       m_.tables.push_back(t);
+      m_.table_inits.push_back(std::move(init));
     }
     return {};
   }
@@ -259,62 +308,87 @@ class Decoder {
     return {};
   }
 
-  // Constant expressions (spec 3.3.10): in 2.0 exactly one constant instruction then `end`; global.get
-  // may name only imported immutable globals.
+  // Constant expressions (https://webassembly.github.io/spec/core/valid/instructions.html#constant-expressions):
+  // constants, ref.null, ref.func, global.get of an immutable global, and (Wasm 3.0 extended
+  // constants) i32/i64 add, sub and mul, checked on a type stack; the expression must leave exactly
+  // one value of the expected type. A global's initializer sees the imported globals and the ones
+  // defined before it: global_types holds exactly those while the global section is read, and all of
+  // them afterwards.
   Result<ConstExpr> const_expr(Reader& s, ValType expected) {
     Instruction in;
     std::vector<uint32_t> tb;
+    std::vector<ValType> stack;
+    std::vector<ConstOp> ops;
+    size_t first_at = s.offset();
+    for (;;) {
+      WI_TRY(read_instruction(s, in, tb));
+      size_t at = in.offset;
+      if (in.op == Opcode::End) break;
+      ConstOp op;
+      auto binary = [&](ConstOp::Kind k, ValType t) -> Result<void> {
+        if (stack.size() < 2 || stack[stack.size() - 1] != t || stack[stack.size() - 2] != t)
+          return make_error(at, "type mismatch");
+        stack.pop_back();
+        op.kind = k;
+        op.type = t;
+        return {};
+      };
+      switch (in.op) {
+        case Opcode::I32Const: op.type = ValType::I32; op.bits[0] = in.bits; break;
+        case Opcode::I64Const: op.type = ValType::I64; op.bits[0] = in.bits; break;
+        case Opcode::F32Const: op.type = ValType::F32; op.bits[0] = in.bits; break;
+        case Opcode::F64Const: op.type = ValType::F64; op.bits[0] = in.bits; break;
+        case Opcode::V128Const:
+          op.type = ValType::V128;
+          std::memcpy(op.bits, in.v128, 16);
+          break;
+        case Opcode::RefNull: {
+          WI_TRY_ASSIGN(op.type, m_.canonical(in.type, at));
+          op.kind = ConstOp::Kind::RefNull;
+          break;
+        }
+        case Opcode::RefFunc:
+          if (in.a >= m_.func_types.size()) return make_error(at, fmt::format("unknown function {}", in.a));
+          op.type = func_ref_type(in.a);
+          op.kind = ConstOp::Kind::RefFunc;
+          op.index = in.a;
+          mark_ref(in.a);
+          break;
+        case Opcode::GlobalGet:
+          if (in.a >= m_.global_types.size()) return make_error(at, fmt::format("unknown global {}", in.a));
+          if (m_.global_types[in.a].mut) return make_error(at, "constant expression required");
+          op.type = m_.global_types[in.a].type;
+          op.kind = ConstOp::Kind::GlobalGet;
+          op.index = in.a;
+          break;
+        case Opcode::I32Add: WI_TRY(binary(ConstOp::Kind::I32Add, ValType::I32)); break;
+        case Opcode::I32Sub: WI_TRY(binary(ConstOp::Kind::I32Sub, ValType::I32)); break;
+        case Opcode::I32Mul: WI_TRY(binary(ConstOp::Kind::I32Mul, ValType::I32)); break;
+        case Opcode::I64Add: WI_TRY(binary(ConstOp::Kind::I64Add, ValType::I64)); break;
+        case Opcode::I64Sub: WI_TRY(binary(ConstOp::Kind::I64Sub, ValType::I64)); break;
+        case Opcode::I64Mul: WI_TRY(binary(ConstOp::Kind::I64Mul, ValType::I64)); break;
+        default: return make_error(at, "constant expression required");
+      }
+      if (op.kind < ConstOp::Kind::I32Add) stack.push_back(op.type);
+      ops.push_back(op);
+    }
+    if (stack.size() != 1 || !matches(stack[0], expected)) return make_error(first_at, "type mismatch");
     ConstExpr e;
-    WI_TRY(read_instruction(s, in, tb));
-    size_t at = in.offset;
-    ValType got;
-    switch (in.op) {
-      case Opcode::I32Const: got = ValType::I32; e.bits[0] = in.bits; break;
-      case Opcode::I64Const: got = ValType::I64; e.bits[0] = in.bits; break;
-      case Opcode::F32Const: got = ValType::F32; e.bits[0] = in.bits; break;
-      case Opcode::F64Const: got = ValType::F64; e.bits[0] = in.bits; break;
-      case Opcode::V128Const:
-        got = ValType::V128;
-        std::memcpy(e.bits, in.v128, 16);
-        break;
-      case Opcode::RefNull: got = in.type; e.kind = ConstExpr::Kind::RefNull; break;
-      case Opcode::RefFunc:
-        if (in.a >= m_.func_types.size()) return make_error(at, fmt::format("unknown function {}", in.a));
-        got = ValType::FuncRef;
-        e.kind = ConstExpr::Kind::RefFunc;
-        e.index = in.a;
-        mark_ref(in.a);
-        break;
-      case Opcode::GlobalGet:
-        if (in.a >= m_.num_imported_globals)
-          return make_error(at, fmt::format("unknown global {}", in.a));
-        if (m_.global_types[in.a].mut) return make_error(at, "constant expression required");
-        got = m_.global_types[in.a].type;
-        e.kind = ConstExpr::Kind::GlobalGet;
-        e.index = in.a;
-        break;
-      case Opcode::End:
-        return make_error(at, "type mismatch");
-      default:
-        return make_error(at, "constant expression required");
+    e.type = expected;
+    if (ops.size() == 1) {
+      const ConstOp& only = ops[0];
+      e.kind = ConstExpr::Kind(uint8_t(only.kind));  // the first four kinds coincide
+      std::memcpy(e.bits, only.bits, sizeof e.bits);
+      e.index = only.index;
+    } else {
+      e.kind = ConstExpr::Kind::Expr;
+      e.ops = std::move(ops);
     }
-    e.type = got;
-    size_t end_at = s.offset();
-    WI_TRY(read_instruction(s, in, tb));
-    if (in.op != Opcode::End) {
-      if (op_info(in.op).fixed_sig || in.op == Opcode::GlobalGet || in.op == Opcode::RefNull ||
-          in.op == Opcode::RefFunc)
-        return make_error(end_at, in.op == Opcode::I32Const || in.op == Opcode::I64Const ||
-                                          in.op == Opcode::F32Const || in.op == Opcode::F64Const ||
-                                          in.op == Opcode::GlobalGet || in.op == Opcode::RefNull ||
-                                          in.op == Opcode::RefFunc || in.op == Opcode::V128Const
-                                      ? "type mismatch"
-                                      : "constant expression required");
-      return make_error(end_at, "constant expression required");
-    }
-    if (got != expected) return make_error(at, "type mismatch");
     return e;
   }
+
+  // ref.func f pushes (ref $t), $t being f's type (https://webassembly.github.io/spec/core/valid/instructions.html#xref-syntax-instructions-syntax-instr-ref-mathsf-ref-func-x).
+  ValType func_ref_type(uint32_t f) const { return wi::ref_type(false, kHeapTypeIndex + m_.type_canon[m_.func_types[f]]); }
 
   void mark_ref(uint32_t f) {
     if (m_.declared_refs.size() < m_.func_types.size()) m_.declared_refs.resize(m_.func_types.size());
@@ -401,13 +475,15 @@ class Decoder {
       if (flags & 3) {
         size_t kat = s.offset();
         if (exprs) {
-          WI_TRY_ASSIGN(e.type, read_ref_type(s));
+          WI_TRY_ASSIGN(e.type, decode_ref_type(s));
         } else {
           WI_TRY_ASSIGN(uint8_t kind, s.u8());
           if (kind != 0) return make_error(kat, "malformed element kind");
-          e.type = ValType::FuncRef;
         }
       }
+      // A vector of function indices is a segment of (ref func) (3.0; funcref in 2.0, which the
+      // subtyping keeps compatible).
+      if (!exprs) e.type = ref_type(false, kHeapFunc);
       WI_TRY_ASSIGN(uint32_t m, count(s));
       for (uint32_t j = 0; j < m; ++j) {
         if (exprs) {
@@ -420,12 +496,12 @@ class Decoder {
           mark_ref(f);
           ConstExpr c;
           c.kind = ConstExpr::Kind::RefFunc;
-          c.type = ValType::FuncRef;
+          c.type = func_ref_type(f);
           c.index = f;
           e.inits.push_back(c);
         }
       }
-      if (e.mode == ElemSegment::Mode::Active && m_.tables[e.table].elem != e.type)
+      if (e.mode == ElemSegment::Mode::Active && !matches(e.type, m_.tables[e.table].elem))
         return make_error(at, "type mismatch");
       m_.elems.push_back(std::move(e));
     }
@@ -455,7 +531,7 @@ class Decoder {
         WI_TRY_ASSIGN(uint32_t cnt, body.u32());
         b.num_locals += cnt;
         if (b.num_locals > 50000) return body.error("too many locals");
-        WI_TRY_ASSIGN(ValType t, read_value_type(body));
+        WI_TRY_ASSIGN(ValType t, decode_value_type(body));
         if (cnt) b.locals.push_back({cnt, t});
       }
       b.code_start = body.offset();
@@ -549,6 +625,13 @@ Result<std::unique_ptr<Module>> decode_module(std::vector<uint8_t> bytes, CodeDe
 std::string format_error(const std::string& file, const Error& e) {
   if (e.offset == SIZE_MAX) return fmt::format("{}: {}", file, e.message);
   return fmt::format("{}: 0x{:x}: {}", file, e.offset, e.message);
+}
+
+Result<ValType> Module::canonical(ValType t, size_t offset) const {
+  if (!is_ref(t) || !heap_is_index(ref_heap(t))) return t;
+  uint32_t index = ref_heap(t) - kHeapTypeIndex;
+  if (index >= type_canon.size()) return make_error(offset, fmt::format("unknown type {}", index));
+  return ref_type(ref_nullable(t), kHeapTypeIndex + type_canon[index]);
 }
 
 std::string Module::function_display_name(uint32_t func_index) const {

@@ -1,24 +1,56 @@
 // Immediate parsing for every opcode kind of opcodes.def.
 // https://webassembly.github.io/spec/core/binary/instructions.html
 #include "decoder/instruction.h"
+#include "fmt/format.h"
 
 namespace wi {
+
+// https://webassembly.github.io/spec/core/binary/types.html#heap-types: an abstract heap type is one
+// byte (a negative s33); a type index is a non-negative s33. The GC proposal's abstract types (any,
+// eq, i31, struct, array, none) are not part of what wi implements.
+Result<uint32_t> read_heap_type(Reader& r) {
+  size_t at = r.offset();
+  WI_TRY_ASSIGN(int64_t v, r.s33());
+  if (v >= 0) {
+    if (v > int64_t(kMaxTypeIndex)) return make_error(at, fmt::format("unknown type {}", v));
+    return kHeapTypeIndex + uint32_t(v);
+  }
+  uint32_t b = uint32_t(v & 0x7f);
+  switch (b) {
+    case kHeapFunc: case kHeapExtern: case kHeapNoFunc: case kHeapNoExtern: case kHeapExn: case kHeapNoExn:
+      return b;
+  }
+  return make_error(at, "malformed heap type");
+}
+
+// https://webassembly.github.io/spec/core/binary/types.html#reference-types: the shorthand bytes
+// (funcref, externref, exnref, nullfuncref, ...) and `0x63 ht` / `0x64 ht`.
+static Result<ValType> read_ref_type_from(Reader& r, uint8_t b, size_t at, const char* what) {
+  switch (b) {
+    case 0x70: case 0x6f: case 0x69: case kHeapNoFunc: case kHeapNoExtern: case kHeapNoExn:
+      return ref_type(true, b);
+    case kRefNull: case kRefNonNull: {
+      WI_TRY_ASSIGN(uint32_t heap, read_heap_type(r));
+      return ref_type(b == kRefNull, heap);
+    }
+  }
+  return make_error(at, what);
+}
 
 Result<ValType> read_value_type(Reader& r) {
   size_t at = r.offset();
   WI_TRY_ASSIGN(uint8_t b, r.u8());
   switch (b) {
-    case 0x7f: case 0x7e: case 0x7d: case 0x7c: case 0x7b: case 0x70: case 0x6f:
+    case 0x7f: case 0x7e: case 0x7d: case 0x7c: case 0x7b:
       return ValType(b);
   }
-  return make_error(at, "malformed value type");
+  return read_ref_type_from(r, b, at, "malformed value type");
 }
 
 Result<ValType> read_ref_type(Reader& r) {
   size_t at = r.offset();
   WI_TRY_ASSIGN(uint8_t b, r.u8());
-  if (b == 0x70 || b == 0x6f) return ValType(b);
-  return make_error(at, "malformed reference type");
+  return read_ref_type_from(r, b, at, "malformed reference type");
 }
 
 static Result<void> zero_byte(Reader& r) {
@@ -50,17 +82,25 @@ Result<void> read_instruction(Reader& r, Instruction& out, std::vector<uint32_t>
     case Imm::None:
       break;
     case Imm::Block: {
+      // https://webassembly.github.io/spec/core/binary/instructions.html#control-instructions: 0x40,
+      // one value type, or a type index as a non-negative s33.
       size_t at = r.offset();
-      WI_TRY_ASSIGN(out.block_type, r.s33());
-      if (out.block_type < 0 && out.block_type != kBlockVoid) {
-        uint8_t vt = uint8_t(out.block_type & 0x7f);
-        if (!(vt == 0x7f || vt == 0x7e || vt == 0x7d || vt == 0x7c || vt == 0x7b || vt == 0x70 ||
-              vt == 0x6f))
-          return make_error(at, "malformed value type");
+      Reader start = r;
+      WI_TRY_ASSIGN(uint8_t first, r.u8());
+      if (first == 0x40) {
+        out.block_type = kBlockVoid;
+      } else if ((first & 0xc0) == 0x40) {  // one byte, negative as an s33: a value type
+        r = start;
+        WI_TRY_ASSIGN(out.type, read_value_type(r));
+        out.block_type = kBlockValue;
+      } else {
+        r = start;
+        WI_TRY_ASSIGN(out.block_type, r.s33());
+        if (out.block_type < 0) return make_error(at, "malformed value type");
       }
       break;
     }
-    case Imm::Label: case Imm::Func: case Imm::Local: case Imm::Global: case Imm::Table:
+    case Imm::Label: case Imm::Func: case Imm::Type: case Imm::Local: case Imm::Global: case Imm::Table:
     case Imm::Data: case Imm::Elem: {
       WI_TRY_ASSIGN(out.a, r.u32());
       break;
@@ -151,8 +191,9 @@ Result<void> read_instruction(Reader& r, Instruction& out, std::vector<uint32_t>
       WI_TRY_ASSIGN(out.type, read_value_type(r));
       break;
     }
-    case Imm::RefType: {
-      WI_TRY_ASSIGN(out.type, read_ref_type(r));
+    case Imm::RefType: {  // ref.null's heap type; the instruction pushes (ref null ht)
+      WI_TRY_ASSIGN(uint32_t heap, read_heap_type(r));
+      out.type = ref_type(true, heap);
       break;
     }
   }

@@ -19,13 +19,16 @@ struct Instruction {
   // Constants: i32/i64 values and f32/f64 bit patterns; v128 bytes and shuffle lanes in v128.
   uint64_t bits = 0;
   uint8_t v128[16] = {};
-  // Block type: kBlockVoid, a value type's byte (as negative s33), or a type index >= 0.
+  // Block type: kBlockVoid, kBlockValue (the one result type is in `type`), or a type index >= 0.
   int64_t block_type = 0;
-  ValType type = ValType::Void;  // select t, ref.null t
+  // select t, ref.null ht (as (ref null ht)), a block's result type. A type index in it is the
+  // module's raw index: Module::canonical() turns it into the one the validator compares.
+  ValType type = ValType::Void;
   std::vector<uint32_t>* targets = nullptr;  // br_table: the labels, default last
 };
 
 constexpr int64_t kBlockVoid = -64;  // 0x40 read as s33
+constexpr int64_t kBlockValue = -1;
 
 // Reads the next instruction; `targets_buf` is reused across br_tables to avoid allocations.
 Result<void> read_instruction(Reader& r, Instruction& out, std::vector<uint32_t>& targets_buf);
@@ -33,5 +36,7 @@ Result<void> read_instruction(Reader& r, Instruction& out, std::vector<uint32_t>
 // Value type from its binary byte, or an error "malformed value type" style message.
 Result<ValType> read_value_type(Reader& r);
 Result<ValType> read_ref_type(Reader& r);
+// A heap type: an abstract one's byte or kHeapTypeIndex + a type index (types.h).
+Result<uint32_t> read_heap_type(Reader& r);
 
 }  // namespace wi

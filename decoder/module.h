@@ -29,13 +29,30 @@ struct Export {
   uint32_t index = 0;
 };
 
-// A validated constant expression (spec 3.3.10): one value-producing instruction then `end`.
-struct ConstExpr {
-  enum class Kind : uint8_t { Value, RefNull, RefFunc, GlobalGet } kind = Kind::Value;
-  ValType type = ValType::I32;
-  uint64_t bits[2] = {0, 0};  // Value: the constant's bit pattern (v128: both halves)
-  uint32_t index = 0;         // RefFunc: function index; GlobalGet: global index
+// One instruction of a constant expression: a constant, ref.null, ref.func, global.get, or one of
+// the extended-const operators i32/i64 add, sub, mul (which use neither bits nor index).
+struct ConstOp {
+  enum class Kind : uint8_t { Value, RefNull, RefFunc, GlobalGet, I32Add, I32Sub, I32Mul, I64Add, I64Sub, I64Mul };
+  Kind kind = Kind::Value;
+  ValType type = ValType::I32;  // Value, RefNull: the pushed type
+  uint64_t bits[2] = {0, 0};    // Value: the constant's bit pattern (v128: both halves)
+  uint32_t index = 0;           // RefFunc: function index; GlobalGet: global index
 };
+
+// A validated constant expression (https://webassembly.github.io/spec/core/valid/instructions.html#constant-expressions).
+// The common case, one instruction then `end`, is held inline (kind, bits, index), so the linker can
+// read a segment offset or an exported address without evaluating anything; a longer expression
+// (Wasm 3.0 extended constants: `global.get $base  i32.const 16  i32.add`) is kind Expr and its
+// instructions, in order, are in `ops`.
+struct ConstExpr {
+  enum class Kind : uint8_t { Value, RefNull, RefFunc, GlobalGet, Expr } kind = Kind::Value;
+  ValType type = ValType::I32;  // the type of the result
+  uint64_t bits[2] = {0, 0};    // Value: the constant's bit pattern (v128: both halves)
+  uint32_t index = 0;           // RefFunc: function index; GlobalGet: global index
+  std::vector<ConstOp> ops;     // Expr only
+};
+static_assert(uint8_t(ConstOp::Kind::GlobalGet) == uint8_t(ConstExpr::Kind::GlobalGet),
+              "a one-instruction expression's kind is its instruction's kind");
 
 struct Global {
   GlobalType type;
@@ -83,12 +100,14 @@ struct Module {
   std::string file_name;  // for error messages and backtraces
   std::vector<uint8_t> bytes;
 
-  std::vector<FuncType> types;
+  std::vector<FuncType> types;       // an equivalent later type is a copy of the first (decoder.cc)
+  std::vector<uint32_t> type_canon;  // each type index's canonical index: the first equivalent type
   std::vector<Import> imports;
   std::vector<uint32_t> func_types;  // type index of every function, imports first
   uint32_t num_imported_funcs = 0, num_imported_tables = 0, num_imported_memories = 0,
            num_imported_globals = 0;
   std::vector<TableType> tables;      // imports first
+  std::vector<ConstExpr> table_inits;  // defined tables only: every element's initial value
   std::vector<MemoryType> memories;   // imports first
   std::vector<GlobalType> global_types;  // imports first
   std::vector<Global> globals;        // defined globals only
@@ -106,6 +125,9 @@ struct Module {
   std::shared_ptr<LineTableCache> line_cache;  // see line_table() in decoder/dwarf_line.h
 
   const FuncType& func_type(uint32_t func_index) const { return types[func_types[func_index]]; }
+  // `t` with a type index in it replaced by its canonical one; "unknown type N" at `offset` when the
+  // index is not (yet) defined. Other types come back unchanged.
+  Result<ValType> canonical(ValType t, size_t offset) const;
   const CustomSection* custom(std::string_view name) const {
     for (auto& c : customs)
       if (c.name == name) return &c;

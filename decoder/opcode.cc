@@ -55,7 +55,7 @@ Opcode lookup_prefixed_opcode(uint8_t prefix, uint32_t code) {
   return Opcode::Count_;
 }
 
-const char* to_string(ValType t) {
+std::string to_string(ValType t) {
   switch (t) {
     case ValType::I32: return "i32";
     case ValType::I64: return "i64";
@@ -64,17 +64,37 @@ const char* to_string(ValType t) {
     case ValType::V128: return "v128";
     case ValType::FuncRef: return "funcref";
     case ValType::ExternRef: return "externref";
+    case ValType::ExnRef: return "exnref";
     case ValType::Void: return "void";
     case ValType::Unknown: return "unknown";
+    default: break;
   }
-  return "?";
+  if (!is_ref(t)) return "?";
+  uint32_t heap = ref_heap(t);
+  std::string h;
+  switch (heap) {
+    case kHeapFunc: h = "func"; break;
+    case kHeapExtern: h = "extern"; break;
+    case kHeapNoFunc: h = "nofunc"; break;
+    case kHeapNoExtern: h = "noextern"; break;
+    case kHeapExn: h = "exn"; break;
+    case kHeapNoExn: h = "noexn"; break;
+    default: h = heap_is_index(heap) ? std::to_string(heap - kHeapTypeIndex) : "?"; break;
+  }
+  return std::string(ref_nullable(t) ? "(ref null " : "(ref ") + h + ")";
 }
 
 std::string to_string(const FuncType& t) {
   std::string s = "[";
-  for (size_t i = 0; i < t.params.size(); ++i) s += (i ? " " : "") + std::string(to_string(t.params[i]));
+  for (size_t i = 0; i < t.params.size(); ++i) {
+    if (i) s += ' ';
+    s += to_string(t.params[i]);
+  }
   s += "] -> [";
-  for (size_t i = 0; i < t.results.size(); ++i) s += (i ? " " : "") + std::string(to_string(t.results[i]));
+  for (size_t i = 0; i < t.results.size(); ++i) {
+    if (i) s += ' ';
+    s += to_string(t.results[i]);
+  }
   return s + "]";
 }
 

@@ -5,11 +5,14 @@
 
 namespace wi {
 
-Result<BlockSig> block_signature(const Module& m, int64_t bt, size_t offset) {
+Result<BlockSig> block_signature(const Module& m, const Instruction& in) {
   BlockSig s;
+  int64_t bt = in.block_type;
+  size_t offset = in.offset;
   if (bt == kBlockVoid) return s;
-  if (bt < 0) {
-    s.results.push_back(ValType(uint8_t(bt & 0x7f)));
+  if (bt == kBlockValue) {
+    WI_TRY_ASSIGN(ValType t, m.canonical(in.type, offset));
+    s.results.push_back(t);
     return s;
   }
   if (uint64_t(bt) >= m.types.size()) return make_error(offset, fmt::format("unknown type {}", bt));
@@ -23,6 +26,13 @@ void FunctionValidator::begin(const Module& m, uint32_t func_index, const Functi
   const FuncType& t = m.func_type(func_index);
   locals_ = t.params;
   for (auto& d : body.locals) locals_.insert(locals_.end(), d.count, d.type);
+  // https://webassembly.github.io/spec/core/valid/instructions.html#local-instructions: a local of
+  // a non-nullable reference type has no default value and must be set before it is read; a set
+  // inside a block counts until the block ends.
+  local_set_.assign(locals_.size(), true);
+  for (size_t i = t.params.size(); i < locals_.size(); ++i)
+    if (is_ref(locals_[i]) && !ref_nullable(locals_[i])) local_set_[i] = false;
+  sets_in_blocks_.clear();
   results_ = t.results;
   stack_.clear();
   frames_.clear();
@@ -42,7 +52,7 @@ Result<ValType> FunctionValidator::pop(const Instruction& in) {
 
 Result<ValType> FunctionValidator::pop_expect(const Instruction& in, ValType expect) {
   WI_TRY_ASSIGN(ValType t, pop(in));
-  if (t != expect && t != ValType::Unknown && expect != ValType::Unknown) return err(in, "type mismatch");
+  if (expect != ValType::Unknown && !matches(t, expect)) return err(in, "type mismatch");
   return t == ValType::Unknown ? expect : t;
 }
 
@@ -52,9 +62,28 @@ Result<void> FunctionValidator::pop_all(const Instruction& in, const std::vector
 }
 
 void FunctionValidator::push_frame(Opcode kind, BlockSig sig) {
-  Frame f{kind, std::move(sig), stack_.size(), false};
+  Frame f{kind, std::move(sig), stack_.size(), false, sets_in_blocks_.size()};
   push_all(f.sig.params);
   frames_.push_back(std::move(f));
+}
+
+Result<ValType> FunctionValidator::pop_ref(const Instruction& in) {
+  WI_TRY_ASSIGN(ValType t, pop(in));
+  if (t != ValType::Unknown && !is_ref(t)) return err(in, "type mismatch");
+  return t;
+}
+
+void FunctionValidator::mark_set(uint32_t local) {
+  if (local_set_[local]) return;
+  local_set_[local] = true;
+  sets_in_blocks_.push_back(local);
+}
+
+bool all_match(const std::vector<ValType>& sub, const std::vector<ValType>& super) {
+  if (sub.size() != super.size()) return false;
+  for (size_t i = 0; i < sub.size(); ++i)
+    if (!matches(sub[i], super[i])) return false;
+  return true;
 }
 
 Result<FunctionValidator::Frame> FunctionValidator::pop_frame(const Instruction& in) {
@@ -63,6 +92,8 @@ Result<FunctionValidator::Frame> FunctionValidator::pop_frame(const Instruction&
   if (stack_.size() != frames_.back().height) return err(in, "type mismatch");
   Frame f = std::move(frames_.back());
   frames_.pop_back();
+  for (size_t i = f.first_set; i < sets_in_blocks_.size(); ++i) local_set_[sets_in_blocks_[i]] = false;
+  sets_in_blocks_.resize(f.first_set);
   return f;
 }
 
@@ -125,7 +156,7 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
     case O::Block:
     case O::Loop:
     case O::If: {
-      WI_TRY_ASSIGN(BlockSig sig, block_signature(*m_, in.block_type, in.offset));
+      WI_TRY_ASSIGN(BlockSig sig, block_signature(*m_, in));
       if (in.op == O::If) WI_TRY(pop_expect(in, ValType::I32));
       WI_TRY(pop_all(in, sig.params));
       // A host limit, not a spec rule: each level costs the validator and translator a frame, so a
@@ -144,7 +175,7 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
     case O::End: {
       WI_TRY_ASSIGN(Frame f, pop_frame(in));
       // An `if` without `else` must have matching params and results (the implicit else is empty).
-      if (f.kind == O::If && f.sig.params != f.sig.results) return err(in, "type mismatch");
+      if (f.kind == O::If && !all_match(f.sig.params, f.sig.results)) return err(in, "type mismatch");
       if (frames_.empty()) stack_.clear();
       else push_all(f.sig.results);
       return {};
@@ -194,7 +225,7 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
     }
     case O::CallIndirect: {
       WI_TRY(need_table(in, in.b));
-      if (m_->tables[in.b].elem != ValType::FuncRef) return err(in, "type mismatch");
+      if (!matches(m_->tables[in.b].elem, ValType::FuncRef)) return err(in, "type mismatch");
       if (in.a >= m_->types.size()) return err(in, fmt::format("unknown type {}", in.a));
       WI_TRY(pop_expect(in, ValType::I32));
       const FuncType& t = m_->types[in.a];
@@ -208,17 +239,17 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
     case O::ReturnCall: {
       if (in.a >= m_->func_types.size()) return err(in, fmt::format("unknown function {}", in.a));
       const FuncType& t = m_->func_type(in.a);
-      if (t.results != results_) return err(in, "type mismatch");
+      if (!all_match(t.results, results_)) return err(in, "type mismatch");
       WI_TRY(pop_all(in, t.params));
       set_unreachable();
       return {};
     }
     case O::ReturnCallIndirect: {
       WI_TRY(need_table(in, in.b));
-      if (m_->tables[in.b].elem != ValType::FuncRef) return err(in, "type mismatch");
+      if (!matches(m_->tables[in.b].elem, ValType::FuncRef)) return err(in, "type mismatch");
       if (in.a >= m_->types.size()) return err(in, fmt::format("unknown type {}", in.a));
       const FuncType& t = m_->types[in.a];
-      if (t.results != results_) return err(in, "type mismatch");
+      if (!all_match(t.results, results_)) return err(in, "type mismatch");
       WI_TRY(pop_expect(in, ValType::I32));
       WI_TRY(pop_all(in, t.params));
       set_unreachable();
@@ -236,23 +267,28 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       push(a == ValType::Unknown ? b : a);
       return {};
     }
-    case O::SelectT:
+    case O::SelectT: {
+      WI_TRY_ASSIGN(ValType t, m_->canonical(in.type, in.offset));
       WI_TRY(pop_expect(in, ValType::I32));
-      WI_TRY(pop_expect(in, in.type));
-      WI_TRY(pop_expect(in, in.type));
-      push(in.type);
+      WI_TRY(pop_expect(in, t));
+      WI_TRY(pop_expect(in, t));
+      push(t);
       return {};
+    }
     case O::LocalGet:
       if (in.a >= locals_.size()) return err(in, fmt::format("unknown local {}", in.a));
+      if (!local_set_[in.a]) return err(in, "uninitialized local");
       push(locals_[in.a]);
       return {};
     case O::LocalSet:
       if (in.a >= locals_.size()) return err(in, fmt::format("unknown local {}", in.a));
       WI_TRY(pop_expect(in, locals_[in.a]));
+      mark_set(in.a);
       return {};
     case O::LocalTee:
       if (in.a >= locals_.size()) return err(in, fmt::format("unknown local {}", in.a));
       WI_TRY(pop_expect(in, locals_[in.a]));
+      mark_set(in.a);
       push(locals_[in.a]);
       return {};
     case O::GlobalGet:
@@ -293,13 +329,13 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
     case O::TableCopy:
       WI_TRY(need_table(in, in.a));
       WI_TRY(need_table(in, in.b));
-      if (m_->tables[in.a].elem != m_->tables[in.b].elem) return err(in, "type mismatch");
+      if (!matches(m_->tables[in.b].elem, m_->tables[in.a].elem)) return err(in, "type mismatch");
       for (int i = 0; i < 3; ++i) WI_TRY(pop_expect(in, ValType::I32));
       return {};
     case O::TableInit:
       WI_TRY(need_table(in, in.b));
       if (in.a >= m_->elems.size()) return err(in, fmt::format("unknown elem segment {}", in.a));
-      if (m_->tables[in.b].elem != m_->elems[in.a].type) return err(in, "type mismatch");
+      if (!matches(m_->elems[in.a].type, m_->tables[in.b].elem)) return err(in, "type mismatch");
       for (int i = 0; i < 3; ++i) WI_TRY(pop_expect(in, ValType::I32));
       return {};
     case O::ElemDrop:
@@ -329,9 +365,11 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       if (!m_->data_count) return err(in, "data count section required");
       if (in.a >= *m_->data_count) return err(in, fmt::format("unknown data segment {}", in.a));
       return {};
-    case O::RefNull:
-      push(in.type);
+    case O::RefNull: {
+      WI_TRY_ASSIGN(ValType t, m_->canonical(in.type, in.offset));
+      push(t);
       return {};
+    }
     case O::RefIsNull: {
       WI_TRY_ASSIGN(ValType t, pop(in));
       if (t != ValType::Unknown && !is_ref(t)) return err(in, "type mismatch");
@@ -342,8 +380,50 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       if (in.a >= m_->func_types.size()) return err(in, fmt::format("unknown function {}", in.a));
       if (in.a >= m_->declared_refs.size() || !m_->declared_refs[in.a])
         return err(in, "undeclared function reference");
-      push(ValType::FuncRef);
+      push(ref_type(false, kHeapTypeIndex + m_->type_canon[m_->func_types[in.a]]));
       return {};
+    // Typed function references (Wasm 3.0):
+    // https://webassembly.github.io/spec/core/valid/instructions.html#reference-instructions
+    case O::RefAsNonNull: {
+      WI_TRY_ASSIGN(ValType t, pop_ref(in));
+      push(t == ValType::Unknown ? t : ref_type(false, ref_heap(t)));
+      return {};
+    }
+    case O::BrOnNull: {  // [t* (ref null ht)] -> [t* (ref ht)], the label's type being [t*]
+      WI_TRY(label(in, in.a));
+      WI_TRY_ASSIGN(ValType t, pop_ref(in));
+      auto types = frame_at_depth(in.a).label_types();
+      WI_TRY(pop_all(in, types));
+      push_all(types);
+      push(t == ValType::Unknown ? t : ref_type(false, ref_heap(t)));
+      return {};
+    }
+    case O::BrOnNonNull: {  // [t* (ref null ht)] -> [t*], the label's type being [t* (ref ht)]
+      WI_TRY(label(in, in.a));
+      auto types = frame_at_depth(in.a).label_types();
+      if (types.empty() || !is_ref(types.back())) return err(in, "type mismatch");
+      WI_TRY_ASSIGN(ValType t, pop_ref(in));
+      if (t != ValType::Unknown && !matches(ref_type(false, ref_heap(t)), types.back()))
+        return err(in, "type mismatch");
+      types.pop_back();
+      WI_TRY(pop_all(in, types));
+      push_all(types);
+      return {};
+    }
+    case O::CallRef:
+    case O::ReturnCallRef: {
+      if (in.a >= m_->types.size()) return err(in, fmt::format("unknown type {}", in.a));
+      const FuncType& t = m_->types[in.a];
+      WI_TRY(pop_expect(in, ref_type(true, kHeapTypeIndex + m_->type_canon[in.a])));
+      WI_TRY(pop_all(in, t.params));
+      if (in.op == O::CallRef) {
+        push_all(t.results);
+      } else {
+        if (!all_match(t.results, results_)) return err(in, "type mismatch");
+        set_unreachable();
+      }
+      return {};
+    }
     default:
       return err(in, fmt::format("no typing rule for {}", op_name(in.op)));
   }

@@ -13,7 +13,9 @@ namespace wi {
 struct BlockSig {
   std::vector<ValType> params, results;
 };
-Result<BlockSig> block_signature(const Module& m, int64_t block_type, size_t offset);
+Result<BlockSig> block_signature(const Module& m, const Instruction& block);
+// Each of `sub` matches the type at its place in `super` (and there are as many).
+bool all_match(const std::vector<ValType>& sub, const std::vector<ValType>& super);
 
 // Host limit on nested blocks (block, loop, if) in one function body (docs/security.md).
 constexpr size_t kMaxNesting = 100'000;
@@ -25,6 +27,7 @@ class FunctionValidator {
     BlockSig sig;
     size_t height;  // operand-stack height at entry, params excluded
     bool unreachable = false;
+    size_t first_set = 0;  // sets_in_blocks_ size at entry: the local.sets this block undoes at its end
     const std::vector<ValType>& label_types() const { return kind == Opcode::Loop ? sig.params : sig.results; }
   };
 
@@ -44,6 +47,8 @@ class FunctionValidator {
   Result<ValType> pop(const Instruction& in);
   Result<ValType> pop_expect(const Instruction& in, ValType expect);
   Result<void> pop_all(const Instruction& in, const std::vector<ValType>& types);
+  Result<ValType> pop_ref(const Instruction& in);  // any reference type, or Unknown
+  void mark_set(uint32_t local);
   void push_all(const std::vector<ValType>& types) { stack_.insert(stack_.end(), types.begin(), types.end()); }
   void push_frame(Opcode kind, BlockSig sig);
   Result<Frame> pop_frame(const Instruction& in);
@@ -56,6 +61,8 @@ class FunctionValidator {
 
   const Module* m_ = nullptr;
   std::vector<ValType> locals_;
+  std::vector<bool> local_set_;            // per local: may be read (set, or has a default value)
+  std::vector<uint32_t> sets_in_blocks_;   // locals that became set, in order, for block ends to undo
   std::vector<ValType> results_;
   std::vector<ValType> stack_;
   std::vector<Frame> frames_;

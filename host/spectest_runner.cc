@@ -252,8 +252,12 @@ bool lane_matches(const Lane& want, uint64_t got, unsigned bits, bool is_float) 
   return (got & quiet) != 0;  // arithmetic: any NaN with the quiet bit set
 }
 
+// The JSON names a reference's hierarchy only (funcref, externref): a typed reference from a
+// function's results, (ref $t) or (ref null extern), is compared as the nullable top of its hierarchy.
+ValType json_type(ValType t) { return is_ref(t) ? ref_type(true, heap_top(ref_heap(t))) : t; }
+
 bool matches(const SpecValue& want, const Value& got) {
-  if (want.type != got.type) return false;
+  if (want.type != json_type(got.type)) return false;
   const Lane& l = want.lanes.front();
   switch (want.type) {
     case ValType::I32: return lane_matches(l, got.i32, 32, false);
@@ -304,14 +308,14 @@ std::string describe(const SpecValue& v) {
 // Describes `got` in the shape of `like` (v128 lanes as the expectation reads them).
 std::string describe(const Value& got, const SpecValue* like) {
   SpecValue s;
-  s.type = got.type;
-  switch (got.type) {
+  s.type = json_type(got.type);
+  switch (s.type) {
     case ValType::I32: case ValType::F32: s.lanes.push_back({Lane::Bits, got.i32}); break;
     case ValType::I64: case ValType::F64: s.lanes.push_back({Lane::Bits, got.i64}); break;
     case ValType::FuncRef:
     case ValType::ExternRef:
-      if (!got.ref) return fmt::format("{}:null", to_string(got.type));
-      if (got.type == ValType::ExternRef)
+      if (!got.ref) return fmt::format("{}:null", to_string(s.type));
+      if (s.type == ValType::ExternRef)
         return fmt::format("externref:{}", reinterpret_cast<uintptr_t>(got.ref) - 1);
       return "funcref:<function>";
     case ValType::V128: {
@@ -582,7 +586,11 @@ class FileRunner {
     // The store trusts its caller on types, so check them here.
     const FuncType& t = *f->type;
     bool types_ok = t.params.size() == args.size();
-    for (size_t i = 0; types_ok && i < args.size(); ++i) types_ok = t.params[i] == args[i].type;
+    // A reference argument fits a parameter of its hierarchy that allows null or gets a non-null one.
+    for (size_t i = 0; types_ok && i < args.size(); ++i)
+      types_ok = is_ref(t.params[i]) ? json_type(t.params[i]) == args[i].type &&
+                                           (ref_nullable(t.params[i]) || args[i].ref)
+                                     : t.params[i] == args[i].type;
     if (!types_ok) {
       r.verdict = fail("arguments do not match the function type " + to_string(t));
       return r;

@@ -127,7 +127,7 @@ std::string TraceNames::instruction_text(const Module& m, uint32_t offset) {
     case Imm::None: case Imm::Mem: case Imm::MemCopy: break;
     case Imm::Block:
       if (in.block_type >= 0) s += fmt::format(" (type {})", in.block_type);
-      else if (in.block_type != kBlockVoid) s += fmt::format(" (result {})", to_string(ValType(in.block_type & 0x7f)));
+      else if (in.block_type != kBlockVoid) s += fmt::format(" (result {})", to_string(in.type));
       break;
     case Imm::Label: case Imm::Local: case Imm::Global: case Imm::Table: case Imm::Data: case Imm::Elem:
     case Imm::MemInit: case Imm::Lane:
@@ -139,6 +139,7 @@ std::string TraceNames::instruction_text(const Module& m, uint32_t offset) {
     case Imm::Func:
       s += fmt::format(" {} <{}>", in.a, in.a < m.func_types.size() ? func_name(m, in.a) : "?");
       break;
+    case Imm::Type: s += fmt::format(" (type {})", in.a); break;
     case Imm::CallIndirect:
       if (in.b) s += fmt::format(" {}", in.b);
       s += fmt::format(" (type {})", in.a);
@@ -166,7 +167,12 @@ std::string TraceNames::instruction_text(const Module& m, uint32_t offset) {
       for (uint8_t lane : in.v128) s += fmt::format(" {}", lane);
       break;
     case Imm::SelectT: s += fmt::format(" (result {})", to_string(in.type)); break;
-    case Imm::RefType: s += in.type == ValType::FuncRef ? " func" : " extern"; break;
+    case Imm::RefType: {  // the heap type of (ref null ht): "func", "extern", a type index, ...
+      std::string t = to_string(in.type);  // "funcref", "externref", "exnref" or "(ref null ht)"
+      if (t.starts_with("(ref null ")) s += " " + t.substr(10, t.size() - 11);
+      else s += " " + t.substr(0, t.size() - 3);
+      break;
+    }
   }
   return s;
 }

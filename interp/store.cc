@@ -69,6 +69,32 @@ uint32_t Store::canonical_type_id(const FuncType& t) {
   return id;
 }
 
+ValType Store::store_type(ValType t, const std::vector<uint32_t>& ids) {
+  if (!is_ref(t) || !heap_is_index(ref_heap(t))) return t;
+  return ref_type(ref_nullable(t), kHeapTypeIndex + ids[ref_heap(t) - kHeapTypeIndex]);
+}
+
+std::vector<uint32_t> Store::module_type_ids(const Module& m) {
+  std::vector<uint32_t> ids;
+  ids.reserve(m.types.size());
+  for (uint32_t i = 0; i < m.types.size(); ++i) {
+    if (m.type_canon[i] != i) {  // a copy of an earlier, equivalent type (decoder.cc)
+      ids.push_back(ids[m.type_canon[i]]);
+      continue;
+    }
+    constexpr uint32_t kSelf = 0xffffff00u;  // ORed with the low byte: (ref null? self)
+    auto key_of = [&](ValType v) {
+      if (is_ref(v) && ref_heap(v) == kHeapTypeIndex + i) return ValType(kSelf | (uint32_t(v) & 0xff));
+      return store_type(v, ids);
+    };
+    FuncType key;
+    for (ValType v : m.types[i].params) key.params.push_back(key_of(v));
+    for (ValType v : m.types[i].results) key.results.push_back(key_of(v));
+    ids.push_back(canonical_type_id(key));
+  }
+  return ids;
+}
+
 FuncInst* Store::create_host_function(const FuncType& type, HostFunction fn, std::string name) {
   FuncInst& f = funcs_.emplace_back();
   f.type_id = canonical_type_id(type);
@@ -163,19 +189,51 @@ bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max, const
   return true;
 }
 
-Value eval_const(const ConstExpr& e, const Instance& inst) {
-  switch (e.kind) {
-    case ConstExpr::Kind::Value: {
+Value eval_const_op(const ConstOp& op, const Instance& inst) {
+  switch (op.kind) {
+    case ConstOp::Kind::Value: {
       Value v;
-      v.type = e.type;
-      std::memcpy(v.v128, e.bits, 16);
+      v.type = op.type;
+      std::memcpy(v.v128, op.bits, 16);
       return v;
     }
-    case ConstExpr::Kind::RefNull: return Value::make_ref(e.type, nullptr);
-    case ConstExpr::Kind::RefFunc: return Value::make_ref(ValType::FuncRef, inst.funcs[e.index]);
-    case ConstExpr::Kind::GlobalGet: return Store::read_global(*inst.globals[e.index]);
+    case ConstOp::Kind::RefNull: return Value::make_ref(op.type, nullptr);
+    case ConstOp::Kind::RefFunc: return Value::make_ref(ValType::FuncRef, inst.funcs[op.index]);
+    case ConstOp::Kind::GlobalGet: return Store::read_global(*inst.globals[op.index]);
+    default: return {};
   }
-  return {};
+}
+
+// Extended constants (Wasm 3.0): i32/i64 add, sub and mul wrap like the instructions.
+Value eval_const(const ConstExpr& e, const Instance& inst) {
+  if (e.kind != ConstExpr::Kind::Expr) {
+    ConstOp only;
+    only.kind = ConstOp::Kind(uint8_t(e.kind));
+    only.type = e.type;
+    std::memcpy(only.bits, e.bits, sizeof only.bits);
+    only.index = e.index;
+    return eval_const_op(only, inst);
+  }
+  std::vector<Value> stack;
+  for (const ConstOp& op : e.ops) {
+    if (op.kind < ConstOp::Kind::I32Add) {
+      stack.push_back(eval_const_op(op, inst));
+      continue;
+    }
+    Value b = stack.back();
+    stack.pop_back();
+    Value& a = stack.back();
+    switch (op.kind) {
+      case ConstOp::Kind::I32Add: a.i32 = uint32_t(a.i32) + uint32_t(b.i32); break;
+      case ConstOp::Kind::I32Sub: a.i32 = uint32_t(a.i32) - uint32_t(b.i32); break;
+      case ConstOp::Kind::I32Mul: a.i32 = uint32_t(a.i32) * uint32_t(b.i32); break;
+      case ConstOp::Kind::I64Add: a.i64 = uint64_t(a.i64) + uint64_t(b.i64); break;
+      case ConstOp::Kind::I64Sub: a.i64 = uint64_t(a.i64) - uint64_t(b.i64); break;
+      case ConstOp::Kind::I64Mul: a.i64 = uint64_t(a.i64) * uint64_t(b.i64); break;
+      default: break;
+    }
+  }
+  return stack.back();
 }
 
 }  // namespace
@@ -191,7 +249,10 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
   if (imports.size() != m.imports.size())
     return link_error(fmt::format("expected {} imports, got {}", m.imports.size(), imports.size()));
 
-  // Import matching (spec 4.5.3 "import subtyping").
+  // Import matching (https://webassembly.github.io/spec/core/valid/matching.html#external-types):
+  // a function's type must be the same (no declared subtypes without GC); an immutable global's
+  // type may be a subtype, a mutable global's and a table's element type must be equal.
+  std::vector<uint32_t> type_ids = module_type_ids(m);
   for (size_t i = 0; i < imports.size(); ++i) {
     const Import& im = m.imports[i];
     const ExternRef& x = imports[i];
@@ -200,13 +261,13 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
     switch (im.kind) {
       case ExternKind::Func: {
         auto* f = static_cast<FuncInst*>(x.ptr);
-        if (f->type_id != canonical_type_id(m.types[im.type_index]))
+        if (f->type_id != type_ids[im.type_index])
           return link_error("incompatible import type for " + what);
         break;
       }
       case ExternKind::Table: {
         auto* t = static_cast<Table*>(x.ptr);
-        if (t->type.elem != im.table.elem ||
+        if (t->type.elem != store_type(im.table.elem, type_ids) ||
             !limits_match(t->elems.size(), t->type.limits.max, im.table.limits))
           return link_error("incompatible import type for " + what);
         break;
@@ -219,7 +280,8 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
       }
       case ExternKind::Global: {
         auto* g = static_cast<GlobalInst*>(x.ptr);
-        if (g->type.type != im.global.type || g->type.mut != im.global.mut)
+        ValType want = store_type(im.global.type, type_ids);
+        if (g->type.mut != im.global.mut || (g->type.mut ? g->type.type != want : !matches(g->type.type, want)))
           return link_error("incompatible import type for " + what);
         break;
       }
@@ -229,7 +291,7 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
   Instance& inst = instances_.emplace_back();
   inst.compiled = compiled;
   inst.module = &m;
-  for (auto& t : m.types) inst.type_ids.push_back(canonical_type_id(t));
+  inst.type_ids = std::move(type_ids);
   for (size_t i = 0; i < imports.size(); ++i) {
     void* p = imports[i].ptr;
     switch (m.imports[i].kind) {
@@ -270,7 +332,11 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
   }
   for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
     if (std::string why = table_limit_error(m.tables[i], uint32_t(i)); !why.empty()) return link_error(why);
-    inst.tables.push_back(create_table(m.tables[i]));
+    // Tables and globals hold their types in the store's form (store_type), for import matching.
+    TableType type{store_type(m.tables[i].elem, inst.type_ids), m.tables[i].limits};
+    size_t k = i - m.num_imported_tables;
+    void* init = k < m.table_inits.size() ? eval_const(m.table_inits[k], inst).ref : nullptr;
+    inst.tables.push_back(create_table(type, init));
   }
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
     if (std::string why = memory_limit_error(m.memories[i], uint32_t(i)); !why.empty()) return link_error(why);
@@ -278,7 +344,9 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
     if (!mem) return link_error(fmt::format("memory {}: the host cannot reserve address space for it", i));
     inst.memories.push_back(mem);
   }
-  for (auto& g : m.globals) inst.globals.push_back(create_global(g.type, eval_const(g.init, inst)));
+  for (auto& g : m.globals)
+    inst.globals.push_back(create_global(GlobalType{store_type(g.type.type, inst.type_ids), g.type.mut},
+                                         eval_const(g.init, inst)));
   for (auto& e : m.exports) {
     void* p = nullptr;
     switch (e.kind) {

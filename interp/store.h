@@ -144,6 +144,13 @@ class Store {
   // Every instance, in instantiation order (for tools: debuggers list modules and find globals).
   const std::deque<Instance>& instances() const { return instances_; }
   uint32_t canonical_type_id(const FuncType& t);
+  // The store-wide ids of a module's types, in index order. A type index inside a reference type is
+  // module-local; here it becomes kHeapTypeIndex + the store id of that type (a type's reference to
+  // itself a marker of its own), so equivalent types of different modules get one id.
+  std::vector<uint32_t> module_type_ids(const Module& m);
+  // `t` with a module-local type index (per `ids`, from module_type_ids) made store-wide: the form
+  // in which the store compares the types of globals and tables across modules.
+  static ValType store_type(ValType t, const std::vector<uint32_t>& ids);
   const FuncType& canonical_type(uint32_t id) const { return *types_[id]; }
 
   FuncInst* create_host_function(const FuncType& type, HostFunction fn, std::string name = "host");

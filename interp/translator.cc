@@ -207,11 +207,13 @@ class FunctionTranslator {
         return 0;
       case O::If: case O::BrIf: case O::BrTable: case O::Drop: case O::LocalSet: case O::LocalTee:
       case O::GlobalSet: case O::MemoryGrow: case O::TableGet: case O::RefIsNull:
+      case O::RefAsNonNull: case O::BrOnNull: case O::BrOnNonNull:
         return 1;
       case O::Select: case O::SelectT:
         return 3;
       case O::Call: case O::ReturnCall: return m_.func_type(in.a).params.size();
-      case O::CallIndirect: case O::ReturnCallIndirect: return m_.types[in.a].params.size() + 1;
+      case O::CallIndirect: case O::ReturnCallIndirect: case O::CallRef: case O::ReturnCallRef:
+        return m_.types[in.a].params.size() + 1;
       case O::TableSet: case O::TableGrow: return 2;
       case O::TableFill: case O::TableCopy: case O::TableInit: case O::MemoryFill: case O::MemoryCopy:
       case O::MemoryInit:
@@ -226,7 +228,8 @@ class FunctionTranslator {
     using O = Opcode;
     return o == O::Unreachable || o == O::Nop || o == O::Block || o == O::Loop || o == O::If || o == O::Else ||
            o == O::End || o == O::Br || o == O::BrIf || o == O::BrTable || o == O::Return ||
-           o == O::ReturnCall || o == O::ReturnCallIndirect;
+           o == O::ReturnCall || o == O::ReturnCallIndirect || o == O::ReturnCallRef || o == O::BrOnNull ||
+           o == O::BrOnNonNull;
   }
   void traced_step(const Instruction& in) {
     if (in.op == Opcode::End) return traced_end();
@@ -637,8 +640,12 @@ class FunctionTranslator {
     uint32_t base = slot_at(stack_.size() - n);
     stack_.resize(stack_.size() - n);
     op(r);
-    u32(a);
-    if (r == RegOp::CallIndirect || r == RegOp::ReturnCallIndirect) { u32(b); u32(*index_slot); }
+    if (r == RegOp::CallRef || r == RegOp::ReturnCallRef) {
+      u32(*index_slot);
+    } else {
+      u32(a);
+      if (r == RegOp::CallIndirect || r == RegOp::ReturnCallIndirect) { u32(b); u32(*index_slot); }
+    }
     u32(base);
     for (ValType rt : t.results) push_temp(rt);
     uint32_t need = 0;
@@ -694,7 +701,7 @@ class FunctionTranslator {
       case O::Unreachable: op(RegOp::Unreachable); return mark_unreachable();
       case O::Nop: return;
       case O::Block: case O::Loop: case O::If: {
-        BlockSig sig = block_signature(m_, in.block_type, in.offset).value();
+        BlockSig sig = block_signature(m_, in).value();
         if (in.op == O::If) {
           if (auto fused = take_compare(stack_.back())) {
             stack_.pop_back();
@@ -793,6 +800,22 @@ class FunctionTranslator {
         call_common(m_.types[in.a], idx, RegOp::ReturnCallIndirect, in.b, in.a);
         return mark_unreachable();
       }
+      case O::CallRef: {
+        uint32_t ref = pop_slot();
+        return call_common(m_.types[in.a], ref, RegOp::CallRef, 0, 0);
+      }
+      case O::ReturnCallRef: {
+        uint32_t ref = pop_slot();
+        call_common(m_.types[in.a], ref, RegOp::ReturnCallRef, 0, 0);
+        return mark_unreachable();
+      }
+      case O::RefAsNonNull: {
+        uint32_t s = read_slot(stack_.back());
+        op(RegOp::RefAsNonNull);
+        u32(s);
+        return;
+      }
+      case O::BrOnNull: case O::BrOnNonNull: return br_on_null(in);
       case O::Drop: stack_.pop_back(); return;
       case O::Select: case O::SelectT: {
         uint32_t c = pop_slot();
@@ -1010,6 +1033,27 @@ class FunctionTranslator {
     uint32_t at = emit_result_op(nm.slot[o], info.result);
     u32(a); u32(b);
     note_compare(in.op, false, at);
+  }
+
+  // br_on_null / br_on_non_null: a conditional branch on the reference at the top of the stack,
+  // which the branch drops (br_on_null) or carries (br_on_non_null) and the fall-through keeps
+  // (br_on_null, now known non-null) or drops. Like a br_if whose label needs copies: skip over the
+  // branch's copies and jump when the condition does not hold.
+  void br_on_null(const Instruction& in) {
+    bool on_null = in.op == Opcode::BrOnNull;
+    uint32_t ref = read_slot(stack_.back());
+    uint32_t at = op(on_null ? RegOp::BrIfNez64 : RegOp::BrIfEqz64);  // a null reference is 0
+    u32(ref);
+    Patch skip{at, pos()};
+    u32(0);
+    std::vector<Entry> saved = stack_;
+    if (on_null) stack_.pop_back();
+    branch(in.a);
+    stack_ = std::move(saved);
+    if (!on_null) stack_.pop_back();
+    patch_to_here(skip);
+    start_fuel_block();
+    forget_fusions();
   }
 
   void br_table(const Instruction& in) {

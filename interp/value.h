@@ -45,6 +45,8 @@ struct Value {
   X(UndefinedElement, "undefined element")                            \
   X(UninitializedElement, "uninitialized element")                    \
   X(IndirectCallTypeMismatch, "indirect call type mismatch")          \
+  X(NullFunctionReference, "null function reference")                \
+  X(NullReference, "null reference")                                  \
   X(IntegerDivideByZero, "integer divide by zero")                    \
   X(IntegerOverflow, "integer overflow")                              \
   X(InvalidConversion, "invalid conversion to integer")               \

@@ -169,6 +169,11 @@ class ModuleBuilder {
     types_.push_back(code(0x60, leb(params.size()), params, leb(results.size()), results));
     return uint32_t(types_.size() - 1);
   }
+  // The same with each type spelled out in bytes (reference types take two or more).
+  uint32_t type_typed(const std::vector<Bytes>& params, const std::vector<Bytes>& results) {
+    types_.push_back(code(0x60, vec(params), vec(results)));
+    return uint32_t(types_.size() - 1);
+  }
 
   uint32_t import_func(const std::string& mod, const std::string& nm, uint32_t type_index) {
     imports_.push_back(code(name(mod), name(nm), 0x00, leb(type_index)));
@@ -191,6 +196,12 @@ class ModuleBuilder {
 
   // `body` is the instructions including the final end; `locals` lists one value type per local.
   uint32_t func(uint32_t type_index, Bytes body, Bytes locals = {}) {
+    std::vector<Bytes> types;
+    for (uint8_t t : locals) types.push_back({t});
+    return func_typed_locals(type_index, std::move(body), std::move(types));
+  }
+  // The same, with each local's type spelled out in bytes (a reference type such as {0x64, 0x70}).
+  uint32_t func_typed_locals(uint32_t type_index, Bytes body, std::vector<Bytes> locals) {
     funcs_.push_back({type_index, std::move(body), std::move(locals)});
     return num_func_imports_ + uint32_t(funcs_.size() - 1);
   }
@@ -203,7 +214,8 @@ class ModuleBuilder {
     return num_mem_imports_ + uint32_t(memories_.size() - 1);
   }
   // `init` is a constant expression including its end.
-  uint32_t global(uint8_t t, bool mut, Bytes init) {
+  uint32_t global(uint8_t t, bool mut, Bytes init) { return global_typed(Bytes{t}, mut, std::move(init)); }
+  uint32_t global_typed(Bytes t, bool mut, Bytes init) {
     globals_.push_back(code(t, uint8_t(mut ? 1 : 0), init));
     return num_global_imports_ + uint32_t(globals_.size() - 1);
   }
@@ -244,6 +256,11 @@ class ModuleBuilder {
     datas_.push_back(code(0x00, i32_const(offset), op::end, leb(bytes.size()), bytes));
     return *this;
   }
+  // Active segment for memory 0 whose offset is the constant expression `offset` (with its end).
+  ModuleBuilder& data_at(Bytes offset, Bytes bytes) {
+    datas_.push_back(code(0x00, offset, leb(bytes.size()), bytes));
+    return *this;
+  }
   ModuleBuilder& data_passive(Bytes bytes) {
     datas_.push_back(code(0x01, leb(bytes.size()), bytes));
     return *this;
@@ -276,7 +293,7 @@ class ModuleBuilder {
       std::vector<size_t> code_in_body;
       for (auto& f : funcs_) {
         Bytes body = leb(f.locals.size());
-        for (uint8_t t : f.locals) append(body, code(0x01, t));
+        for (const Bytes& t : f.locals) append(body, code(0x01, t));
         size_t at = body.size();
         append(body, f.body);
         Bytes sized = leb(body.size());
@@ -303,7 +320,8 @@ class ModuleBuilder {
  private:
   struct Func {
     uint32_t type;
-    Bytes body, locals;
+    Bytes body;
+    std::vector<Bytes> locals;
     size_t code_offset = 0;
   };
   std::vector<Bytes> types_, imports_, tables_, memories_, globals_, exports_, elems_, datas_, customs_;
