@@ -13,10 +13,12 @@
 namespace wi {
 namespace {
 
-// Position of each known section id in the required order (spec 5.5.2); 0 marks custom.
+// Position of each known section id in the required order
+// (https://webassembly.github.io/spec/core/binary/modules.html#binary-module); 0 marks custom. The
+// tag section (13, exception handling) sits between memory and global.
 int section_rank(uint8_t id) {
-  static const int rank[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
-  return id < 13 ? rank[id] : -1;
+  static const int rank[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6};
+  return id < 14 ? rank[id] : -1;
 }
 
 class Decoder {
@@ -78,6 +80,7 @@ class Decoder {
         m_.data_count = n;
         return {};
       }
+      case 13: return tags(s);
     }
     return s.error("malformed section id");
   }
@@ -178,15 +181,29 @@ class Decoder {
     return {};
   }
 
-  Result<Limits> limits(Reader& s, uint64_t max_allowed, const char* what) {
+  // https://webassembly.github.io/spec/core/binary/types.html#limits: flag bit 0 says a maximum
+  // follows, bit 2 that the table or memory is 64-bit (its limits then u64). Bit 1 (shared) is the
+  // threads proposal's, not 3.0's.
+  Result<Limits> limits(Reader& s, uint64_t max_allowed, uint64_t max_allowed64, const char* what, bool& is64) {
     size_t at = s.offset();
     WI_TRY_ASSIGN(uint8_t flag, s.u8());
-    if (flag > 1) return make_error(at, "integer too large");
+    if (flag & ~0x05) return make_error(at, "integer too large");
+    is64 = flag & 4;
+    if (is64) max_allowed = max_allowed64;
     Limits l;
-    WI_TRY_ASSIGN(l.min, s.u32());
-    if (flag == 1) {
-      WI_TRY_ASSIGN(uint32_t mx, s.u32());
-      l.max = mx;
+    if (is64) {
+      WI_TRY_ASSIGN(l.min, s.u64());
+    } else {
+      WI_TRY_ASSIGN(l.min, s.u32());
+    }
+    if (flag & 1) {
+      if (is64) {
+        WI_TRY_ASSIGN(uint64_t mx, s.u64());
+        l.max = mx;
+      } else {
+        WI_TRY_ASSIGN(uint32_t mx, s.u32());
+        l.max = mx;
+      }
     }
     if (l.min > max_allowed || (l.max && *l.max > max_allowed))
       return make_error(at, fmt::format("{} size must be at most {}", what, max_allowed));
@@ -198,13 +215,13 @@ class Decoder {
   Result<TableType> table_type(Reader& s) {
     TableType t;
     WI_TRY_ASSIGN(t.elem, decode_ref_type(s));
-    WI_TRY_ASSIGN(t.limits, limits(s, 0xffffffffull, "table"));
+    WI_TRY_ASSIGN(t.limits, limits(s, 0xffffffffull, ~uint64_t(0), "table", t.is64));
     return t;
   }
 
   Result<MemoryType> memory_type(Reader& s) {
     MemoryType t;
-    WI_TRY_ASSIGN(t.limits, limits(s, kMaxPages, "memory"));
+    WI_TRY_ASSIGN(t.limits, limits(s, kMaxPages, kMaxPages64, "memory", t.is64));
     return t;
   }
 
@@ -216,6 +233,28 @@ class Decoder {
     if (mut > 1) return make_error(at, "malformed mutability");
     g.mut = mut == 1;
     return g;
+  }
+
+  // https://webassembly.github.io/spec/core/binary/types.html#tag-types: attribute 0 (an
+  // exception) and a function type, whose results must be empty.
+  Result<uint32_t> tag_type(Reader& s) {
+    size_t at = s.offset();
+    WI_TRY_ASSIGN(uint8_t attribute, s.u8());
+    if (attribute != 0) return make_error(at, "malformed tag attribute");
+    size_t tat = s.offset();
+    WI_TRY_ASSIGN(uint32_t type_index, s.u32());
+    if (type_index >= m_.types.size()) return make_error(tat, fmt::format("unknown type {}", type_index));
+    if (!m_.types[type_index].results.empty()) return make_error(tat, "non-empty tag result type");
+    return type_index;
+  }
+
+  Result<void> tags(Reader& s) {
+    WI_TRY_ASSIGN(uint32_t n, count(s));
+    for (uint32_t i = 0; i < n; ++i) {
+      WI_TRY_ASSIGN(uint32_t t, tag_type(s));
+      m_.tag_types.push_back(t);
+    }
+    return {};
   }
 
   Result<void> imports(Reader& s) {
@@ -253,13 +292,18 @@ class Decoder {
           ++m_.num_imported_globals;
           break;
         }
+        case 4: {
+          WI_TRY_ASSIGN(im.type_index, tag_type(s));
+          m_.tag_types.push_back(im.type_index);
+          ++m_.num_imported_tags;
+          break;
+        }
         default:
           return make_error(at, "malformed import kind");
       }
       im.kind = ExternKind(kind);
       m_.imports.push_back(std::move(im));
     }
-    if (m_.memories.size() > 1) return s.error("multiple memories");
     return {};
   }
 
@@ -304,7 +348,6 @@ class Decoder {
       WI_TRY_ASSIGN(MemoryType t, memory_type(s));
       m_.memories.push_back(t);
     }
-    if (m_.memories.size() > 1) return s.error("multiple memories");
     return {};
   }
 
@@ -418,13 +461,14 @@ class Decoder {
       const std::string_view raw(reinterpret_cast<const char*>(s.cursor()) - e.name.size(), e.name.size());
       size_t at = s.offset();
       WI_TRY_ASSIGN(uint8_t kind, s.u8());
-      if (kind > 3) return make_error(at, "malformed export kind");
+      if (kind > 4) return make_error(at, "malformed export kind");
       e.kind = ExternKind(kind);
       WI_TRY_ASSIGN(e.index, s.u32());
       size_t limit = kind == 0 ? m_.func_types.size()
                      : kind == 1 ? m_.tables.size()
                      : kind == 2 ? m_.memories.size()
-                                 : m_.global_types.size();
+                     : kind == 3 ? m_.global_types.size()
+                                 : m_.tag_types.size();
       if (e.index >= limit)
         return make_error(at, fmt::format("unknown {} {}", to_string(e.kind), e.index));
       if (kind == 0) mark_ref(e.index);
@@ -467,7 +511,7 @@ class Decoder {
         } else {
           WI_TRY(table_index(at, 0));
         }
-        WI_TRY_ASSIGN(e.offset, const_expr(s, ValType::I32));
+        WI_TRY_ASSIGN(e.offset, const_expr(s, address_type(m_.tables[e.table].is64)));
       } else {
         e.mode = explicit_table ? ElemSegment::Mode::Declarative : ElemSegment::Mode::Passive;
       }
@@ -562,7 +606,7 @@ class Decoder {
         }
         if (d.memory >= m_.memories.size())
           return make_error(fat, fmt::format("unknown memory {}", d.memory));
-        WI_TRY_ASSIGN(d.offset, const_expr(s, ValType::I32));
+        WI_TRY_ASSIGN(d.offset, const_expr(s, address_type(m_.memories[d.memory].is64)));
       }
       WI_TRY_ASSIGN(d.size, s.u32());
       d.file_offset = s.offset();

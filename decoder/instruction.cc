@@ -53,16 +53,19 @@ Result<ValType> read_ref_type(Reader& r) {
   return read_ref_type_from(r, b, at, "malformed reference type");
 }
 
-static Result<void> zero_byte(Reader& r) {
-  size_t at = r.offset();
-  WI_TRY_ASSIGN(uint8_t b, r.u8());
-  if (b != 0) return make_error(at, "zero byte expected");
-  return {};
-}
-
+// https://webassembly.github.io/spec/core/binary/instructions.html#memory-instructions: bit 6 of
+// the alignment field says a memory index follows (multi-memory); the offset is a u64, which the
+// validator holds to 32 bits for a 32-bit memory.
 static Result<void> read_memarg(Reader& r, Instruction& out) {
-  WI_TRY_ASSIGN(out.align, r.u32());
-  WI_TRY_ASSIGN(out.mem_offset, r.u32());  // memory32: offsets are u32
+  size_t at = r.offset();
+  WI_TRY_ASSIGN(uint32_t flags, r.u32());
+  if (flags >= 128) return make_error(at, "malformed memop flags");
+  out.align = flags & ~0x40u;
+  out.memory = 0;
+  if (flags & 0x40) {
+    WI_TRY_ASSIGN(out.memory, r.u32());
+  }
+  WI_TRY_ASSIGN(out.mem_offset, r.u64());
   return {};
 }
 
@@ -123,17 +126,17 @@ Result<void> read_instruction(Reader& r, Instruction& out, std::vector<uint32_t>
       break;
     }
     case Imm::Mem: {
-      WI_TRY(zero_byte(r));
+      WI_TRY_ASSIGN(out.memory, r.u32());
       break;
     }
     case Imm::MemCopy: {
-      WI_TRY(zero_byte(r));
-      WI_TRY(zero_byte(r));
+      WI_TRY_ASSIGN(out.memory, r.u32());      // destination
+      WI_TRY_ASSIGN(out.memory_src, r.u32());  // source
       break;
     }
     case Imm::MemInit: {
       WI_TRY_ASSIGN(out.a, r.u32());  // data
-      WI_TRY(zero_byte(r));
+      WI_TRY_ASSIGN(out.memory, r.u32());
       break;
     }
     case Imm::TableInit: {

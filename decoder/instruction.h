@@ -13,9 +13,12 @@ struct Instruction {
   size_t offset = 0;  // file offset of the opcode's first byte
   // Generic index immediates: label, function, type, local, global, table, data, elem, memory, lane.
   uint32_t a = 0, b = 0;
-  // MemArg: alignment exponent and offset.
+  // MemArg: alignment exponent and offset (u64: memory64 offsets may exceed 32 bits).
   uint32_t align = 0;
   uint64_t mem_offset = 0;
+  // The memory a memory instruction names (multi-memory; 0 unless the encoding says otherwise);
+  // memory.copy's source memory in memory_src.
+  uint32_t memory = 0, memory_src = 0;
   // Constants: i32/i64 values and f32/f64 bit patterns; v128 bytes and shuffle lanes in v128.
   uint64_t bits = 0;
   uint8_t v128[16] = {};

@@ -17,7 +17,7 @@ namespace wi {
 struct Import {
   std::string module, name;
   ExternKind kind = ExternKind::Func;
-  uint32_t type_index = 0;  // Func
+  uint32_t type_index = 0;  // Func, Tag
   TableType table;          // Table
   MemoryType memory;        // Memory
   GlobalType global;        // Global
@@ -105,12 +105,13 @@ struct Module {
   std::vector<Import> imports;
   std::vector<uint32_t> func_types;  // type index of every function, imports first
   uint32_t num_imported_funcs = 0, num_imported_tables = 0, num_imported_memories = 0,
-           num_imported_globals = 0;
+           num_imported_globals = 0, num_imported_tags = 0;
   std::vector<TableType> tables;      // imports first
   std::vector<ConstExpr> table_inits;  // defined tables only: every element's initial value
   std::vector<MemoryType> memories;   // imports first
   std::vector<GlobalType> global_types;  // imports first
   std::vector<Global> globals;        // defined globals only
+  std::vector<uint32_t> tag_types;    // exception tags' type indices, imports first
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElemSegment> elems;

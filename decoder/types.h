@@ -96,24 +96,29 @@ struct Limits {
   std::optional<uint64_t> max;
 };
 
+// `is64`: Wasm 3.0 table64 / memory64, indexed by i64 (limits flag bit 2).
 struct TableType {
   ValType elem = ValType::FuncRef;
   Limits limits;
+  bool is64 = false;
 };
 
 struct MemoryType {
   Limits limits;
+  bool is64 = false;
 };
+inline ValType address_type(bool is64) { return is64 ? ValType::I64 : ValType::I32; }
 
 struct GlobalType {
   ValType type = ValType::I32;
   bool mut = false;
 };
 
-enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
+enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3, Tag = 4 };
 const char* to_string(ExternKind k);
 
 constexpr uint64_t kPageSize = 65536;
 constexpr uint64_t kMaxPages = 65536;
+constexpr uint64_t kMaxPages64 = uint64_t(1) << 48;  // memory64: 2^64 bytes in pages
 
 }  // namespace wi

@@ -107,14 +107,22 @@ Result<void> FunctionValidator::label(const Instruction& in, uint32_t depth) {
   return {};
 }
 
-Result<void> FunctionValidator::need_memory(const Instruction& in) {
-  if (m_->memories.empty()) return err(in, "unknown memory 0");
+Result<void> FunctionValidator::need_memory(const Instruction& in, uint32_t memory) {
+  if (memory >= m_->memories.size()) return err(in, fmt::format("unknown memory {}", memory));
   return {};
 }
 
+ValType FunctionValidator::memory_address(uint32_t memory) const {
+  return address_type(m_->memories[memory].is64);
+}
+ValType FunctionValidator::table_address(uint32_t table) const { return address_type(m_->tables[table].is64); }
+
+// https://webassembly.github.io/spec/core/valid/instructions.html#memory-instructions: the offset
+// must fit the memory's address type.
 Result<void> FunctionValidator::memarg(const Instruction& in) {
-  WI_TRY(need_memory(in));
+  WI_TRY(need_memory(in, in.memory));
   if (in.align > op_info(in.op).aux) return err(in, "alignment must not be larger than natural");
+  if (!m_->memories[in.memory].is64 && in.mem_offset > 0xffffffffu) return err(in, "offset out of range");
   return {};
 }
 
@@ -142,7 +150,10 @@ Result<void> FunctionValidator::step(const Instruction& in) {
       break;
     default: break;
   }
-  for (int i = info.nparams; i-- > 0;) WI_TRY(pop_expect(in, info.params[i]));
+  // A memory access's first operand is its address, of the memory's address type.
+  bool access = info.imm == Imm::MemArg || info.imm == Imm::MemArgLane;
+  for (int i = info.nparams; i-- > 0;)
+    WI_TRY(pop_expect(in, access && i == 0 ? memory_address(in.memory) : info.params[i]));
   if (info.result != ValType::Void) push(info.result);
   return {};
 }
@@ -227,7 +238,7 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       WI_TRY(need_table(in, in.b));
       if (!matches(m_->tables[in.b].elem, ValType::FuncRef)) return err(in, "type mismatch");
       if (in.a >= m_->types.size()) return err(in, fmt::format("unknown type {}", in.a));
-      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, table_address(in.b)));
       const FuncType& t = m_->types[in.a];
       WI_TRY(pop_all(in, t.params));
       push_all(t.results);
@@ -250,7 +261,7 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       if (in.a >= m_->types.size()) return err(in, fmt::format("unknown type {}", in.a));
       const FuncType& t = m_->types[in.a];
       if (!all_match(t.results, results_)) return err(in, "type mismatch");
-      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, table_address(in.b)));
       WI_TRY(pop_all(in, t.params));
       set_unreachable();
       return {};
@@ -300,66 +311,87 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       if (!m_->global_types[in.a].mut) return err(in, "global is immutable");
       WI_TRY(pop_expect(in, m_->global_types[in.a].type));
       return {};
+    // Tables and memories indexed by i64 (table64, memory64) take i64 indices, addresses and sizes;
+    // a copy's length is i64 only when both sides are 64-bit
+    // (https://webassembly.github.io/spec/core/valid/instructions.html#table-instructions).
     case O::TableGet:
       WI_TRY(need_table(in, in.a));
-      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, table_address(in.a)));
       push(m_->tables[in.a].elem);
       return {};
     case O::TableSet:
       WI_TRY(need_table(in, in.a));
       WI_TRY(pop_expect(in, m_->tables[in.a].elem));
-      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, table_address(in.a)));
       return {};
     case O::TableSize:
       WI_TRY(need_table(in, in.a));
-      push(ValType::I32);
+      push(table_address(in.a));
       return {};
     case O::TableGrow:
       WI_TRY(need_table(in, in.a));
-      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, table_address(in.a)));
       WI_TRY(pop_expect(in, m_->tables[in.a].elem));
-      push(ValType::I32);
+      push(table_address(in.a));
       return {};
     case O::TableFill:
       WI_TRY(need_table(in, in.a));
-      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, table_address(in.a)));
       WI_TRY(pop_expect(in, m_->tables[in.a].elem));
-      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, table_address(in.a)));
       return {};
-    case O::TableCopy:
+    case O::TableCopy: {
       WI_TRY(need_table(in, in.a));
       WI_TRY(need_table(in, in.b));
       if (!matches(m_->tables[in.b].elem, m_->tables[in.a].elem)) return err(in, "type mismatch");
-      for (int i = 0; i < 3; ++i) WI_TRY(pop_expect(in, ValType::I32));
+      ValType d = table_address(in.a), s = table_address(in.b);
+      WI_TRY(pop_expect(in, d == ValType::I64 && s == ValType::I64 ? ValType::I64 : ValType::I32));
+      WI_TRY(pop_expect(in, s));
+      WI_TRY(pop_expect(in, d));
       return {};
+    }
     case O::TableInit:
       WI_TRY(need_table(in, in.b));
       if (in.a >= m_->elems.size()) return err(in, fmt::format("unknown elem segment {}", in.a));
       if (!matches(m_->elems[in.a].type, m_->tables[in.b].elem)) return err(in, "type mismatch");
-      for (int i = 0; i < 3; ++i) WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, table_address(in.b)));
       return {};
     case O::ElemDrop:
       if (in.a >= m_->elems.size()) return err(in, fmt::format("unknown elem segment {}", in.a));
       return {};
     case O::MemorySize:
-      WI_TRY(need_memory(in));
-      push(ValType::I32);
+      WI_TRY(need_memory(in, in.memory));
+      push(memory_address(in.memory));
       return {};
     case O::MemoryGrow:
-      WI_TRY(need_memory(in));
-      WI_TRY(pop_expect(in, ValType::I32));
-      push(ValType::I32);
+      WI_TRY(need_memory(in, in.memory));
+      WI_TRY(pop_expect(in, memory_address(in.memory)));
+      push(memory_address(in.memory));
       return {};
     case O::MemoryFill:
-    case O::MemoryCopy:
-      WI_TRY(need_memory(in));
-      for (int i = 0; i < 3; ++i) WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(need_memory(in, in.memory));
+      WI_TRY(pop_expect(in, memory_address(in.memory)));
+      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, memory_address(in.memory)));
       return {};
+    case O::MemoryCopy: {
+      WI_TRY(need_memory(in, in.memory));
+      WI_TRY(need_memory(in, in.memory_src));
+      ValType d = memory_address(in.memory), s = memory_address(in.memory_src);
+      WI_TRY(pop_expect(in, d == ValType::I64 && s == ValType::I64 ? ValType::I64 : ValType::I32));
+      WI_TRY(pop_expect(in, s));
+      WI_TRY(pop_expect(in, d));
+      return {};
+    }
     case O::MemoryInit:
-      WI_TRY(need_memory(in));
+      WI_TRY(need_memory(in, in.memory));
       if (!m_->data_count) return err(in, "data count section required");
       if (in.a >= *m_->data_count) return err(in, fmt::format("unknown data segment {}", in.a));
-      for (int i = 0; i < 3; ++i) WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, ValType::I32));
+      WI_TRY(pop_expect(in, memory_address(in.memory)));
       return {};
     case O::DataDrop:
       if (!m_->data_count) return err(in, "data count section required");

@@ -55,7 +55,9 @@ class FunctionValidator {
   void set_unreachable();
   Result<void> label(const Instruction& in, uint32_t depth);
   Result<void> memarg(const Instruction& in);
-  Result<void> need_memory(const Instruction& in);
+  Result<void> need_memory(const Instruction& in, uint32_t memory);
+  ValType memory_address(uint32_t memory) const;  // i32, or i64 for a 64-bit memory
+  ValType table_address(uint32_t table) const;
   Result<void> need_table(const Instruction& in, uint32_t t);
   Result<void> step_special(const Instruction& in);
 

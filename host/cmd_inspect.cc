@@ -28,6 +28,7 @@ std::string import_text(const Module& m, const Import& im) {
     case ExternKind::Memory: return "memory " + limits_text(im.memory.limits);
     case ExternKind::Global:
       return fmt::format("global {}{}", im.global.mut ? "mut " : "", to_string(im.global.type));
+    case ExternKind::Tag: return "tag " + to_string(m.types[im.type_index]);
   }
   return "?";
 }

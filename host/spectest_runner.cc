@@ -447,6 +447,9 @@ class FileRunner {
     global("global_f64", V::F64, Value::make_f64_bits(std::bit_cast<uint64_t>(666.6)));
     ex["table"] = ExternRef{ExternKind::Table,
                             store_.create_table(TableType{ValType::FuncRef, Limits{10, 20}})};
+    // Wasm 3.0's spectest module adds a 64-bit table (https://github.com/WebAssembly/spec/tree/main/interpreter#spectest-host-module).
+    ex["table64"] = ExternRef{ExternKind::Table,
+                              store_.create_table(TableType{ValType::FuncRef, Limits{10, 20}, true})};
     ex["memory"] = ExternRef{ExternKind::Memory, store_.create_memory(MemoryType{Limits{1, 2}})};
     registered_["spectest"].exports = &ex;
   }

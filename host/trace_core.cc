@@ -120,17 +120,28 @@ std::string TraceNames::instruction_text(const Module& m, uint32_t offset) {
   const OpInfo& info = op_info(in.op);
   std::string s = info.text;
   auto memarg = [&] {
+    if (in.memory) s += fmt::format(" {}", in.memory);  // multi-memory: the memory, as in the text format
     if (in.mem_offset) s += fmt::format(" offset={}", in.mem_offset);
     if (in.align != info.aux) s += fmt::format(" align={}", uint64_t(1) << std::min<uint32_t>(in.align, 63));
   };
   switch (info.imm) {
-    case Imm::None: case Imm::Mem: case Imm::MemCopy: break;
+    case Imm::None: break;
+    case Imm::Mem:
+      if (in.memory) s += fmt::format(" {}", in.memory);
+      break;
+    case Imm::MemCopy:
+      if (in.memory || in.memory_src) s += fmt::format(" {} {}", in.memory, in.memory_src);
+      break;
     case Imm::Block:
       if (in.block_type >= 0) s += fmt::format(" (type {})", in.block_type);
       else if (in.block_type != kBlockVoid) s += fmt::format(" (result {})", to_string(in.type));
       break;
+    case Imm::MemInit:
+      if (in.memory) s += fmt::format(" {}", in.memory);
+      s += fmt::format(" {}", in.a);
+      break;
     case Imm::Label: case Imm::Local: case Imm::Global: case Imm::Table: case Imm::Data: case Imm::Elem:
-    case Imm::MemInit: case Imm::Lane:
+    case Imm::Lane:
       s += fmt::format(" {}", in.a);
       break;
     case Imm::BrTable:

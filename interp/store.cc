@@ -129,8 +129,15 @@ std::string Store::table_limit_error(const TableType& type, uint32_t index) cons
   return fmt::format("table {} needs {} elements, over the limit of {}", index, type.limits.min, kMaxTableElements);
 }
 
+// A 64-bit memory is held below 4 GiB (65535 pages): then every in-bounds address fits 32 bits,
+// and the executor narrows i64 addresses and lengths to 32 bits, saturating, with exact results
+// (a saturated value is out of bounds of any memory it could index; Narrow64 in regops.def).
+uint64_t Store::page_cap(const MemoryType& type) const {
+  return std::min<uint64_t>(limits_.max_memory_pages, type.is64 ? kMaxPages - 1 : kMaxPages);
+}
+
 std::string Store::memory_limit_error(const MemoryType& type, uint32_t index) const {
-  uint64_t cap = std::min<uint64_t>(limits_.max_memory_pages, kMaxPages);
+  uint64_t cap = page_cap(type);
   if (type.limits.min <= cap) return {};
   auto pages = [](uint64_t n) { return fmt::format("{} page{}", n, n == 1 ? "" : "s"); };
   return fmt::format("memory {} needs {} ({}), over the limit of {} ({})", index, byte_size(type.limits.min * kPageSize),
@@ -140,7 +147,7 @@ std::string Store::memory_limit_error(const MemoryType& type, uint32_t index) co
 Memory* Store::create_memory(const MemoryType& type) {
   Memory& m = memories_.emplace_back();
   m.type = type;
-  uint64_t cap = std::min<uint64_t>(limits_.max_memory_pages, kMaxPages);
+  uint64_t cap = page_cap(type);
   m.max_pages = type.limits.max ? std::min<uint64_t>(*type.limits.max, cap) : cap;
   // Reserve the whole range now so the base never moves; commit pages as the memory grows.
   m.reserved = std::max<uint64_t>(m.max_pages * kPageSize, kPageSize);
@@ -267,14 +274,14 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
       }
       case ExternKind::Table: {
         auto* t = static_cast<Table*>(x.ptr);
-        if (t->type.elem != store_type(im.table.elem, type_ids) ||
+        if (t->type.elem != store_type(im.table.elem, type_ids) || t->type.is64 != im.table.is64 ||
             !limits_match(t->elems.size(), t->type.limits.max, im.table.limits))
           return link_error("incompatible import type for " + what);
         break;
       }
       case ExternKind::Memory: {
         auto* mem = static_cast<Memory*>(x.ptr);
-        if (!limits_match(mem->pages(), mem->type.limits.max, im.memory.limits))
+        if (mem->type.is64 != im.memory.is64 || !limits_match(mem->pages(), mem->type.limits.max, im.memory.limits))
           return link_error("incompatible import type for " + what);
         break;
       }
@@ -285,6 +292,10 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
           return link_error("incompatible import type for " + what);
         break;
       }
+      case ExternKind::Tag:
+        if (static_cast<TagInst*>(x.ptr)->type_id != type_ids[im.type_index])
+          return link_error("incompatible import type for " + what);
+        break;
     }
   }
 
@@ -299,6 +310,7 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
       case ExternKind::Table: inst.tables.push_back(static_cast<Table*>(p)); break;
       case ExternKind::Memory: inst.memories.push_back(static_cast<Memory*>(p)); break;
       case ExternKind::Global: inst.globals.push_back(static_cast<GlobalInst*>(p)); break;
+      case ExternKind::Tag: inst.tags.push_back(static_cast<TagInst*>(p)); break;
     }
   }
   for (size_t i = 0; i < compiled->funcs.size(); ++i) {
@@ -333,7 +345,7 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
   for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
     if (std::string why = table_limit_error(m.tables[i], uint32_t(i)); !why.empty()) return link_error(why);
     // Tables and globals hold their types in the store's form (store_type), for import matching.
-    TableType type{store_type(m.tables[i].elem, inst.type_ids), m.tables[i].limits};
+    TableType type{store_type(m.tables[i].elem, inst.type_ids), m.tables[i].limits, m.tables[i].is64};
     size_t k = i - m.num_imported_tables;
     void* init = k < m.table_inits.size() ? eval_const(m.table_inits[k], inst).ref : nullptr;
     inst.tables.push_back(create_table(type, init));
@@ -347,6 +359,13 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
   for (auto& g : m.globals)
     inst.globals.push_back(create_global(GlobalType{store_type(g.type.type, inst.type_ids), g.type.mut},
                                          eval_const(g.init, inst)));
+  for (size_t i = m.num_imported_tags; i < m.tag_types.size(); ++i) {
+    TagInst& t = tags_.emplace_back();
+    t.type_id = inst.type_ids[m.tag_types[i]];
+    t.type = types_[t.type_id].get();
+    t.debug_name = fmt::format("{}:tag[{}]", m.file_name, i);
+    inst.tags.push_back(&t);
+  }
   for (auto& e : m.exports) {
     void* p = nullptr;
     switch (e.kind) {
@@ -354,6 +373,7 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
       case ExternKind::Table: p = inst.tables[e.index]; break;
       case ExternKind::Memory: p = inst.memories[e.index]; break;
       case ExternKind::Global: p = inst.globals[e.index]; break;
+      case ExternKind::Tag: p = inst.tags[e.index]; break;
     }
     inst.exports.emplace(e.name, ExternRef{e.kind, p});
   }
@@ -373,10 +393,11 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
   for (size_t i = 0; i < m.elems.size(); ++i) {
     const ElemSegment& seg = m.elems[i];
     if (seg.mode == ElemSegment::Mode::Active) {
-      uint64_t off = eval_const(seg.offset, inst).i32;
       Table* t = inst.tables[seg.table];
+      Value v = eval_const(seg.offset, inst);
+      uint64_t off = t->type.is64 ? v.i64 : v.i32;  // table64: an i64 offset, compared without overflow
       auto& refs = inst.elems[i].refs;
-      if (off + refs.size() > t->elems.size()) return trap(TrapKind::TableOutOfBounds);
+      if (off > t->elems.size() || refs.size() > t->elems.size() - off) return trap(TrapKind::TableOutOfBounds);
       std::copy(refs.begin(), refs.end(), t->elems.begin() + off);
     }
     if (seg.mode != ElemSegment::Mode::Passive) inst.elems[i].refs.clear();
@@ -384,9 +405,10 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
   for (size_t i = 0; i < m.datas.size(); ++i) {
     const DataSegment& seg = m.datas[i];
     if (seg.mode != DataSegment::Mode::Active) continue;
-    uint64_t off = eval_const(seg.offset, inst).i32;
     Memory* mem = inst.memories[seg.memory];
-    if (off + seg.size > mem->size) return trap(TrapKind::MemoryOutOfBounds);
+    Value v = eval_const(seg.offset, inst);
+    uint64_t off = mem->type.is64 ? v.i64 : v.i32;
+    if (off > mem->size || seg.size > mem->size - off) return trap(TrapKind::MemoryOutOfBounds);
     if (seg.size) std::memcpy(mem->data + off, inst.datas[i].bytes.data(), seg.size);
     inst.datas[i].bytes = {};
   }

@@ -45,6 +45,14 @@ struct GlobalInst {
   Slot value[2] = {};  // two slots so a v128 fits
 };
 
+// An exception tag (Wasm 3.0 exception handling): its identity is its address; its type says what
+// an exception of it carries.
+struct TagInst {
+  uint32_t type_id = 0;  // canonical, store-wide
+  const FuncType* type = nullptr;
+  std::string debug_name;  // "module.name" of its first export or import, for messages
+};
+
 struct HostCall {
   Store& store;
   Instance* caller;   // the instance whose code made the call (null from the embedder)
@@ -99,6 +107,7 @@ struct Instance {
   std::vector<Table*> tables;
   std::vector<Memory*> memories;
   std::vector<GlobalInst*> globals;
+  std::vector<TagInst*> tags;
   std::vector<ElemInst> elems;
   std::vector<DataInst> datas;
   std::map<std::string, ExternRef, std::less<>> exports;
@@ -162,6 +171,7 @@ class Store {
   // Why a table or memory of this type cannot be created ("table 0 needs ..."), or empty if it can.
   std::string table_limit_error(const TableType& type, uint32_t index) const;
   std::string memory_limit_error(const MemoryType& type, uint32_t index) const;
+  uint64_t page_cap(const MemoryType& type) const;  // the most pages a memory of this type may have
   GlobalInst* create_global(const GlobalType& type, Value init);
 
   // Resolves `imports` (one per module import, in order) and runs segment initialization and start.
@@ -193,6 +203,7 @@ class Store {
   std::deque<Table> tables_;
   std::deque<Memory> memories_;
   std::deque<GlobalInst> globals_;
+  std::deque<TagInst> tags_;
   std::deque<Instance> instances_;
 
   // Execution state, shared by nested calls (host -> wasm -> host ...): the value stack, frames below

@@ -694,6 +694,125 @@ class FunctionTranslator {
   }
 
   void step(const Instruction& in) {
+    if (is_wide(in)) return step_wide(in);
+    step_core(in);
+  }
+
+  // ---- Wasm 3.0 multi-memory, memory64, table64 (the scheme is in regops.def, at UseMemory) ----
+  // An instruction on a memory other than 0 or on a 64-bit memory or table is translated as its
+  // 32-bit, memory-0 form with UseMemory around it and its 64-bit operands narrowed, so the handlers
+  // of the common case stay as they are and pay nothing.
+  bool mem64(uint32_t memory) const { return m_.memories[memory].is64; }
+  bool table64(uint32_t table) const { return m_.tables[table].is64; }
+  bool is_wide(const Instruction& in) const {
+    const OpInfo& info = op_info(in.op);
+    switch (info.imm) {
+      case Imm::MemArg: case Imm::MemArgLane: case Imm::Mem: case Imm::MemInit:
+        return in.memory != 0 || mem64(in.memory);
+      case Imm::MemCopy: return in.memory != 0 || in.memory_src != 0 || mem64(in.memory) || mem64(in.memory_src);
+      case Imm::Table: return table64(in.a);
+      case Imm::TableCopy: return table64(in.a) || table64(in.b);
+      case Imm::TableInit: return table64(in.b);
+      case Imm::CallIndirect: return table64(in.b);
+      default: return false;
+    }
+  }
+  // The operand `depth` entries below the top: if it is an i64, narrowed in its own slot to the i32
+  // the 32-bit op reads.
+  void narrow(size_t depth) {
+    Entry& e = stack_[stack_.size() - 1 - depth];
+    if (e.type != ValType::I64) return;
+    materialize(e);
+    op(RegOp::Narrow64);
+    u32(e.home);
+    u32(e.home);
+    e.type = ValType::I32;
+  }
+  // The i32 result on top widened back to the i64 of a 64-bit table or memory (sizes and grow's -1).
+  void widen_result() {
+    Entry& e = stack_.back();
+    materialize(e);
+    op(RegOp::N_I64ExtendI32S);
+    u32(e.home);
+    u32(e.home);
+    e.type = ValType::I64;
+  }
+  void use_memory(uint32_t memory) {
+    op(RegOp::UseMemory);
+    u32(memory);
+  }
+  void step_wide(const Instruction& in) {
+    using O = Opcode;
+    const OpInfo& info = op_info(in.op);
+    Instruction narrow_in = in;
+    narrow_in.memory = narrow_in.memory_src = 0;
+    bool other = in.memory != 0;
+    if (info.imm == Imm::MemArg || info.imm == Imm::MemArgLane) {
+      if (mem64(in.memory)) {  // the address (first operand) plus the offset, narrowed
+        Entry& a = stack_[stack_.size() - info.nparams];
+        materialize(a);
+        op(RegOp::Addr64);
+        u32(a.home);
+        u32(a.home);
+        u64(in.mem_offset);
+        a.type = ValType::I32;
+        narrow_in.mem_offset = 0;
+      }
+      if (other) use_memory(in.memory);
+      step_core(narrow_in);
+      if (other) use_memory(0);
+      return;
+    }
+    bool wide_memory = info.imm == Imm::Mem || info.imm == Imm::MemInit || info.imm == Imm::MemCopy
+                           ? mem64(in.memory)
+                           : false;
+    switch (in.op) {
+      case O::MemorySize:
+        if (other) use_memory(in.memory);
+        step_core(narrow_in);
+        if (other) use_memory(0);
+        if (wide_memory) widen_result();
+        return;
+      case O::MemoryGrow: {  // names its memory itself
+        narrow(0);
+        uint32_t s = pop_slot();
+        emit_result_op(RegOp::MemoryGrow, ValType::I32);
+        u32(s);
+        u32(in.memory);
+        if (wide_memory) widen_result();
+        return;
+      }
+      case O::MemoryFill:
+        narrow(0), narrow(1), narrow(2);
+        if (other) use_memory(in.memory);
+        step_core(narrow_in);
+        if (other) use_memory(0);
+        return;
+      case O::MemoryInit:
+        narrow(2);
+        if (other) use_memory(in.memory);
+        step_core(narrow_in);
+        if (other) use_memory(0);
+        return;
+      case O::MemoryCopy: {
+        narrow(0), narrow(1), narrow(2);
+        uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
+        op(RegOp::MemoryCopyBetween);
+        u32(d); u32(s); u32(n); u32(in.memory); u32(in.memory_src);
+        return;
+      }
+      case O::TableGet: narrow(0); return step_core(in);
+      case O::TableSet: narrow(1); return step_core(in);
+      case O::TableSize: step_core(in); return widen_result();
+      case O::TableGrow: narrow(0); step_core(in); return widen_result();
+      case O::TableFill: narrow(0), narrow(2); return step_core(in);
+      case O::TableCopy: case O::TableInit: narrow(0), narrow(1), narrow(2); return step_core(in);
+      case O::CallIndirect: case O::ReturnCallIndirect: narrow(0); return step_core(in);
+      default: return step_core(in);
+    }
+  }
+
+  void step_core(const Instruction& in) {
     using O = Opcode;
     const OpInfo& info = op_info(in.op);
     if (is_simd(in.op)) return simd(in, info);
@@ -860,6 +979,7 @@ class FunctionTranslator {
         uint32_t s = pop_slot();
         emit_result_op(RegOp::MemoryGrow, ValType::I32);
         u32(s);
+        u32(0);
         return;
       }
       case O::MemoryFill: case O::MemoryCopy: {

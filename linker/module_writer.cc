@@ -68,6 +68,15 @@ void write_limits(ByteWriter& w, const Limits& l) {
   if (l.max) w.u32(uint32_t(*l.max));
 }
 
+// A value type in its binary form: one byte, or 0x63/0x64 and the heap type (decoder/types.h).
+void write_value_type(ByteWriter& w, ValType t) {
+  uint32_t low = uint32_t(t) & 0xff;
+  if (low != kRefNull && low != kRefNonNull) return w.u8(uint8_t(low));
+  w.u8(uint8_t(low));
+  uint32_t heap = ref_heap(t);
+  w.s64(heap_is_index(heap) ? int64_t(heap - kHeapTypeIndex) : int64_t(heap) - 0x80);
+}
+
 void write_import(ByteWriter& w, const Import& imp) {
   w.name(imp.module);
   w.name(imp.name);
@@ -75,13 +84,17 @@ void write_import(ByteWriter& w, const Import& imp) {
   switch (imp.kind) {
     case ExternKind::Func: w.u32(imp.type_index); break;
     case ExternKind::Table:
-      w.u8(uint8_t(imp.table.elem));
+      write_value_type(w, imp.table.elem);
       write_limits(w, imp.table.limits);
       break;
     case ExternKind::Memory: write_limits(w, imp.memory.limits); break;
     case ExternKind::Global:
-      w.u8(uint8_t(imp.global.type));
+      write_value_type(w, imp.global.type);
       w.u8(imp.global.mut ? 1 : 0);
+      break;
+    case ExternKind::Tag:
+      w.u8(0);  // attribute: exception
+      w.u32(imp.type_index);
       break;
   }
 }

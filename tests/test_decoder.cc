@@ -214,8 +214,19 @@ TEST_CASE("section order") {
   append(b, section(3, {0x00}));
   check_ok(b);
 
+  // The tag section (13, Wasm 3.0) sits between memory (5) and global (6).
   b = header();
   append(b, section(13, {0x00}));
+  append(b, section(5, {0x00}));
+  check_fails(b, "unexpected content after last section", 11);
+  b = header();
+  append(b, section(5, {0x00}));
+  append(b, section(13, {0x00}));
+  append(b, section(6, {0x00}));
+  check_ok(b);
+
+  b = header();
+  append(b, section(14, {0x00}));
   check_fails(b, "malformed section id", 8);
 }
 

@@ -135,6 +135,10 @@ inline Bytes blocktype_idx(uint32_t type_index) { return sleb(int64_t(type_index
 inline Bytes mem(uint8_t opcode, uint32_t offset = 0, uint32_t align = 0) {
   return code(opcode, leb(align), leb(offset));
 }
+// Multi-memory access: the memory index follows the alignment field (flag bit 6); u64 offset.
+inline Bytes mem_in(uint8_t opcode, uint32_t memory, uint64_t offset = 0, uint32_t align = 0) {
+  return code(opcode, leb(align | 0x40), leb(memory), leb(offset));
+}
 inline Bytes fc(uint32_t sub) { return code(0xfc, leb(sub)); }
 inline Bytes memory_fill() { return code(fc(11), 0x00); }
 inline Bytes memory_copy() { return code(fc(10), 0x00, 0x00); }
@@ -209,9 +213,15 @@ class ModuleBuilder {
     tables_.push_back(code(elem, limits(min, max)));
     return num_table_imports_ + uint32_t(tables_.size() - 1);
   }
-  uint32_t memory(uint32_t min, std::optional<uint32_t> max = {}) {
-    memories_.push_back(limits(min, max));
+  uint32_t memory(uint32_t min, std::optional<uint32_t> max = {}) { return memory_typed(limits(min, max)); }
+  // A memory type spelled out in bytes (memory64: flag 0x04, u64 limits).
+  uint32_t memory_typed(Bytes type) {
+    memories_.push_back(std::move(type));
     return num_mem_imports_ + uint32_t(memories_.size() - 1);
+  }
+  uint32_t table_typed(Bytes type) {
+    tables_.push_back(std::move(type));
+    return num_table_imports_ + uint32_t(tables_.size() - 1);
   }
   // `init` is a constant expression including its end.
   uint32_t global(uint8_t t, bool mut, Bytes init) { return global_typed(Bytes{t}, mut, std::move(init)); }
@@ -236,6 +246,11 @@ class ModuleBuilder {
     Bytes e = code(0x00, i32_const(offset), op::end, leb(funcs.size()));
     for (uint32_t f : funcs) append(e, leb(f));
     elems_.push_back(e);
+    return *this;
+  }
+  // An element segment spelled out in bytes (flags first).
+  ModuleBuilder& elem_raw(Bytes segment) {
+    elems_.push_back(std::move(segment));
     return *this;
   }
   // Passive funcref segment (flags 1, elemkind 0).
