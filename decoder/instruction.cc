@@ -53,6 +53,26 @@ Result<ValType> read_ref_type(Reader& r) {
   return read_ref_type_from(r, b, at, "malformed reference type");
 }
 
+// A block type (https://webassembly.github.io/spec/core/binary/instructions.html#control-instructions):
+// 0x40, one value type, or a type index as a non-negative s33.
+static Result<void> read_block_type(Reader& r, Instruction& out) {
+  size_t at = r.offset();
+  Reader start = r;
+  WI_TRY_ASSIGN(uint8_t first, r.u8());
+  if (first == 0x40) {
+    out.block_type = kBlockVoid;
+  } else if ((first & 0xc0) == 0x40) {  // one byte, negative as an s33: a value type
+    r = start;
+    WI_TRY_ASSIGN(out.type, read_value_type(r));
+    out.block_type = kBlockValue;
+  } else {
+    r = start;
+    WI_TRY_ASSIGN(out.block_type, r.s33());
+    if (out.block_type < 0) return make_error(at, "malformed value type");
+  }
+  return {};
+}
+
 // https://webassembly.github.io/spec/core/binary/instructions.html#memory-instructions: bit 6 of
 // the alignment field says a memory index follows (multi-memory); the offset is a u64, which the
 // validator holds to 32 bits for a 32-bit memory.
@@ -84,26 +104,31 @@ Result<void> read_instruction(Reader& r, Instruction& out, std::vector<uint32_t>
   switch (op_info(op).imm) {
     case Imm::None:
       break;
-    case Imm::Block: {
-      // https://webassembly.github.io/spec/core/binary/instructions.html#control-instructions: 0x40,
-      // one value type, or a type index as a non-negative s33.
-      size_t at = r.offset();
-      Reader start = r;
-      WI_TRY_ASSIGN(uint8_t first, r.u8());
-      if (first == 0x40) {
-        out.block_type = kBlockVoid;
-      } else if ((first & 0xc0) == 0x40) {  // one byte, negative as an s33: a value type
-        r = start;
-        WI_TRY_ASSIGN(out.type, read_value_type(r));
-        out.block_type = kBlockValue;
-      } else {
-        r = start;
-        WI_TRY_ASSIGN(out.block_type, r.s33());
-        if (out.block_type < 0) return make_error(at, "malformed value type");
+    case Imm::Block:
+      WI_TRY(read_block_type(r, out));
+      break;
+    case Imm::TryTable: {
+      // https://webassembly.github.io/spec/core/binary/instructions.html#control-instructions: a
+      // block type and vec(catch).
+      WI_TRY(read_block_type(r, out));
+      WI_TRY_ASSIGN(uint32_t n, r.u32());
+      if (n > r.remaining()) return r.error("unexpected end");
+      targets_buf.clear();
+      for (uint32_t i = 0; i < n; ++i) {
+        size_t at = r.offset();
+        WI_TRY_ASSIGN(uint8_t kind, r.u8());
+        if (kind > kCatchAllRef) return make_error(at, "malformed catch clause");
+        uint32_t tag = 0;
+        if (kind == kCatch || kind == kCatchRef) {
+          WI_TRY_ASSIGN(tag, r.u32());
+        }
+        WI_TRY_ASSIGN(uint32_t label, r.u32());
+        targets_buf.insert(targets_buf.end(), {uint32_t(kind), tag, label});
       }
+      out.targets = &targets_buf;
       break;
     }
-    case Imm::Label: case Imm::Func: case Imm::Type: case Imm::Local: case Imm::Global: case Imm::Table:
+    case Imm::Label: case Imm::Func: case Imm::Type: case Imm::Tag: case Imm::Local: case Imm::Global: case Imm::Table:
     case Imm::Data: case Imm::Elem: {
       WI_TRY_ASSIGN(out.a, r.u32());
       break;

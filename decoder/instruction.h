@@ -27,11 +27,14 @@ struct Instruction {
   // select t, ref.null ht (as (ref null ht)), a block's result type. A type index in it is the
   // module's raw index: Module::canonical() turns it into the one the validator compares.
   ValType type = ValType::Void;
-  std::vector<uint32_t>* targets = nullptr;  // br_table: the labels, default last
+  // br_table: the labels, default last. try_table: its catch clauses, three units each:
+  // kind (kCatch, kCatchRef, kCatchAll, kCatchAllRef), tag index (0 for catch_all), label.
+  std::vector<uint32_t>* targets = nullptr;
 };
 
 constexpr int64_t kBlockVoid = -64;  // 0x40 read as s33
 constexpr int64_t kBlockValue = -1;
+constexpr uint32_t kCatch = 0, kCatchRef = 1, kCatchAll = 2, kCatchAllRef = 3;
 
 // Reads the next instruction; `targets_buf` is reused across br_tables to avoid allocations.
 Result<void> read_instruction(Reader& r, Instruction& out, std::vector<uint32_t>& targets_buf);

@@ -7,7 +7,7 @@ namespace wi {
 
 // Immediate kinds of the binary format (what follows an opcode).
 enum class Imm : uint8_t {
-  None, Block, Label, BrTable, Func, Type, CallIndirect, Local, Global, Table, Mem, MemArg, I32, I64, F32,
+  None, Block, Label, BrTable, Func, Type, Tag, TryTable, CallIndirect, Local, Global, Table, Mem, MemArg, I32, I64, F32,
   F64, SelectT, RefType, Data, MemInit, Elem, TableInit, TableCopy, MemCopy, V128, Lane, MemArgLane,
   Shuffle,
 };

@@ -177,6 +177,39 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       push_frame(in.op, std::move(sig));
       return {};
     }
+    // Exception handling (https://webassembly.github.io/spec/core/valid/instructions.html#xref-syntax-instructions-syntax-instr-control-mathsf-try-table-xref-syntax-instructions-syntax-blocktype-mathit-blocktype-xref-syntax-instructions-syntax-catch-mathit-catch-ast-xref-syntax-instructions-syntax-instr-mathit-instr-ast-xref-syntax-instructions-syntax-instr-control-mathsf-end):
+    // each catch clause branches, from outside the block, to a label that takes the tag's values
+    // (and the exnref for the _ref forms).
+    case O::TryTable: {
+      WI_TRY_ASSIGN(BlockSig sig, block_signature(*m_, in));
+      const std::vector<uint32_t>& c = *in.targets;
+      for (size_t i = 0; i < c.size(); i += 3) {
+        uint32_t kind = c[i], tag = c[i + 1], depth = c[i + 2];
+        std::vector<ValType> values;
+        if (kind == kCatch || kind == kCatchRef) {
+          if (tag >= m_->tag_types.size()) return err(in, fmt::format("unknown tag {}", tag));
+          values = m_->types[m_->tag_types[tag]].params;
+        }
+        if (kind == kCatchRef || kind == kCatchAllRef) values.push_back(ref_type(false, kHeapExn));
+        WI_TRY(label(in, depth));
+        if (!all_match(values, frame_at_depth(depth).label_types())) return err(in, "type mismatch");
+      }
+      WI_TRY(pop_all(in, sig.params));
+      if (frames_.size() > kMaxNesting)
+        return err(in, fmt::format("blocks nested deeper than the limit of {}", kMaxNesting));
+      push_frame(O::TryTable, std::move(sig));
+      return {};
+    }
+    case O::Throw: {
+      if (in.a >= m_->tag_types.size()) return err(in, fmt::format("unknown tag {}", in.a));
+      WI_TRY(pop_all(in, m_->types[m_->tag_types[in.a]].params));
+      set_unreachable();
+      return {};
+    }
+    case O::ThrowRef:
+      WI_TRY(pop_expect(in, ValType::ExnRef));
+      set_unreachable();
+      return {};
     case O::Else: {
       if (frames_.back().kind != O::If) return err(in, "else without if");
       WI_TRY_ASSIGN(Frame f, pop_frame(in));

@@ -115,6 +115,7 @@ ValType parse_type(const std::string& t) {
   if (t == "v128") return ValType::V128;
   if (t == "funcref") return ValType::FuncRef;
   if (t == "externref") return ValType::ExternRef;
+  if (t == "exnref") return ValType::ExnRef;
   throw BadJson(fmt::format("unknown value type \"{}\"", t));
 }
 
@@ -198,7 +199,7 @@ Command parse_command(const json::value& jv) {
   c.either = parse_values(o, "either", c.type == "assert_return");
   bool needs_file = c.type == "module" || (c.type.starts_with("assert_") && !c.action);
   bool needs_action = c.type == "action" || c.type == "assert_return" || c.type == "assert_trap" ||
-                      c.type == "assert_exhaustion";
+                      c.type == "assert_exhaustion" || c.type == "assert_exception";
   if (needs_action && !c.action) throw BadJson(fmt::format("line {}: {} without action", c.line, c.type));
   if (needs_file && !needs_action && c.filename.empty())
     throw BadJson(fmt::format("line {}: {} without filename", c.line, c.type));
@@ -395,6 +396,7 @@ class FileRunner {
     }
     if (c.type == "assert_return") return assert_return(c);
     if (c.type == "assert_trap" || c.type == "assert_exhaustion") return assert_trap(c);
+    if (c.type == "assert_exception") return assert_exception(c);
     if (c.type == "assert_malformed" || c.type == "assert_invalid") return assert_rejected(c);
     if (c.type == "assert_unlinkable") return assert_unlinkable(c);
     if (c.type == "assert_uninstantiable") return assert_uninstantiable(c);
@@ -636,6 +638,15 @@ class FileRunner {
     }
     return fail(fmt::format("{}: expected trap \"{}\", got \"{}\"", describe(*c.action), c.text,
                             trap_message(r.trap)));
+  }
+
+  // Wasm 3.0: the action throws a wasm exception that nothing catches.
+  Outcome assert_exception(const Command& c) {
+    ActionResult r = perform(*c.action);
+    if (r.verdict) return *r.verdict;
+    if (r.trap.kind == TrapKind::UncaughtException) return pass();
+    if (!r.trap) return fail(describe(*c.action) + ": expected an exception, got a result");
+    return fail(fmt::format("{}: expected an exception, got trap \"{}\"", describe(*c.action), trap_message(r.trap)));
   }
 
   Outcome assert_rejected(const Command& c) {

@@ -132,9 +132,20 @@ std::string TraceNames::instruction_text(const Module& m, uint32_t offset) {
     case Imm::MemCopy:
       if (in.memory || in.memory_src) s += fmt::format(" {} {}", in.memory, in.memory_src);
       break;
+    case Imm::Tag: s += fmt::format(" {}", in.a); break;
+    case Imm::TryTable:
     case Imm::Block:
       if (in.block_type >= 0) s += fmt::format(" (type {})", in.block_type);
       else if (in.block_type != kBlockVoid) s += fmt::format(" (result {})", to_string(in.type));
+      if (info.imm == Imm::TryTable) {
+        static const char* const kClause[] = {"catch", "catch_ref", "catch_all", "catch_all_ref"};
+        const std::vector<uint32_t>& c = *in.targets;
+        for (size_t i = 0; i < c.size(); i += 3) {
+          s += fmt::format(" ({}", kClause[c[i] & 3]);
+          if (c[i] == kCatch || c[i] == kCatchRef) s += fmt::format(" {}", c[i + 1]);
+          s += fmt::format(" {})", c[i + 2]);
+        }
+      }
       break;
     case Imm::MemInit:
       if (in.memory) s += fmt::format(" {}", in.memory);

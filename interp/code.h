@@ -13,6 +13,18 @@
 
 namespace wi {
 
+// A catch clause of a try_table (Wasm 3.0 exception handling): an exception thrown while the code
+// position is in [start, end) — by an instruction there, or by a callee of a call there — whose tag
+// is `tag` (or any, for catch_all) continues at `pad` with its values in slots from `slot` on (the
+// exnref after them when `ref`). Innermost clauses come first, in their order in the instruction.
+struct CatchHandler {
+  static constexpr uint32_t kAnyTag = UINT32_MAX;
+  uint32_t start = 0, end = 0, pad = 0;
+  uint32_t tag = kAnyTag;  // module tag index
+  uint32_t slot = 0;
+  bool ref = false;
+};
+
 struct CompiledFunc {
   uint32_t func_index = 0;    // index in the module's function space
   uint32_t param_slots = 0;   // slots taken by parameters
@@ -24,6 +36,7 @@ struct CompiledFunc {
   // traps and backtraces report wasm offsets.
   std::vector<std::pair<uint32_t, uint32_t>> offsets;
   bool uses_simd = false;
+  std::vector<CatchHandler> handlers;  // exception handling, searched in order
   // Lazy compilation: not validated or translated yet (compile_function does it on first call).
   bool pending = false;
   // CompileOptions::trace: the trace points the function's Trace ops name (interp/trace.h).

@@ -39,6 +39,69 @@ bool exec_call_host(Activation& a, Instance* inst, CallFrame* cf, const FuncInst
   return ok;
 }
 
+ExnInst* exec_new_exception(Activation& a, const TagInst* tag, const Slot* payload) {
+  size_t slots = 0;
+  for (ValType t : tag->type->params) slots += slot_count(t);
+  return a.store->new_exception(tag, payload, slots);
+}
+
+// https://webassembly.github.io/spec/core/exec/instructions.html#xref-syntax-instructions-syntax-instr-control-mathsf-throw-ref
+bool exec_catch(Activation& a, CallFrame*& cf, const FuncInst*& func, Slot*& fp, Instance*& inst,
+                const uint32_t*& ip) {
+  ExnInst* e = a.exn;
+  CallFrame* at_cf = cf;
+  const FuncInst* at_func = func;
+  Slot* at_fp = fp;
+  Instance* at_inst = inst;
+  const uint32_t* at_ip = ip;
+  for (;;) {
+    const CompiledFunc* code = at_func->code;
+    uint32_t pos = uint32_t(at_ip - code->code.data());
+    for (const CatchHandler& h : code->handlers) {
+      if (pos < h.start || pos >= h.end) continue;
+      if (h.tag != CatchHandler::kAnyTag && at_inst->tags[h.tag] != e->tag) continue;
+      Slot* dst = at_fp + h.slot;
+      if (h.tag != CatchHandler::kAnyTag) {
+        std::copy(e->payload.begin(), e->payload.end(), dst);
+        dst += e->payload.size();
+      }
+      if (h.ref) {
+        e->exposed = true;
+        dst->ref = e;
+      } else {
+        a.store->release_exception(e);
+      }
+      cf = at_cf;
+      func = at_func;
+      fp = at_fp;
+      inst = at_inst;
+      ip = code->code.data() + h.pad;
+      a.exn = nullptr;
+      return true;
+    }
+    if (at_cf <= a.entry_cf + 1) break;  // the frame below is the host's
+    --at_cf;
+    at_ip = at_cf->ret_ip - 1;  // inside the call instruction
+    at_fp = at_cf->fp;
+    at_inst = at_cf->inst;
+    at_func = at_cf->func;
+  }
+  a.trap_kind = TrapKind::UncaughtException;
+  a.trap.kind = TrapKind::UncaughtException;
+  a.trap.exception = e;
+  a.trap.message = "uncaught exception (tag " + e->tag->debug_name + ")";
+  a.exn = nullptr;
+  return false;
+}
+
+bool exec_rethrow_from_host(Activation& a) {
+  if (a.trap_kind != TrapKind::UncaughtException || !a.trap.exception) return false;
+  a.exn = static_cast<ExnInst*>(a.trap.exception);
+  a.trap = Trap{};
+  a.trap_kind = TrapKind::None;
+  return true;
+}
+
 void exec_copy_results(Slot* fp, const uint32_t* ip) {
   uint32_t n = ip[1];
   Slot buf[32];

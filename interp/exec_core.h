@@ -38,6 +38,7 @@ struct Activation {
   Trap trap;
   const FuncInst* host_callee = nullptr;  // a host call in progress (exec_handlers.inc, call_host)
   Slot* host_args = nullptr;
+  ExnInst* exn = nullptr;  // the exception being thrown (Throw, ThrowRef, unwind_exn)
 };
 
 // The executors' access to the store's execution stack (Store keeps it private).
@@ -65,6 +66,16 @@ inline TrapKind indirect_callee(const Instance* inst, uint32_t table, uint32_t t
 // arguments at `args`; false with a.trap_kind set when it failed (one that fails without saying why
 // still stops the guest).
 bool exec_call_host(Activation& a, Instance* inst, CallFrame* cf, const FuncInst* f, Slot* args);
+// Exception handling (Wasm 3.0). A new exception of `tag` with its values at `payload`.
+ExnInst* exec_new_exception(Activation& a, const TagInst* tag, const Slot* payload);
+// Finds the catch clause for a.exn from the instruction at `ip` outward through this activation's
+// frames; on a match moves the state there (values placed, ip at the clause's pad) and returns true.
+// Else leaves the state as it is, with the trap UncaughtException set, and returns false.
+bool exec_catch(Activation& a, CallFrame*& cf, const FuncInst*& func, Slot*& fp, Instance*& inst,
+                const uint32_t*& ip);
+// After a host call failed: true (a.exn set, the trap cleared) when what stopped it was a wasm
+// exception a nested activation did not catch, which goes on being thrown here.
+bool exec_rethrow_from_host(Activation& a);
 // Return n: copies the n slots the instruction at `ip` names to slots [0, n) (they may overlap).
 void exec_copy_results(Slot* fp, const uint32_t* ip);
 // The Trace op: calls the store's tracer; false (a.trap set) when it stops the guest.

@@ -27,6 +27,7 @@ WI_OP(Unreachable);
 WI_OP(trap);
 WI_OP(call_host);
 WI_OP(tail_call_host);
+WI_OP(unwind_exn);
 
 // The handler a handler unit names.
 inline Handler handler_at(const uint32_t* ip) {

@@ -69,6 +69,24 @@ uint32_t Store::canonical_type_id(const FuncType& t) {
   return id;
 }
 
+ExnInst* Store::new_exception(const TagInst* tag, const Slot* payload, size_t slots) {
+  ExnInst* e;
+  if (!free_exceptions_.empty()) {
+    e = free_exceptions_.back();
+    free_exceptions_.pop_back();
+  } else {
+    e = &exceptions_.emplace_back();
+  }
+  e->tag = tag;
+  e->payload.assign(payload, payload + slots);
+  e->exposed = false;
+  return e;
+}
+
+void Store::release_exception(ExnInst* e) {
+  if (!e->exposed) free_exceptions_.push_back(e);
+}
+
 ValType Store::store_type(ValType t, const std::vector<uint32_t>& ids) {
   if (!is_ref(t) || !heap_is_index(ref_heap(t))) return t;
   return ref_type(ref_nullable(t), kHeapTypeIndex + ids[ref_heap(t) - kHeapTypeIndex]);
@@ -373,7 +391,11 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
       case ExternKind::Table: p = inst.tables[e.index]; break;
       case ExternKind::Memory: p = inst.memories[e.index]; break;
       case ExternKind::Global: p = inst.globals[e.index]; break;
-      case ExternKind::Tag: p = inst.tags[e.index]; break;
+      case ExternKind::Tag:
+        p = inst.tags[e.index];
+        if (e.index >= m.num_imported_tags && inst.tags[e.index]->debug_name.find(":tag[") != std::string::npos)
+          inst.tags[e.index]->debug_name = e.name;
+        break;
     }
     inst.exports.emplace(e.name, ExternRef{e.kind, p});
   }

@@ -50,7 +50,16 @@ struct GlobalInst {
 struct TagInst {
   uint32_t type_id = 0;  // canonical, store-wide
   const FuncType* type = nullptr;
-  std::string debug_name;  // "module.name" of its first export or import, for messages
+  std::string debug_name;  // its export name, or "file:tag[N]", for messages
+};
+
+// A thrown exception: its tag and the values it carries. An exnref is a pointer to one. The store
+// owns them; one caught by a clause that does not take its exnref, and never exposed as one, is
+// reused (a C++ program may throw millions).
+struct ExnInst {
+  const TagInst* tag = nullptr;
+  std::vector<Slot> payload;
+  bool exposed = false;  // has been an exnref value: may be referenced from anywhere from now on
 };
 
 struct HostCall {
@@ -173,6 +182,9 @@ class Store {
   std::string memory_limit_error(const MemoryType& type, uint32_t index) const;
   uint64_t page_cap(const MemoryType& type) const;  // the most pages a memory of this type may have
   GlobalInst* create_global(const GlobalType& type, Value init);
+  // A new exception of `tag` carrying `slots` slots from `payload`; and one given back for reuse.
+  ExnInst* new_exception(const TagInst* tag, const Slot* payload, size_t slots);
+  void release_exception(ExnInst* e);
 
   // Resolves `imports` (one per module import, in order) and runs segment initialization and start.
   InstantiateOutcome instantiate(std::shared_ptr<const CompiledModule> module,
@@ -204,6 +216,8 @@ class Store {
   std::deque<Memory> memories_;
   std::deque<GlobalInst> globals_;
   std::deque<TagInst> tags_;
+  std::deque<ExnInst> exceptions_;
+  std::vector<ExnInst*> free_exceptions_;
   std::deque<Instance> instances_;
 
   // Execution state, shared by nested calls (host -> wasm -> host ...): the value stack, frames below

@@ -43,6 +43,8 @@ struct Ctrl {
   std::optional<Patch> else_patch;
   bool unreachable = false;
   uint32_t skip_depth = 0;  // blocks opened inside unreachable code
+  uint32_t try_start = 0;   // TryTable: where its body's code starts
+  std::vector<uint32_t> catches;  // TryTable: its clauses (Instruction::targets' layout)
   const std::vector<ValType>& label_types() const { return kind == Opcode::Loop ? params : results; }
 };
 
@@ -137,7 +139,7 @@ class FunctionTranslator {
     Ctrl& c = ctrls_.back();
     if (c.unreachable) {
       switch (in.op) {
-        case Opcode::Block: case Opcode::Loop: case Opcode::If: ++c.skip_depth; return;
+        case Opcode::Block: case Opcode::Loop: case Opcode::If: case Opcode::TryTable: ++c.skip_depth; return;
         case Opcode::End:
           if (c.skip_depth) { --c.skip_depth; return; }
           if (trace_) return traced_end();
@@ -211,6 +213,9 @@ class FunctionTranslator {
         return 1;
       case O::Select: case O::SelectT:
         return 3;
+      case O::Throw: return m_.types[m_.tag_types[in.a]].params.size();
+      case O::ThrowRef: return 1;
+      case O::TryTable: return 0;
       case O::Call: case O::ReturnCall: return m_.func_type(in.a).params.size();
       case O::CallIndirect: case O::ReturnCallIndirect: case O::CallRef: case O::ReturnCallRef:
         return m_.types[in.a].params.size() + 1;
@@ -229,7 +234,7 @@ class FunctionTranslator {
     return o == O::Unreachable || o == O::Nop || o == O::Block || o == O::Loop || o == O::If || o == O::Else ||
            o == O::End || o == O::Br || o == O::BrIf || o == O::BrTable || o == O::Return ||
            o == O::ReturnCall || o == O::ReturnCallIndirect || o == O::ReturnCallRef || o == O::BrOnNull ||
-           o == O::BrOnNonNull;
+           o == O::BrOnNonNull || o == O::TryTable || o == O::Throw || o == O::ThrowRef;
   }
   void traced_step(const Instruction& in) {
     if (in.op == Opcode::End) return traced_end();
@@ -614,8 +619,50 @@ class FunctionTranslator {
     forget_fusions();
   }
 
+  // The end of a try_table: its body's range and, out of line after a jump over them, one landing
+  // pad per catch clause. The unwinder (exec_catch) puts the clause's values in the slots just above
+  // the block's base and continues at the pad, which is an ordinary branch to the clause's label.
+  void end_try_table() {
+    Ctrl& c = ctrls_.back();
+    uint32_t body_end = pos();
+    std::optional<Patch> skip;
+    if (!c.unreachable) {
+      for (size_t i = stack_.size() - c.results.size(); i < stack_.size(); ++i) materialize(stack_[i]);
+      uint32_t at = op(RegOp::Br);
+      skip = Patch{at, pos()};
+      u32(0);
+    }
+    std::vector<Entry> saved = stack_;
+    bool was_unreachable = c.unreachable;
+    std::vector<uint32_t> clauses = c.catches;
+    for (size_t i = 0; i < clauses.size(); i += 3) {
+      uint32_t kind = clauses[i], tag = clauses[i + 1], depth = clauses[i + 2];
+      forget_fusions();
+      stack_.resize(c.height);
+      CatchHandler h;
+      h.start = c.try_start;
+      h.end = body_end;
+      h.pad = pos();
+      h.slot = slot_at(c.height);
+      h.ref = kind == kCatchRef || kind == kCatchAllRef;
+      if (kind == kCatch || kind == kCatchRef) {
+        h.tag = tag;
+        for (ValType t : m_.types[m_.tag_types[tag]].params) push_temp(t);
+      }
+      if (h.ref) push_temp(ValType::ExnRef);
+      f_.handlers.push_back(h);
+      ctrls_.back().unreachable = false;
+      start_fuel_block();
+      branch(depth + 1);  // the label is counted from outside the try_table
+    }
+    stack_ = std::move(saved);
+    ctrls_.back().unreachable = was_unreachable;
+    if (skip) patch_to_here(*skip);
+  }
+
   void end() {
     Ctrl& c = ctrls_.back();
+    if (c.kind == Opcode::TryTable && !c.catches.empty()) end_try_table();
     if (is_function_frame(c)) {
       if (!c.unreachable) emit_return();
       ctrls_.pop_back();
@@ -917,6 +964,27 @@ class FunctionTranslator {
       case O::ReturnCallIndirect: {
         uint32_t idx = pop_slot();
         call_common(m_.types[in.a], idx, RegOp::ReturnCallIndirect, in.b, in.a);
+        return mark_unreachable();
+      }
+      case O::TryTable: {
+        enter_block(O::TryTable, block_signature(m_, in).value());
+        ctrls_.back().try_start = pos();
+        ctrls_.back().catches = *in.targets;
+        return;
+      }
+      case O::Throw: {
+        size_t n = m_.types[m_.tag_types[in.a]].params.size();
+        for (size_t i = stack_.size() - n; i < stack_.size(); ++i) materialize(stack_[i]);
+        uint32_t base = slot_at(stack_.size() - n);
+        op(RegOp::Throw);
+        u32(in.a);
+        u32(base);
+        return mark_unreachable();
+      }
+      case O::ThrowRef: {
+        uint32_t s = pop_slot();
+        op(RegOp::ThrowRef);
+        u32(s);
         return mark_unreachable();
       }
       case O::CallRef: {

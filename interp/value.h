@@ -47,6 +47,8 @@ struct Value {
   X(IndirectCallTypeMismatch, "indirect call type mismatch")          \
   X(NullFunctionReference, "null function reference")                \
   X(NullReference, "null reference")                                  \
+  X(NullExceptionReference, "null exception reference")              \
+  X(UncaughtException, "uncaught exception")                          \
   X(IntegerDivideByZero, "integer divide by zero")                    \
   X(IntegerOverflow, "integer overflow")                              \
   X(InvalidConversion, "invalid conversion to integer")               \
@@ -78,6 +80,9 @@ struct Trap {
   int exit_code = 0;               // Exit: the guest's exit status
   std::vector<FrameLocation> backtrace;  // innermost first
   size_t frames_omitted = 0;             // outer frames beyond the recorded ones
+  // UncaughtException: the exception (an ExnInst of the store), so that a host function between two
+  // wasm frames passes it on to the outer activation (interp/exec_common.cc, exec_rethrow_from_host).
+  void* exception = nullptr;
   explicit operator bool() const { return kind != TrapKind::None; }
 };
 

@@ -193,6 +193,15 @@ class ModuleBuilder {
     imports_.push_back(code(name(mod), name(nm), 0x02, limits(min, max)));
     return num_mem_imports_++;
   }
+  uint32_t import_tag(const std::string& mod, const std::string& nm, uint32_t type_index) {
+    imports_.push_back(code(name(mod), name(nm), 0x04, 0x00, leb(type_index)));
+    return num_tag_imports_++;
+  }
+  // An exception tag (section 13) of function type `type_index` (its results empty).
+  uint32_t tag(uint32_t type_index) {
+    tags_.push_back(code(0x00, leb(type_index)));
+    return num_tag_imports_ + uint32_t(tags_.size() - 1);
+  }
   uint32_t import_global(const std::string& mod, const std::string& nm, uint8_t t, bool mut) {
     imports_.push_back(code(name(mod), name(nm), 0x03, t, uint8_t(mut ? 1 : 0)));
     return num_global_imports_++;
@@ -237,6 +246,7 @@ class ModuleBuilder {
   ModuleBuilder& export_table(const std::string& nm, uint32_t t) { return export_(nm, 1, t); }
   ModuleBuilder& export_memory(const std::string& nm, uint32_t m) { return export_(nm, 2, m); }
   ModuleBuilder& export_global(const std::string& nm, uint32_t g) { return export_(nm, 3, g); }
+  ModuleBuilder& export_tag(const std::string& nm, uint32_t t) { return export_(nm, 4, t); }
   ModuleBuilder& start(uint32_t f) {
     start_ = f;
     return *this;
@@ -298,6 +308,7 @@ class ModuleBuilder {
     add(3, fidx);
     add(4, tables_);
     add(5, memories_);
+    add(13, tags_);
     add(6, globals_);
     add(7, exports_);
     if (start_) append(out, section(8, leb(*start_)));
@@ -339,10 +350,11 @@ class ModuleBuilder {
     std::vector<Bytes> locals;
     size_t code_offset = 0;
   };
-  std::vector<Bytes> types_, imports_, tables_, memories_, globals_, exports_, elems_, datas_, customs_;
+  std::vector<Bytes> types_, imports_, tables_, memories_, tags_, globals_, exports_, elems_, datas_, customs_;
   std::vector<Func> funcs_;
   std::optional<uint32_t> start_;
-  uint32_t num_func_imports_ = 0, num_table_imports_ = 0, num_mem_imports_ = 0, num_global_imports_ = 0;
+  uint32_t num_func_imports_ = 0, num_table_imports_ = 0, num_mem_imports_ = 0, num_global_imports_ = 0,
+           num_tag_imports_ = 0;
 };
 
 // ---- running ----
