@@ -200,6 +200,44 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       push_frame(O::TryTable, std::move(sig));
       return {};
     }
+    // Legacy exception handling: try is a block; each catch (catch_all) ends the part before it, as
+    // `else` does, and starts one with the tag's values (none); delegate ends a try without clauses,
+    // naming a label outside it; rethrow names an enclosing catch part.
+    case O::Try: {
+      WI_TRY_ASSIGN(BlockSig sig, block_signature(*m_, in));
+      WI_TRY(pop_all(in, sig.params));
+      if (frames_.size() > kMaxNesting)
+        return err(in, fmt::format("blocks nested deeper than the limit of {}", kMaxNesting));
+      push_frame(O::Try, std::move(sig));
+      return {};
+    }
+    case O::Catch:
+    case O::CatchAll: {
+      Opcode k = frames_.back().kind;
+      if (k != O::Try && k != O::Catch) return err(in, in.op == O::Catch ? "catch without try" : "catch_all without try");
+      std::vector<ValType> values;
+      if (in.op == O::Catch) {
+        if (in.a >= m_->tag_types.size()) return err(in, fmt::format("unknown tag {}", in.a));
+        values = m_->types[m_->tag_types[in.a]].params;
+      }
+      WI_TRY_ASSIGN(Frame f, pop_frame(in));
+      push_frame(in.op, BlockSig{std::move(values), std::move(f.sig.results)});
+      return {};
+    }
+    case O::Delegate: {
+      if (frames_.back().kind != O::Try) return err(in, "delegate without try");
+      WI_TRY_ASSIGN(Frame f, pop_frame(in));
+      WI_TRY(label(in, in.a));
+      push_all(f.sig.results);
+      return {};
+    }
+    case O::Rethrow: {
+      WI_TRY(label(in, in.a));
+      Opcode k = frame_at_depth(in.a).kind;
+      if (k != O::Catch && k != O::CatchAll) return err(in, "invalid rethrow label");
+      set_unreachable();
+      return {};
+    }
     case O::Throw: {
       if (in.a >= m_->tag_types.size()) return err(in, fmt::format("unknown tag {}", in.a));
       WI_TRY(pop_all(in, m_->types[m_->tag_types[in.a]].params));

@@ -299,8 +299,10 @@ std::string describe(const SpecValue& v) {
   unsigned bits = v.type == ValType::F32 || v.type == ValType::I32 ? 32 : 64;
   if (v.type == ValType::V128) {
     std::string s = fmt::format("v128:{}{}x{}[", v.float_lanes ? 'f' : 'i', v.lane_bits, v.lanes.size());
-    for (size_t i = 0; i < v.lanes.size(); ++i)
-      s += (i ? " " : "") + lane_text(v.lanes[i], v.lane_bits, v.float_lanes);
+    for (size_t i = 0; i < v.lanes.size(); ++i) {
+      if (i) s += ' ';
+      s += lane_text(v.lanes[i], v.lane_bits, v.float_lanes);
+    }
     return s + "]";
   }
   return fmt::format("{}:{}", to_string(v.type), lane_text(v.lanes.front(), bits, is_float));

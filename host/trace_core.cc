@@ -191,8 +191,8 @@ std::string TraceNames::instruction_text(const Module& m, uint32_t offset) {
     case Imm::SelectT: s += fmt::format(" (result {})", to_string(in.type)); break;
     case Imm::RefType: {  // the heap type of (ref null ht): "func", "extern", a type index, ...
       std::string t = to_string(in.type);  // "funcref", "externref", "exnref" or "(ref null ht)"
-      if (t.starts_with("(ref null ")) s += " " + t.substr(10, t.size() - 11);
-      else s += " " + t.substr(0, t.size() - 3);
+      s += ' ';
+      s += t.starts_with("(ref null ") ? t.substr(10, t.size() - 11) : t.substr(0, t.size() - 3);
       break;
     }
   }

@@ -13,16 +13,24 @@
 
 namespace wi {
 
-// A catch clause of a try_table (Wasm 3.0 exception handling): an exception thrown while the code
-// position is in [start, end) — by an instruction there, or by a callee of a call there — whose tag
-// is `tag` (or any, for catch_all) continues at `pad` with its values in slots from `slot` on (the
-// exnref after them when `ref`). Innermost clauses come first, in their order in the instruction.
+// A catch clause (Wasm 3.0 exception handling): an exception thrown while the code position is in
+// [start, end) — by an instruction there, or by a callee of a call there — whose tag is `tag` (or
+// any, for catch_all) continues at `pad` with its values in slots from `slot` on (the exnref after
+// them when `ref`). Innermost clauses come first; the clauses of one try_table or legacy try share a
+// `group`. A legacy catch also gets the exception in `exn_slot`, for rethrow (`keep`: some rethrow
+// names it, so it is never reused). A legacy delegate catches everything and passes it on: the
+// search goes on at the same position, past the next `delegate_skip` groups that cover it (all the
+// function's, for a delegate to the function's label).
 struct CatchHandler {
-  static constexpr uint32_t kAnyTag = UINT32_MAX;
+  static constexpr uint32_t kAnyTag = UINT32_MAX, kNone = UINT32_MAX;
   uint32_t start = 0, end = 0, pad = 0;
   uint32_t tag = kAnyTag;  // module tag index
   uint32_t slot = 0;
-  bool ref = false;
+  uint32_t group = 0;
+  uint32_t exn_slot = kNone;
+  uint32_t delegate_skip = kNone;  // kNone: not a delegate; kAll: to the caller
+  static constexpr uint32_t kAll = UINT32_MAX - 1;
+  bool ref = false, keep = false;
 };
 
 struct CompiledFunc {

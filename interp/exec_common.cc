@@ -57,9 +57,26 @@ bool exec_catch(Activation& a, CallFrame*& cf, const FuncInst*& func, Slot*& fp,
   for (;;) {
     const CompiledFunc* code = at_func->code;
     uint32_t pos = uint32_t(at_ip - code->code.data());
+    uint32_t to_skip = 0, skipped_group = CatchHandler::kNone;
     for (const CatchHandler& h : code->handlers) {
       if (pos < h.start || pos >= h.end) continue;
+      if (h.group == skipped_group) continue;
+      if (to_skip) {  // passing the groups a delegate jumps over
+        skipped_group = h.group;
+        --to_skip;
+        continue;
+      }
+      if (h.delegate_skip == CatchHandler::kAll) break;  // delegate to the function's label: the caller
+      if (h.delegate_skip != CatchHandler::kNone) {
+        to_skip = h.delegate_skip;
+        skipped_group = h.group;
+        continue;
+      }
       if (h.tag != CatchHandler::kAnyTag && at_inst->tags[h.tag] != e->tag) continue;
+      if (h.exn_slot != CatchHandler::kNone) {
+        at_fp[h.exn_slot].ref = e;
+        if (h.keep) e->exposed = true;
+      }
       Slot* dst = at_fp + h.slot;
       if (h.tag != CatchHandler::kAnyTag) {
         std::copy(e->payload.begin(), e->payload.end(), dst);
@@ -68,7 +85,7 @@ bool exec_catch(Activation& a, CallFrame*& cf, const FuncInst*& func, Slot*& fp,
       if (h.ref) {
         e->exposed = true;
         dst->ref = e;
-      } else {
+      } else if (!h.keep) {
         a.store->release_exception(e);
       }
       cf = at_cf;

@@ -43,8 +43,12 @@ struct Ctrl {
   std::optional<Patch> else_patch;
   bool unreachable = false;
   uint32_t skip_depth = 0;  // blocks opened inside unreachable code
-  uint32_t try_start = 0;   // TryTable: where its body's code starts
+  uint32_t try_start = 0;   // TryTable, Try: where its body's code starts
   std::vector<uint32_t> catches;  // TryTable: its clauses (Instruction::targets' layout)
+  uint32_t group = 0;       // TryTable, Try: its clauses' CatchHandler::group
+  uint32_t body_end = 0;    // Try: where its body's code ended (at its first catch)
+  uint32_t exn_slot = 0;    // Catch, CatchAll: the slot holding the caught exception
+  uint32_t handler = 0;     // Catch, CatchAll: its clause's index in the handler list
   const std::vector<ValType>& label_types() const { return kind == Opcode::Loop ? params : results; }
 };
 
@@ -139,14 +143,22 @@ class FunctionTranslator {
     Ctrl& c = ctrls_.back();
     if (c.unreachable) {
       switch (in.op) {
-        case Opcode::Block: case Opcode::Loop: case Opcode::If: case Opcode::TryTable: ++c.skip_depth; return;
+        case Opcode::Block: case Opcode::Loop: case Opcode::If: case Opcode::TryTable: case Opcode::Try:
+          ++c.skip_depth;
+          return;
         case Opcode::End:
           if (c.skip_depth) { --c.skip_depth; return; }
           if (trace_) return traced_end();
           return end();
+        case Opcode::Delegate:
+          if (c.skip_depth) { --c.skip_depth; return; }
+          return delegate(in);
         case Opcode::Else:
           if (c.skip_depth) return;
           return else_();
+        case Opcode::Catch: case Opcode::CatchAll:
+          if (c.skip_depth) return;
+          return catch_(in);
         default: return;
       }
     }
@@ -215,7 +227,8 @@ class FunctionTranslator {
         return 3;
       case O::Throw: return m_.types[m_.tag_types[in.a]].params.size();
       case O::ThrowRef: return 1;
-      case O::TryTable: return 0;
+      case O::TryTable: case O::Try: case O::Catch: case O::CatchAll: case O::Delegate: case O::Rethrow:
+        return 0;
       case O::Call: case O::ReturnCall: return m_.func_type(in.a).params.size();
       case O::CallIndirect: case O::ReturnCallIndirect: case O::CallRef: case O::ReturnCallRef:
         return m_.types[in.a].params.size() + 1;
@@ -234,7 +247,8 @@ class FunctionTranslator {
     return o == O::Unreachable || o == O::Nop || o == O::Block || o == O::Loop || o == O::If || o == O::Else ||
            o == O::End || o == O::Br || o == O::BrIf || o == O::BrTable || o == O::Return ||
            o == O::ReturnCall || o == O::ReturnCallIndirect || o == O::ReturnCallRef || o == O::BrOnNull ||
-           o == O::BrOnNonNull || o == O::TryTable || o == O::Throw || o == O::ThrowRef;
+           o == O::BrOnNonNull || o == O::TryTable || o == O::Throw || o == O::ThrowRef || o == O::Try ||
+           o == O::Catch || o == O::CatchAll || o == O::Delegate || o == O::Rethrow;
   }
   void traced_step(const Instruction& in) {
     if (in.op == Opcode::End) return traced_end();
@@ -645,6 +659,7 @@ class FunctionTranslator {
       h.pad = pos();
       h.slot = slot_at(c.height);
       h.ref = kind == kCatchRef || kind == kCatchAllRef;
+      h.group = c.group;
       if (kind == kCatch || kind == kCatchRef) {
         h.tag = tag;
         for (ValType t : m_.types[m_.tag_types[tag]].params) push_temp(t);
@@ -660,9 +675,78 @@ class FunctionTranslator {
     if (skip) patch_to_here(*skip);
   }
 
+  // ---- legacy exception handling ----
+  // A catch part is laid out like an `else` of the try: the try body's results jump to the end;
+  // the part starts at its pad with, from the try's base slot up, the caught exception (a hidden
+  // stack entry, for rethrow; calls in the part place their frames above it) and the tag's values.
+  // Its results are copied down to the base slot at its end, where the try body's results are.
+  void catch_(const Instruction& in) {
+    Ctrl& c = ctrls_.back();
+    if (c.kind == Opcode::Try) c.body_end = pos();
+    if (!c.unreachable) {
+      if (c.kind == Opcode::Try) {
+        for (size_t i = stack_.size() - c.results.size(); i < stack_.size(); ++i) materialize(stack_[i]);
+      } else {
+        emit_label_copies(c);
+      }
+      emit_jump_to(c);
+    }
+    forget_fusions();
+    stack_.resize(c.height);
+    CatchHandler h;
+    h.start = c.try_start;
+    h.end = c.body_end;
+    h.pad = pos();
+    h.group = c.group;
+    h.exn_slot = slot_at(c.height);
+    push_temp(ValType::ExnRef);
+    h.slot = slot_at(stack_.size());
+    if (in.op == Opcode::Catch) {
+      h.tag = in.a;
+      for (ValType t : m_.types[m_.tag_types[in.a]].params) push_temp(t);
+    }
+    c.exn_slot = h.exn_slot;
+    c.handler = uint32_t(f_.handlers.size());
+    f_.handlers.push_back(h);
+    c.kind = in.op;
+    c.unreachable = false;
+    c.skip_depth = 0;
+    start_fuel_block();
+  }
+  // `delegate l` ends a try without catches: its body's exceptions are thrown on from the block l
+  // labels (counted from outside the try), past the try constructs in between.
+  void delegate(const Instruction& in) {
+    Ctrl& c = ctrls_.back();
+    CatchHandler h;
+    h.start = c.try_start;
+    h.end = pos();
+    h.group = c.group;
+    size_t target = ctrls_.size() - 2 - in.a;  // index in ctrls_ of the label
+    if (target == 0) {
+      h.delegate_skip = CatchHandler::kAll;
+    } else {
+      h.delegate_skip = 0;
+      for (size_t k = ctrls_.size() - 2; k > target; --k) {
+        const Ctrl& between = ctrls_[k];
+        if (between.kind == Opcode::Try || (between.kind == Opcode::TryTable && !between.catches.empty()))
+          ++h.delegate_skip;
+      }
+    }
+    f_.handlers.push_back(h);
+    end();
+  }
+  void rethrow(const Instruction& in) {
+    Ctrl& target = ctrls_[ctrls_.size() - 1 - in.a];
+    f_.handlers[target.handler].keep = true;
+    op(RegOp::ThrowRef);
+    u32(target.exn_slot);
+    mark_unreachable();
+  }
+
   void end() {
     Ctrl& c = ctrls_.back();
     if (c.kind == Opcode::TryTable && !c.catches.empty()) end_try_table();
+    if ((c.kind == Opcode::Catch || c.kind == Opcode::CatchAll) && !c.unreachable) emit_label_copies(c);
     if (is_function_frame(c)) {
       if (!c.unreachable) emit_return();
       ctrls_.pop_back();
@@ -966,12 +1050,16 @@ class FunctionTranslator {
         call_common(m_.types[in.a], idx, RegOp::ReturnCallIndirect, in.b, in.a);
         return mark_unreachable();
       }
-      case O::TryTable: {
-        enter_block(O::TryTable, block_signature(m_, in).value());
+      case O::TryTable: case O::Try: {
+        enter_block(in.op, block_signature(m_, in).value());
         ctrls_.back().try_start = pos();
-        ctrls_.back().catches = *in.targets;
+        ctrls_.back().group = next_group_++;
+        if (in.op == O::TryTable) ctrls_.back().catches = *in.targets;
         return;
       }
+      case O::Catch: case O::CatchAll: return catch_(in);
+      case O::Delegate: return delegate(in);
+      case O::Rethrow: return rethrow(in);
       case O::Throw: {
         size_t n = m_.types[m_.tag_types[in.a]].params.size();
         for (size_t i = stack_.size() - n; i < stack_.size(); ++i) materialize(stack_[i]);
@@ -1342,6 +1430,7 @@ class FunctionTranslator {
   std::vector<Entry> stack_;
   std::vector<Ctrl> ctrls_;
   uint32_t max_slots_ = 0;
+  uint32_t next_group_ = 0;  // CatchHandler::group of the next try_table or try
   uint32_t wasm_offset_ = 0;
   uint32_t fusable_dst_ = UINT32_MAX;
   size_t fusable_height_ = 0;

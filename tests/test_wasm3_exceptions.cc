@@ -148,3 +148,39 @@ TEST_CASE("exception handling validation") {
   ref.func(rt, code(i32_const(0), throw_ref, op::end));
   CHECK(error(ref.build()) == "type mismatch");
 }
+
+TEST_CASE("legacy try/catch/catch_all/delegate/rethrow, as clang emits them") {
+  constexpr uint8_t try_ = 0x06, catch_ = 0x07, catch_all = 0x19, delegate = 0x18, rethrow = 0x09;
+  ModuleBuilder m;
+  uint32_t t_i = m.type({I32}, {});
+  uint32_t t_ii = m.type({I32}, {I32});
+  uint32_t t_v = m.type({}, {});
+  uint32_t e = m.tag(t_i);
+  uint32_t g = m.global(I32, true, code(i32_const(0), op::end));  // counts "destructor" runs
+  uint32_t thrower = m.func(t_ii, code(local_get(0), throw_tag(e), op::end));
+  // cleanup(x): try { thrower(x) } catch_all { ++g; rethrow 0 } — a C++ destructor on unwind.
+  uint32_t cleanup = m.func(t_ii, code(try_, I32, local_get(0), call(thrower), catch_all, global_get(g), i32_const(1),
+                                       op::i32_add, global_set(g), rethrow, 0, op::end, op::end));
+  // outer(x): try { cleanup(x) } catch $e { payload * 2 }
+  m.export_func("outer", m.func(t_ii, code(try_, I32, local_get(0), call(cleanup), catch_, leb(e), i32_const(2),
+                                           op::i32_mul, op::end, op::end)));
+  // delegated(x): try { try { thrower(x) } delegate 0 ; 0 } catch $e { payload + 1000 }: the inner
+  // try hands its exception to the outer one (label 0, counted from outside the inner try).
+  m.export_func("delegated", m.func(t_ii, code(try_, I32, try_, I32, local_get(0), call(thrower), delegate, 0,
+                                               catch_, leb(e), i32_const(1000), op::i32_add, op::end, op::end)));
+  // to_caller(x): try { thrower(x) } delegate 0 (the function's label): the caller catches.
+  uint32_t to_caller = m.func(t_ii, code(try_, I32, local_get(0), call(thrower), delegate, 0, op::end));
+  m.export_func("via_delegate", m.func(t_ii, code(try_, I32, local_get(0), call(to_caller), catch_, leb(e),
+                                                  op::end, op::end)));
+  m.export_func("count", m.func(m.type({}, {I32}), code(global_get(g), op::end)));
+  (void)t_v;
+  wi::Store s;
+  auto* inst = instantiate(s, m.build());
+  CHECK(run_i32(s, inst, "outer", {vi32(21)}) == 42);
+  CHECK(run_i32(s, inst, "count") == 1);
+  CHECK(run_i32(s, inst, "delegated", {vi32(5)}) == 1005);
+  CHECK(run_i32(s, inst, "via_delegate", {vi32(8)}) == 8);
+  // Rethrown exceptions are the same exception each time, however often it happens.
+  for (int i = 0; i < 500; ++i) REQUIRE(run_i32(s, inst, "outer", {vi32(i)}) == 2 * i);
+  CHECK(run_i32(s, inst, "count") == 501);
+}
