@@ -179,3 +179,16 @@ TEST_CASE("extended constant expressions: add, sub, mul, and global.get of an ea
   not_const.global(I32, false, code(i32_const(1), i32_const(2), op::i32_div_s, op::end));
   CHECK(compile_error(not_const.build()) == "constant expression required");
 }
+
+TEST_CASE("tail-call recursion 10^8 deep runs in constant stack space (return_call)") {
+  ModuleBuilder m;
+  uint32_t t_ii = m.type({I32}, {I32});
+  constexpr uint8_t return_call = 0x12;
+  // count(n) = n == 0 ? 7 : count(n - 1), as a tail call: 10^8 frames would need gigabytes.
+  uint32_t count = m.func(t_ii, code(local_get(0), op::i32_eqz, op::if_, blocktype(), i32_const(7), op::return_,
+                                     op::end, local_get(0), i32_const(1), op::i32_sub, return_call, leb(0), op::end));
+  m.export_func("count", count);
+  wi::Store s;
+  auto* inst = instantiate(s, m.build());
+  CHECK(run_i32(s, inst, "count", {vi32(100'000'000)}) == 7);
+}
