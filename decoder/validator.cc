@@ -316,7 +316,7 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       return {};
     }
     // https://webassembly.github.io/spec/core/valid/instructions.html#xref-syntax-instructions-syntax-instr-control-mathsf-return-call-x
-    // The callee's results must be the caller's (no subtyping among 2.0 value types); then, like
+    // The callee's results must match the caller's (each a subtype of the one in its place); then, like
     // `return`, the rest of the block is unreachable.
     case O::ReturnCall: {
       if (in.a >= m_->func_types.size()) return err(in, fmt::format("unknown function {}", in.a));
