@@ -165,10 +165,7 @@ class Decoder {
         t.results.push_back(v);
       }
       std::vector<uint32_t> key{uint32_t(t.params.size())};
-      auto add = [&](ValType v) {
-        bool is_self = is_ref(v) && ref_heap(v) == kHeapTypeIndex + self;
-        key.push_back(is_self ? (uint32_t(v) & 0xff) | 0xffffff00u : uint32_t(v));
-      };
+      auto add = [&](ValType v) { key.push_back(uint32_t(type_index_of(v) == self ? self_marker(v) : v)); };
       for (ValType v : t.params) add(v);
       for (ValType v : t.results) add(v);
       auto [it, fresh] = seen.emplace(std::move(key), self);
@@ -392,7 +389,7 @@ class Decoder {
         }
         case Opcode::RefFunc:
           if (in.a >= m_.func_types.size()) return make_error(at, fmt::format("unknown function {}", in.a));
-          op.type = func_ref_type(in.a);
+          op.type = m_.func_ref_type(in.a);
           op.kind = ConstOp::Kind::RefFunc;
           op.index = in.a;
           mark_ref(in.a);
@@ -429,9 +426,6 @@ class Decoder {
     }
     return e;
   }
-
-  // ref.func f pushes (ref $t), $t being f's type (https://webassembly.github.io/spec/core/valid/instructions.html#xref-syntax-instructions-syntax-instr-ref-mathsf-ref-func-x).
-  ValType func_ref_type(uint32_t f) const { return wi::ref_type(false, kHeapTypeIndex + m_.type_canon[m_.func_types[f]]); }
 
   void mark_ref(uint32_t f) {
     if (m_.declared_refs.size() < m_.func_types.size()) m_.declared_refs.resize(m_.func_types.size());
@@ -540,7 +534,7 @@ class Decoder {
           mark_ref(f);
           ConstExpr c;
           c.kind = ConstExpr::Kind::RefFunc;
-          c.type = func_ref_type(f);
+          c.type = m_.func_ref_type(f);
           c.index = f;
           e.inits.push_back(c);
         }
@@ -672,10 +666,10 @@ std::string format_error(const std::string& file, const Error& e) {
 }
 
 Result<ValType> Module::canonical(ValType t, size_t offset) const {
-  if (!is_ref(t) || !heap_is_index(ref_heap(t))) return t;
-  uint32_t index = ref_heap(t) - kHeapTypeIndex;
-  if (index >= type_canon.size()) return make_error(offset, fmt::format("unknown type {}", index));
-  return ref_type(ref_nullable(t), kHeapTypeIndex + type_canon[index]);
+  std::optional<uint32_t> index = type_index_of(t);
+  if (!index) return t;
+  if (*index >= type_canon.size()) return make_error(offset, fmt::format("unknown type {}", *index));
+  return with_type_index(t, type_canon[*index]);
 }
 
 std::string Module::function_display_name(uint32_t func_index) const {

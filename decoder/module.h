@@ -126,6 +126,10 @@ struct Module {
   std::shared_ptr<LineTableCache> line_cache;  // see line_table() in decoder/dwarf_line.h
 
   const FuncType& func_type(uint32_t func_index) const { return types[func_types[func_index]]; }
+  const FuncType& tag_type(uint32_t tag_index) const { return types[tag_types[tag_index]]; }
+  // What ref.func f pushes: (ref $t), $t being f's type
+  // (https://webassembly.github.io/spec/core/valid/instructions.html#xref-syntax-instructions-syntax-instr-ref-mathsf-ref-func-x).
+  ValType func_ref_type(uint32_t f) const { return ref_type(false, kHeapTypeIndex + type_canon[func_types[f]]); }
   // `t` with a type index in it replaced by its canonical one; "unknown type N" at `offset` when the
   // index is not (yet) defined. Other types come back unchanged.
   Result<ValType> canonical(ValType t, size_t offset) const;

@@ -61,7 +61,18 @@ inline uint32_t heap_top(uint32_t heap) {
   if (heap == kHeapNoExn) return kHeapExn;
   return heap;
 }
-inline bool is_funcref_family(ValType t) { return is_ref(t) && heap_top(ref_heap(t)) == kHeapFunc; }
+// The type index a reference type names, if it names one; and the same reference naming `index`.
+inline std::optional<uint32_t> type_index_of(ValType t) {
+  if (!is_ref(t) || !heap_is_index(ref_heap(t))) return std::nullopt;
+  return ref_heap(t) - kHeapTypeIndex;
+}
+inline ValType with_type_index(ValType t, uint32_t index) {
+  return ref_type(ref_nullable(t), kHeapTypeIndex + index);
+}
+// Type equivalence compares a function type's reference to itself as a marker of its own (one per
+// nullability), not as an index: https://webassembly.github.io/spec/core/valid/conventions.html#rolling-and-unrolling.
+// The decoder and the store key types by it.
+inline ValType self_marker(ValType t) { return ValType(0xffffff00u | (uint32_t(t) & 0xff)); }
 inline bool is_num(ValType t) {
   return t == ValType::I32 || t == ValType::I64 || t == ValType::F32 || t == ValType::F64;
 }

@@ -126,6 +126,33 @@ Result<void> FunctionValidator::memarg(const Instruction& in) {
   return {};
 }
 
+Result<void> FunctionValidator::need_tag(const Instruction& in, uint32_t tag) {
+  if (tag >= m_->tag_types.size()) return err(in, fmt::format("unknown tag {}", tag));
+  return {};
+}
+
+// A try_table's clauses: each label must take what its clause delivers.
+Result<void> FunctionValidator::catch_clauses(const Instruction& in) {
+  const std::vector<uint32_t>& c = *in.targets;
+  for (size_t i = 0; i < c.size(); i += 3) {
+    uint32_t kind = c[i], tag = c[i + 1], depth = c[i + 2];
+    std::vector<ValType> values;
+    if (kind == kCatch || kind == kCatchRef) {
+      WI_TRY(need_tag(in, tag));
+      values = m_->tag_type(tag).params;
+    }
+    if (kind == kCatchRef || kind == kCatchAllRef) values.push_back(ref_type(false, kHeapExn));
+    WI_TRY(label(in, depth));
+    if (!all_match(values, frame_at_depth(depth).label_types())) return err(in, "type mismatch");
+  }
+  return {};
+}
+
+// A copy between two tables or memories: its length is an i64 only when both sides are 64-bit.
+static ValType copy_length_type(ValType dst, ValType src) {
+  return dst == ValType::I64 && src == ValType::I64 ? ValType::I64 : ValType::I32;
+}
+
 Result<void> FunctionValidator::need_table(const Instruction& in, uint32_t t) {
   if (t >= m_->tables.size()) return err(in, fmt::format("unknown table {}", t));
   return {};
@@ -164,10 +191,16 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
     case O::Unreachable:
       set_unreachable();
       return {};
+    // try_table and the legacy try are blocks too (exception handling: a try_table's catch clauses
+    // branch, from outside the block, to labels that take the tag's values, and the exnref for the
+    // _ref forms; https://webassembly.github.io/spec/core/valid/instructions.html#xref-syntax-instructions-syntax-instr-control-mathsf-try-table-xref-syntax-instructions-syntax-blocktype-mathit-blocktype-xref-syntax-instructions-syntax-catch-mathit-catch-ast-xref-syntax-instructions-syntax-instr-mathit-instr-ast-xref-syntax-instructions-syntax-instr-control-mathsf-end).
     case O::Block:
     case O::Loop:
-    case O::If: {
+    case O::If:
+    case O::TryTable:
+    case O::Try: {
       WI_TRY_ASSIGN(BlockSig sig, block_signature(*m_, in));
+      if (in.op == O::TryTable) WI_TRY(catch_clauses(in));
       if (in.op == O::If) WI_TRY(pop_expect(in, ValType::I32));
       WI_TRY(pop_all(in, sig.params));
       // A host limit, not a spec rule: each level costs the validator and translator a frame, so a
@@ -177,48 +210,17 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       push_frame(in.op, std::move(sig));
       return {};
     }
-    // Exception handling (https://webassembly.github.io/spec/core/valid/instructions.html#xref-syntax-instructions-syntax-instr-control-mathsf-try-table-xref-syntax-instructions-syntax-blocktype-mathit-blocktype-xref-syntax-instructions-syntax-catch-mathit-catch-ast-xref-syntax-instructions-syntax-instr-mathit-instr-ast-xref-syntax-instructions-syntax-instr-control-mathsf-end):
-    // each catch clause branches, from outside the block, to a label that takes the tag's values
-    // (and the exnref for the _ref forms).
-    case O::TryTable: {
-      WI_TRY_ASSIGN(BlockSig sig, block_signature(*m_, in));
-      const std::vector<uint32_t>& c = *in.targets;
-      for (size_t i = 0; i < c.size(); i += 3) {
-        uint32_t kind = c[i], tag = c[i + 1], depth = c[i + 2];
-        std::vector<ValType> values;
-        if (kind == kCatch || kind == kCatchRef) {
-          if (tag >= m_->tag_types.size()) return err(in, fmt::format("unknown tag {}", tag));
-          values = m_->types[m_->tag_types[tag]].params;
-        }
-        if (kind == kCatchRef || kind == kCatchAllRef) values.push_back(ref_type(false, kHeapExn));
-        WI_TRY(label(in, depth));
-        if (!all_match(values, frame_at_depth(depth).label_types())) return err(in, "type mismatch");
-      }
-      WI_TRY(pop_all(in, sig.params));
-      if (frames_.size() > kMaxNesting)
-        return err(in, fmt::format("blocks nested deeper than the limit of {}", kMaxNesting));
-      push_frame(O::TryTable, std::move(sig));
-      return {};
-    }
-    // Legacy exception handling: try is a block; each catch (catch_all) ends the part before it, as
-    // `else` does, and starts one with the tag's values (none); delegate ends a try without clauses,
-    // naming a label outside it; rethrow names an enclosing catch part.
-    case O::Try: {
-      WI_TRY_ASSIGN(BlockSig sig, block_signature(*m_, in));
-      WI_TRY(pop_all(in, sig.params));
-      if (frames_.size() > kMaxNesting)
-        return err(in, fmt::format("blocks nested deeper than the limit of {}", kMaxNesting));
-      push_frame(O::Try, std::move(sig));
-      return {};
-    }
+    // Legacy exception handling: each catch (catch_all) ends the part before it, as `else` does,
+    // and starts one with the tag's values (none); delegate ends a try without clauses, naming a
+    // label outside it; rethrow names an enclosing catch part.
     case O::Catch:
     case O::CatchAll: {
       Opcode k = frames_.back().kind;
       if (k != O::Try && k != O::Catch) return err(in, in.op == O::Catch ? "catch without try" : "catch_all without try");
       std::vector<ValType> values;
       if (in.op == O::Catch) {
-        if (in.a >= m_->tag_types.size()) return err(in, fmt::format("unknown tag {}", in.a));
-        values = m_->types[m_->tag_types[in.a]].params;
+        WI_TRY(need_tag(in, in.a));
+        values = m_->tag_type(in.a).params;
       }
       WI_TRY_ASSIGN(Frame f, pop_frame(in));
       push_frame(in.op, BlockSig{std::move(values), std::move(f.sig.results)});
@@ -239,8 +241,8 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       return {};
     }
     case O::Throw: {
-      if (in.a >= m_->tag_types.size()) return err(in, fmt::format("unknown tag {}", in.a));
-      WI_TRY(pop_all(in, m_->types[m_->tag_types[in.a]].params));
+      WI_TRY(need_tag(in, in.a));
+      WI_TRY(pop_all(in, m_->tag_type(in.a).params));
       set_unreachable();
       return {};
     }
@@ -382,8 +384,7 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       if (!m_->global_types[in.a].mut) return err(in, "global is immutable");
       WI_TRY(pop_expect(in, m_->global_types[in.a].type));
       return {};
-    // Tables and memories indexed by i64 (table64, memory64) take i64 indices, addresses and sizes;
-    // a copy's length is i64 only when both sides are 64-bit
+    // Tables and memories indexed by i64 (table64, memory64) take i64 indices, addresses and sizes
     // (https://webassembly.github.io/spec/core/valid/instructions.html#table-instructions).
     case O::TableGet:
       WI_TRY(need_table(in, in.a));
@@ -416,7 +417,7 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       WI_TRY(need_table(in, in.b));
       if (!matches(m_->tables[in.b].elem, m_->tables[in.a].elem)) return err(in, "type mismatch");
       ValType d = table_address(in.a), s = table_address(in.b);
-      WI_TRY(pop_expect(in, d == ValType::I64 && s == ValType::I64 ? ValType::I64 : ValType::I32));
+      WI_TRY(pop_expect(in, copy_length_type(d, s)));
       WI_TRY(pop_expect(in, s));
       WI_TRY(pop_expect(in, d));
       return {};
@@ -451,7 +452,7 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       WI_TRY(need_memory(in, in.memory));
       WI_TRY(need_memory(in, in.memory_src));
       ValType d = memory_address(in.memory), s = memory_address(in.memory_src);
-      WI_TRY(pop_expect(in, d == ValType::I64 && s == ValType::I64 ? ValType::I64 : ValType::I32));
+      WI_TRY(pop_expect(in, copy_length_type(d, s)));
       WI_TRY(pop_expect(in, s));
       WI_TRY(pop_expect(in, d));
       return {};
@@ -483,7 +484,7 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       if (in.a >= m_->func_types.size()) return err(in, fmt::format("unknown function {}", in.a));
       if (in.a >= m_->declared_refs.size() || !m_->declared_refs[in.a])
         return err(in, "undeclared function reference");
-      push(ref_type(false, kHeapTypeIndex + m_->type_canon[m_->func_types[in.a]]));
+      push(m_->func_ref_type(in.a));
       return {};
     // Typed function references (Wasm 3.0):
     // https://webassembly.github.io/spec/core/valid/instructions.html#reference-instructions

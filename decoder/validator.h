@@ -59,6 +59,8 @@ class FunctionValidator {
   ValType memory_address(uint32_t memory) const;  // i32, or i64 for a 64-bit memory
   ValType table_address(uint32_t table) const;
   Result<void> need_table(const Instruction& in, uint32_t t);
+  Result<void> need_tag(const Instruction& in, uint32_t tag);
+  Result<void> catch_clauses(const Instruction& in);
   Result<void> step_special(const Instruction& in);
 
   const Module* m_ = nullptr;

@@ -103,8 +103,7 @@ bool exec_catch(Activation& a, CallFrame*& cf, const FuncInst*& func, Slot*& fp,
     at_inst = at_cf->inst;
     at_func = at_cf->func;
   }
-  a.trap_kind = TrapKind::UncaughtException;
-  a.trap.kind = TrapKind::UncaughtException;
+  a.trap_kind = TrapKind::UncaughtException;  // exec_unwind makes it a.trap.kind
   a.trap.exception = e;
   a.trap.message = "uncaught exception (tag " + e->tag->debug_name + ")";
   a.exn = nullptr;

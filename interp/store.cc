@@ -88,8 +88,8 @@ void Store::release_exception(ExnInst* e) {
 }
 
 ValType Store::store_type(ValType t, const std::vector<uint32_t>& ids) {
-  if (!is_ref(t) || !heap_is_index(ref_heap(t))) return t;
-  return ref_type(ref_nullable(t), kHeapTypeIndex + ids[ref_heap(t) - kHeapTypeIndex]);
+  std::optional<uint32_t> index = type_index_of(t);
+  return index ? with_type_index(t, ids[*index]) : t;
 }
 
 std::vector<uint32_t> Store::module_type_ids(const Module& m) {
@@ -100,11 +100,7 @@ std::vector<uint32_t> Store::module_type_ids(const Module& m) {
       ids.push_back(ids[m.type_canon[i]]);
       continue;
     }
-    constexpr uint32_t kSelf = 0xffffff00u;  // ORed with the low byte: (ref null? self)
-    auto key_of = [&](ValType v) {
-      if (is_ref(v) && ref_heap(v) == kHeapTypeIndex + i) return ValType(kSelf | (uint32_t(v) & 0xff));
-      return store_type(v, ids);
-    };
+    auto key_of = [&](ValType v) { return type_index_of(v) == i ? self_marker(v) : store_type(v, ids); };
     FuncType key;
     for (ValType v : m.types[i].params) key.params.push_back(key_of(v));
     for (ValType v : m.types[i].results) key.results.push_back(key_of(v));
@@ -382,6 +378,11 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
     t.type_id = inst.type_ids[m.tag_types[i]];
     t.type = types_[t.type_id].get();
     t.debug_name = fmt::format("{}:tag[{}]", m.file_name, i);
+    for (const Export& e : m.exports)
+      if (e.kind == ExternKind::Tag && e.index == i) {
+        t.debug_name = e.name;
+        break;
+      }
     inst.tags.push_back(&t);
   }
   for (auto& e : m.exports) {
@@ -391,11 +392,7 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
       case ExternKind::Table: p = inst.tables[e.index]; break;
       case ExternKind::Memory: p = inst.memories[e.index]; break;
       case ExternKind::Global: p = inst.globals[e.index]; break;
-      case ExternKind::Tag:
-        p = inst.tags[e.index];
-        if (e.index >= m.num_imported_tags && inst.tags[e.index]->debug_name.find(":tag[") != std::string::npos)
-          inst.tags[e.index]->debug_name = e.name;
-        break;
+      case ExternKind::Tag: p = inst.tags[e.index]; break;
     }
     inst.exports.emplace(e.name, ExternRef{e.kind, p});
   }

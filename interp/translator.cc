@@ -225,7 +225,7 @@ class FunctionTranslator {
         return 1;
       case O::Select: case O::SelectT:
         return 3;
-      case O::Throw: return m_.types[m_.tag_types[in.a]].params.size();
+      case O::Throw: return m_.tag_type(in.a).params.size();
       case O::ThrowRef: return 1;
       case O::TryTable: case O::Try: case O::Catch: case O::CatchAll: case O::Delegate: case O::Rethrow:
         return 0;
@@ -610,6 +610,11 @@ class FunctionTranslator {
     emit_jump_to(target);
   }
 
+  // A block's results, at the end of one of its parts, into their homes (the slots they leave in).
+  void materialize_results(const Ctrl& c) {
+    for (size_t i = stack_.size() - c.results.size(); i < stack_.size(); ++i) materialize(stack_[i]);
+  }
+
   void mark_unreachable() {
     Ctrl& c = ctrls_.back();
     stack_.resize(c.height);
@@ -620,7 +625,7 @@ class FunctionTranslator {
   void else_() {
     Ctrl& c = ctrls_.back();
     if (!c.unreachable) {
-      for (size_t i = stack_.size() - c.results.size(); i < stack_.size(); ++i) materialize(stack_[i]);
+      materialize_results(c);
       emit_jump_to(c);
     }
     patch_to_here(*c.else_patch);
@@ -641,7 +646,7 @@ class FunctionTranslator {
     uint32_t body_end = pos();
     std::optional<Patch> skip;
     if (!c.unreachable) {
-      for (size_t i = stack_.size() - c.results.size(); i < stack_.size(); ++i) materialize(stack_[i]);
+      materialize_results(c);
       uint32_t at = op(RegOp::Br);
       skip = Patch{at, pos()};
       u32(0);
@@ -662,7 +667,7 @@ class FunctionTranslator {
       h.group = c.group;
       if (kind == kCatch || kind == kCatchRef) {
         h.tag = tag;
-        for (ValType t : m_.types[m_.tag_types[tag]].params) push_temp(t);
+        for (ValType t : m_.tag_type(tag).params) push_temp(t);
       }
       if (h.ref) push_temp(ValType::ExnRef);
       f_.handlers.push_back(h);
@@ -684,11 +689,8 @@ class FunctionTranslator {
     Ctrl& c = ctrls_.back();
     if (c.kind == Opcode::Try) c.body_end = pos();
     if (!c.unreachable) {
-      if (c.kind == Opcode::Try) {
-        for (size_t i = stack_.size() - c.results.size(); i < stack_.size(); ++i) materialize(stack_[i]);
-      } else {
-        emit_label_copies(c);
-      }
+      if (c.kind == Opcode::Try) materialize_results(c);
+      else emit_label_copies(c);
       emit_jump_to(c);
     }
     forget_fusions();
@@ -703,7 +705,7 @@ class FunctionTranslator {
     h.slot = slot_at(stack_.size());
     if (in.op == Opcode::Catch) {
       h.tag = in.a;
-      for (ValType t : m_.types[m_.tag_types[in.a]].params) push_temp(t);
+      for (ValType t : m_.tag_type(in.a).params) push_temp(t);
     }
     c.exn_slot = h.exn_slot;
     c.handler = uint32_t(f_.handlers.size());
@@ -753,7 +755,7 @@ class FunctionTranslator {
       return;
     }
     if (!c.unreachable)
-      for (size_t i = stack_.size() - c.results.size(); i < stack_.size(); ++i) materialize(stack_[i]);
+      materialize_results(c);
     for (auto& p : c.patches) patch_to_here(p);
     if (c.else_patch) patch_to_here(*c.else_patch);
     stack_.resize(c.height);
@@ -877,7 +879,12 @@ class FunctionTranslator {
     const OpInfo& info = op_info(in.op);
     Instruction narrow_in = in;
     narrow_in.memory = narrow_in.memory_src = 0;
-    bool other = in.memory != 0;
+    // The 32-bit, memory-0 form, run on memory in.memory.
+    auto in_memory = [&] {
+      if (in.memory != 0) use_memory(in.memory);
+      step_core(narrow_in);
+      if (in.memory != 0) use_memory(0);
+    };
     if (info.imm == Imm::MemArg || info.imm == Imm::MemArgLane) {
       if (mem64(in.memory)) {  // the address (first operand) plus the offset, narrowed
         Entry& a = stack_[stack_.size() - info.nparams];
@@ -889,42 +896,24 @@ class FunctionTranslator {
         a.type = ValType::I32;
         narrow_in.mem_offset = 0;
       }
-      if (other) use_memory(in.memory);
-      step_core(narrow_in);
-      if (other) use_memory(0);
-      return;
+      return in_memory();
     }
-    bool wide_memory = info.imm == Imm::Mem || info.imm == Imm::MemInit || info.imm == Imm::MemCopy
-                           ? mem64(in.memory)
-                           : false;
     switch (in.op) {
       case O::MemorySize:
-        if (other) use_memory(in.memory);
-        step_core(narrow_in);
-        if (other) use_memory(0);
-        if (wide_memory) widen_result();
+        in_memory();
+        if (mem64(in.memory)) widen_result();
         return;
-      case O::MemoryGrow: {  // names its memory itself
+      case O::MemoryGrow:  // names its memory itself
         narrow(0);
-        uint32_t s = pop_slot();
-        emit_result_op(RegOp::MemoryGrow, ValType::I32);
-        u32(s);
-        u32(in.memory);
-        if (wide_memory) widen_result();
+        step_core(in);
+        if (mem64(in.memory)) widen_result();
         return;
-      }
       case O::MemoryFill:
         narrow(0), narrow(1), narrow(2);
-        if (other) use_memory(in.memory);
-        step_core(narrow_in);
-        if (other) use_memory(0);
-        return;
+        return in_memory();
       case O::MemoryInit:
         narrow(2);
-        if (other) use_memory(in.memory);
-        step_core(narrow_in);
-        if (other) use_memory(0);
-        return;
+        return in_memory();
       case O::MemoryCopy: {
         narrow(0), narrow(1), narrow(2);
         uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
@@ -1061,7 +1050,7 @@ class FunctionTranslator {
       case O::Delegate: return delegate(in);
       case O::Rethrow: return rethrow(in);
       case O::Throw: {
-        size_t n = m_.types[m_.tag_types[in.a]].params.size();
+        size_t n = m_.tag_type(in.a).params.size();
         for (size_t i = stack_.size() - n; i < stack_.size(); ++i) materialize(stack_[i]);
         uint32_t base = slot_at(stack_.size() - n);
         op(RegOp::Throw);
@@ -1135,7 +1124,7 @@ class FunctionTranslator {
         uint32_t s = pop_slot();
         emit_result_op(RegOp::MemoryGrow, ValType::I32);
         u32(s);
-        u32(0);
+        u32(in.memory);
         return;
       }
       case O::MemoryFill: case O::MemoryCopy: {

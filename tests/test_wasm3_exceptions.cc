@@ -15,6 +15,10 @@ Bytes try_one(Bytes blocktype, uint8_t kind, uint32_t tag, uint32_t label) {
   Bytes clause = kind < 2 ? code(kind, leb(tag), leb(label)) : code(kind, leb(label));
   return code(try_table, blocktype, leb(1), clause);
 }
+// The body of f(x) = callee(x), or the i32 payload of an exception of `tag` it throws.
+Bytes catch_call(uint32_t tag, uint32_t callee) {
+  return code(op::block, I32, try_one({I32}, 0, tag, 0), local_get(0), call(callee), op::end, op::end, op::end);
+}
 
 // Module "a": tag $e (param i32), exported; thrower(x) throws $e(x); mid(x) = thrower(x) + 1.
 struct Thrower {
@@ -76,10 +80,8 @@ TEST_CASE("an imported tag is the exporter's: a catch in another module matches 
   uint32_t e = b.import_tag("a", "e", t_i);
   uint32_t mid = b.import_func("a", "mid", t_ii);
   uint32_t mine = b.tag(t_i);  // same type, another tag: must not catch
-  b.export_func("catch_a", b.func(t_ii, code(op::block, I32, try_one({I32}, 0, e, 0), local_get(0), call(mid),
-                                             op::end, op::end, op::end)));
-  b.export_func("catch_mine", b.func(t_ii, code(op::block, I32, try_one({I32}, 0, mine, 0), local_get(0), call(mid),
-                                                op::end, op::end, op::end)));
+  b.export_func("catch_a", b.func(t_ii, catch_call(e, mid)));
+  b.export_func("catch_mine", b.func(t_ii, catch_call(mine, mid)));
   wi::Store s;
   auto* ia = instantiate(s, a.bytes);
   auto* tag = export_ptr<wi::TagInst>(ia, "e", wi::ExternKind::Tag);
@@ -114,10 +116,8 @@ TEST_CASE("an exception crosses a host function between wasm frames, and a lazil
   uint32_t e = b.import_tag("a", "e", t_i);
   uint32_t h = b.import_func("env", "h", t_ii);
   uint32_t mid = b.import_func("a", "mid", t_ii);
-  b.export_func("via_host", b.func(t_ii, code(op::block, I32, try_one({I32}, 0, e, 0), local_get(0), call(h),
-                                              op::end, op::end, op::end)));
-  b.export_func("via_lazy", b.func(t_ii, code(op::block, I32, try_one({I32}, 0, e, 0), local_get(0), call(mid),
-                                              op::end, op::end, op::end)));
+  b.export_func("via_host", b.func(t_ii, catch_call(e, h)));
+  b.export_func("via_lazy", b.func(t_ii, catch_call(e, mid)));
   auto* tag = export_ptr<wi::TagInst>(ia, "e", wi::ExternKind::Tag);
   auto* ib = instantiate(s, b.build(), {{wi::ExternKind::Tag, tag}, ext(host), ext(func_export(ia, "mid"))});
   CHECK(run_i32(s, ib, "via_lazy", {vi32(5)}) == 5);  // mid and thrower compile on this first call
