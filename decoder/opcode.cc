@@ -70,18 +70,19 @@ std::string to_string(ValType t) {
     default: break;
   }
   if (!is_ref(t)) return "?";
-  uint32_t heap = ref_heap(t);
-  std::string h;
+  return std::string(ref_nullable(t) ? "(ref null " : "(ref ") + heap_type_name(ref_heap(t)) + ")";
+}
+
+std::string heap_type_name(uint32_t heap) {
   switch (heap) {
-    case kHeapFunc: h = "func"; break;
-    case kHeapExtern: h = "extern"; break;
-    case kHeapNoFunc: h = "nofunc"; break;
-    case kHeapNoExtern: h = "noextern"; break;
-    case kHeapExn: h = "exn"; break;
-    case kHeapNoExn: h = "noexn"; break;
-    default: h = heap_is_index(heap) ? std::to_string(heap - kHeapTypeIndex) : "?"; break;
+    case kHeapFunc: return "func";
+    case kHeapExtern: return "extern";
+    case kHeapNoFunc: return "nofunc";
+    case kHeapNoExtern: return "noextern";
+    case kHeapExn: return "exn";
+    case kHeapNoExn: return "noexn";
+    default: return heap_is_index(heap) ? std::to_string(heap - kHeapTypeIndex) : "?";
   }
-  return std::string(ref_nullable(t) ? "(ref null " : "(ref ") + h + ")";
 }
 
 std::string to_string(const FuncType& t) {

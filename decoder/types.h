@@ -93,6 +93,7 @@ inline bool matches(ValType sub, ValType super) {
   return heap_matches(ref_heap(sub), ref_heap(super));
 }
 std::string to_string(ValType t);
+std::string heap_type_name(uint32_t heap);  // "func", "noextern", "3" (a type index), ...
 // Frame slots are 8 bytes; a v128 takes two.
 inline uint32_t slot_count(ValType t) { return t == ValType::V128 ? 2 : 1; }
 

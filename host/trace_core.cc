@@ -189,12 +189,10 @@ std::string TraceNames::instruction_text(const Module& m, uint32_t offset) {
       for (uint8_t lane : in.v128) s += fmt::format(" {}", lane);
       break;
     case Imm::SelectT: s += fmt::format(" (result {})", to_string(in.type)); break;
-    case Imm::RefType: {  // the heap type of (ref null ht): "func", "extern", a type index, ...
-      std::string t = to_string(in.type);  // "funcref", "externref", "exnref" or "(ref null ht)"
+    case Imm::RefType:  // ref.null's heap type: "func", "extern", a type index, ...
       s += ' ';
-      s += t.starts_with("(ref null ") ? t.substr(10, t.size() - 11) : t.substr(0, t.size() - 3);
+      s += heap_type_name(ref_heap(in.type));
       break;
-    }
   }
   return s;
 }
