@@ -175,6 +175,14 @@ Memory* Store::create_memory(const MemoryType& type) {
   return &m;
 }
 
+TagInst* Store::create_tag(uint32_t type_id, std::string debug_name) {
+  TagInst& t = tags_.emplace_back();
+  t.type_id = type_id;
+  t.type = types_[type_id].get();
+  t.debug_name = std::move(debug_name);
+  return &t;
+}
+
 GlobalInst* Store::create_global(const GlobalType& type, Value init) {
   GlobalInst& g = globals_.emplace_back();
   g.type = type;

@@ -182,6 +182,9 @@ class Store {
   std::string memory_limit_error(const MemoryType& type, uint32_t index) const;
   uint64_t page_cap(const MemoryType& type) const;  // the most pages a memory of this type may have
   GlobalInst* create_global(const GlobalType& type, Value init);
+  // A tag no instance defines, for an embedder that shares one among modules (the linker's env
+  // tags). `type_id` is store-wide (canonical_type_id, module_type_ids).
+  TagInst* create_tag(uint32_t type_id, std::string debug_name);
   // A new exception of `tag` carrying `slots` slots from `payload`; and one given back for reuse.
   ExnInst* new_exception(const TagInst* tag, const Slot* payload, size_t slots);
   void release_exception(ExnInst* e);

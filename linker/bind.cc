@@ -10,6 +10,7 @@
 // instantiation runs the module's start function: a dylink.0 module's __wasm_apply_data_relocs stores
 // them into its data. A GOT.func slot appended for a module not instantiated yet is filled by
 // write_data_words, before any constructor or entry runs.
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -61,6 +62,27 @@ FuncInst* Linker::plt_stub(Module& m, uint32_t import_index, const std::string& 
     }
     return target->host(hc);
   }, fmt::format("{}@plt", symbol));
+}
+
+const Linker::Module* Linker::tag_definer(const std::string& name) const {
+  for (auto& m : modules_)
+    if (std::find(m->info.deftag.begin(), m->info.deftag.end(), name) != m->info.deftag.end()) return m.get();
+  return nullptr;
+}
+
+Result<TagInst*> Linker::program_tag(const Module& m, const Import& im) {
+  const wi::Module& mod = *m.compiled->module;
+  uint32_t type_id = store_.module_type_ids(mod)[im.type_index];
+  auto it = tags_.find(im.name);
+  if (it == tags_.end()) {
+    if (!tag_definer(im.name))
+      return make_error(SIZE_MAX, fmt::format("{}: unresolved tag '{}' (no module defines it)", m.name, im.name));
+    it = tags_.emplace(im.name, store_.create_tag(type_id, im.name)).first;
+  }
+  if (it->second->type_id != type_id)
+    return make_error(SIZE_MAX, fmt::format("{}: tag '{}' is imported as {} but is {} elsewhere", m.name, im.name,
+                                            to_string(mod.types[im.type_index]), to_string(*it->second->type)));
+  return it->second;
 }
 
 Result<void> Linker::instantiate(size_t first) {
@@ -122,6 +144,12 @@ Result<void> Linker::instantiate(size_t first) {
           if (!f) return unresolved();
           imports.push_back({im.kind, f});
           ++func_index;
+          break;
+        }
+        case ExternKind::Tag: {
+          if (im.module != "env") return unresolved();
+          WI_TRY_ASSIGN(TagInst* t, program_tag(m, im));
+          imports.push_back({im.kind, t});
           break;
         }
         default:
@@ -199,6 +227,9 @@ std::vector<BindingRecord> Linker::bindings() {
         }
       } else if (im.module == "GOT.mem" || im.module == "GOT.func") {
         out.push_back({m.name, im.name, im.module, where(m, im.name, im.module == "GOT.func")});
+      } else if (im.kind == ExternKind::Tag && im.module == "env") {
+        const Module* d = tag_definer(im.name);
+        out.push_back({m.name, im.name, "tag", d ? d->name : "unresolved"});
       }
     }
     for (auto& [hm, n] : host_modules)

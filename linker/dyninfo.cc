@@ -60,6 +60,7 @@ json::value to_value(const DynInfo& d) {
   list("code_ref", d.code_ref, [](auto& e) { return A{e.where, to_string(e.kind), e.name, e.addend}; });
   list("init", d.init, [](auto& e) { return A{e.priority, e.func}; });
   list("weak", d.weak, [](auto& e) { return json::value(e); });
+  if (!d.deftag.empty()) list("deftag", d.deftag, [](auto& e) { return json::value(e); });
   return o;
 }
 
@@ -167,6 +168,7 @@ class Parser {
       return {};
     }));
     WI_TRY(strings("weak", d.weak));
+    WI_TRY(strings("deftag", d.deftag));
     return {};
   }
 

@@ -96,6 +96,9 @@ struct DynInfo {
   std::vector<CodeRef> code_ref;      // `where` is a file offset in the module
   std::vector<Init> init;             // sorted by priority, then object order
   std::vector<std::string> weak;      // weak symbols: defined ones may be overridden, undefined may stay so
+  // Exception tags this module defines. wasmify makes every tag an `env` import, so that one tag of a
+  // name is shared program-wide (symbols.h rule 8); this says a definition of the name exists.
+  std::vector<std::string> deftag;
 
   bool operator==(const DynInfo&) const = default;
 };

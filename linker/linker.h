@@ -151,6 +151,8 @@ class Linker {
   FuncInst* resolve_function(const std::string& name, const FuncType& type, const Module* from);
   FuncInst* plt_stub(Module& m, uint32_t import_index, const std::string& symbol, const FuncType& type);
   FuncInst* linker_function(const std::string& name, const FuncType& type);
+  Result<TagInst*> program_tag(const Module& m, const Import& im);  // bind.cc
+  const Module* tag_definer(const std::string& name) const;
   Trap call_init(Module& m);
   std::vector<Module*> init_dependencies(Module& m);
 
@@ -175,6 +177,7 @@ class Linker {
   };
   std::vector<PendingSlot> pending_slots_;  // appended slots whose module is not instantiated yet
   std::map<std::string, FuncInst*> linker_funcs_;
+  std::map<std::string, TagInst*> tags_;  // program-wide tags by name (symbols.h rule 8)
   bool constructing_ = false;
   bool linked_ = false;  // the initial link is done: what fails now is reported to the guest
   std::vector<std::string> batch_names_, batch_slots_;  // what a dlopen added, to undo if it fails

@@ -202,13 +202,13 @@ class LinkingReader {
           WI_TRY_ASSIGN(sym.index, s.u32());
           ExternKind ek = sym.kind == SymKind::Function ? ExternKind::Func
                           : sym.kind == SymKind::Global ? ExternKind::Global
-                          : ExternKind::Table;
+                          : sym.kind == SymKind::Tag    ? ExternKind::Tag
+                                                        : ExternKind::Table;
           uint64_t total = 0, imported = 0;
           if (sym.kind == SymKind::Function) total = m.func_types.size(), imported = m.num_imported_funcs;
           if (sym.kind == SymKind::Global) total = m.global_types.size(), imported = m.num_imported_globals;
           if (sym.kind == SymKind::Table) total = m.tables.size(), imported = m.num_imported_tables;
-          if (sym.kind == SymKind::Tag)
-            return s.error_at(at, fmt::format("symbol {}: tags (exception handling) are not supported", i));
+          if (sym.kind == SymKind::Tag) total = m.tag_types.size(), imported = m.num_imported_tags;
           if (sym.index >= total)
             return s.error_at(iat, fmt::format("symbol {}: {} index {} out of range", i, to_string(sym.kind),
                                                sym.index));

@@ -26,6 +26,13 @@
 //  7. A dylink.0 module's definitions are its exports (dylink_module.cc), less the symbols every such
 //     module defines for itself (`__wasm_call_ctors`, `__wasm_apply_data_relocs`, `__memory_base`...),
 //     which never enter the scope: `__wasm_call_ctors` stays the linker's (rule 4).
+//  8. Exception tags (Wasm 3.0) are program-wide by name, since a throw in one module must be caught by
+//     the code of another: every `env` tag import of a name is one tag, which the linker creates at
+//     the first such import, typed as it says; every other import of the name must have that type.
+//     A dyninfo module defines a tag by importing it and listing it in `deftag` (wasmify does both),
+//     so libc's `__c_longjmp` and the C++ runtime's `__cpp_exception` are shared by main and every
+//     library. A name that no module of the program lists in `deftag` is unresolved, a link error.
+//     A dylink.0 module's own tag definitions stay private to it (its imports share as above).
 #pragma once
 #include <cstdint>
 #include <string>

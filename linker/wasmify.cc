@@ -10,6 +10,10 @@
 //  - Data segments are laid out from link address 0 (aligned, bss last) and written as one active
 //    segment at `global.get __memory_base`, trimmed of trailing zeros; the element segment is one
 //    active segment at `global.get __table_base`.
+//  - Exception tags are program-wide by name (linker/symbols.h rule 8): the object's tag imports stay,
+//    and each tag it defines becomes an `env` import of its symbol's name too, listed in `deftag`. The
+//    tag index space is unchanged (definitions follow imports in both), so tag relocations keep
+//    their values. A tag without a global symbol could not be shared and is refused.
 //  - Unsupported relocation types are errors naming type, section and offset.
 #include "linker/wasmify.h"
 #include <algorithm>
@@ -188,6 +192,7 @@ class Wasmifier {
       imp.type_index = m_.func_types[o_.symbols[sym].index];
       imports_.push_back(imp);
     }
+    WI_TRY(plan_tags());
     Import table;
     table.module = kEnv;
     table.name = "__indirect_function_table";
@@ -224,6 +229,28 @@ class Wasmifier {
       for (auto& g : m_.globals)
         if (g.init.kind == ConstExpr::Kind::RefFunc)
           return make_error(SIZE_MAX, "a global initialized with ref.func is not supported");
+    return {};
+  }
+
+  // Tag imports in index order: the object's own, then one per tag it defines.
+  Result<void> plan_tags() {
+    for (auto& imp : m_.imports)
+      if (imp.kind == ExternKind::Tag) imports_.push_back(imp);
+    for (uint32_t t = m_.num_imported_tags; t < m_.tag_types.size(); ++t) {
+      const Symbol* named = nullptr;
+      for (auto& s : o_.symbols)
+        if (s.kind == SymKind::Tag && s.defined() && s.index == t && !s.local()) named = &s;
+      if (!named)
+        return make_error(SIZE_MAX, fmt::format("tag {} has no global symbol: a module-private tag cannot be "
+                                                "shared (give it external linkage)", t));
+      Import imp;
+      imp.module = kEnv;
+      imp.name = named->name;
+      imp.kind = ExternKind::Tag;
+      imp.type_index = m_.tag_types[t];
+      imports_.push_back(imp);
+      info_.deftag.push_back(named->name);
+    }
     return {};
   }
 
@@ -290,6 +317,7 @@ class Wasmifier {
         case R_WASM_FUNCTION_INDEX_LEB: case R_WASM_TABLE_INDEX_SLEB: case R_WASM_MEMORY_ADDR_LEB:
         case R_WASM_MEMORY_ADDR_SLEB: case R_WASM_TYPE_INDEX_LEB: case R_WASM_GLOBAL_INDEX_LEB:
         case R_WASM_MEMORY_ADDR_REL_SLEB: case R_WASM_TABLE_INDEX_REL_SLEB: case R_WASM_TABLE_NUMBER_LEB:
+        case R_WASM_TAG_INDEX_LEB:
           break;
         default:
           return reloc_error(*rs, r, "relocation type not supported in code");
@@ -317,6 +345,10 @@ class Wasmifier {
         case R_WASM_TABLE_NUMBER_LEB:
           WI_TRY(expect_kind(*rs, r, SymKind::Table));
           write_padded_u32(p, 0);
+          break;
+        case R_WASM_TAG_INDEX_LEB:  // index spaces kept (plan_tags)
+          WI_TRY(expect_kind(*rs, r, SymKind::Tag));
+          write_padded_u32(p, s->index);
           break;
         case R_WASM_MEMORY_ADDR_LEB:
         case R_WASM_MEMORY_ADDR_SLEB: {
