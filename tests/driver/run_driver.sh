@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the programs of tests/driver/ with wi-cc and wi-c++ (guest/wi-cc) and runs them under wi exec,
 # comparing the transcript with expected (WI_GOLDEN_UPDATE=1 rewrites it: check it by hand). Skipped (77) without clang for wasm32.
-#   tests/driver/run_driver.sh WI WI_CC LIBC_WASM
+#   tests/driver/run_driver.sh WI WI_CC LIBC_WASM [LIBWIXX_WASM]
 set -u
-wi=$(realpath "$1") wicc=$(realpath "$2") libc=$(realpath "$3")
+wi=$(realpath "$1") wicc=$(realpath "$2") libc=$(realpath "$3") wixx=""
+[[ $# -ge 4 ]] && wixx=$(realpath "$4")
 src=$(cd "$(dirname "$0")" && pwd)
 command -v clang-22 >/dev/null || command -v clang >/dev/null || exit 77
 work=$(mktemp -d)
@@ -11,6 +12,7 @@ trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 ln -s "$wicc" wi-c++
 cp "$libc" libc.wasm
+[[ -n "$wixx" ]] && cp "$wixx" libwi++.wasm
 export WI=$wi
 {
   set -e
