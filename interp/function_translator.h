@@ -1,0 +1,491 @@
+// The function translator's internals, shared by the files that implement it (interp/translator*.cc);
+// the rest of wi uses interp/translator.h. One FunctionTranslator turns one function's validated wasm
+// instructions into register code (interp/regops.def); its invariants are stated at the top of
+// interp/translator.cc. Which file holds what:
+//   translator.cc          instruction dispatch, the entry points, the opcode -> register-op map
+//   translator_emit.cc     tracing and fuel ops, emission, the operand stack, compare-branch fusion
+//   translator_control.cc  blocks, branches, calls, returns, exception handling, locals
+//   translator_ops.cc      every other instruction: numeric, memory (incl. 64-bit/multi-memory), SIMD
+// Small helpers stay inline here: they run for every instruction translated.
+#pragma once
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <vector>
+#include "interp/regop.h"
+#include "interp/translator.h"
+
+namespace wi::lowering {
+struct Entry {
+  enum Kind : uint8_t { Temp, Local, Const } kind = Temp;
+  ValType type = ValType::I32;
+  uint32_t home = 0;
+  uint32_t local = 0;    // Local: the local's slot
+  uint32_t local_index = 0;
+  uint64_t bits[2] = {0, 0};  // Const
+};
+
+struct Patch {
+  uint32_t instr;  // instruction start (rel is relative to it)
+  uint32_t unit;   // position of the rel unit
+};
+
+struct Ctrl {
+  Ctrl(Opcode k, std::vector<ValType> p, std::vector<ValType> r, size_t h, uint32_t b)
+      : kind(k), params(std::move(p)), results(std::move(r)), height(h), base_slot(b) {}
+  Opcode kind;
+  std::vector<ValType> params, results;
+  size_t height;       // entries below the params
+  uint32_t base_slot;  // home of the first param/result
+  std::vector<Patch> patches;  // forward branches to this label
+  uint32_t loop_start = 0;
+  std::optional<Patch> else_patch;
+  bool unreachable = false;
+  uint32_t skip_depth = 0;  // blocks opened inside unreachable code
+  uint32_t try_start = 0;   // TryTable, Try: where its body's code starts
+  std::vector<uint32_t> catches;  // TryTable: its clauses (Instruction::targets' layout)
+  uint32_t group = 0;       // TryTable, Try: its clauses' CatchHandler::group
+  uint32_t body_end = 0;    // Try: where its body's code ended (at its first catch)
+  uint32_t exn_slot = 0;    // Catch, CatchAll: the slot holding the caught exception
+  uint32_t handler = 0;     // Catch, CatchAll: its clause's index in the handler list
+  const std::vector<ValType>& label_types() const { return kind == Opcode::Loop ? params : results; }
+};
+
+constexpr RegOp kNoRegOp = RegOp::Count_;
+
+// Map wasm numeric opcodes to their register ops (slot form and immediate form).
+struct NumericMap {
+  RegOp slot[kOpcodeCount];
+  RegOp imm[kOpcodeCount];
+  RegOp load[kOpcodeCount], load_imm[kOpcodeCount], load_add[kOpcodeCount], load_abs[kOpcodeCount],
+      load_shl[kOpcodeCount];
+  RegOp store[kOpcodeCount], store_imm[kOpcodeCount], store_add[kOpcodeCount], store_abs[kOpcodeCount],
+      store_shl[kOpcodeCount];
+  RegOp branch_true[kOpcodeCount], branch_true_imm[kOpcodeCount];    // fused.def
+  RegOp branch_false[kOpcodeCount], branch_false_imm[kOpcodeCount];
+  NumericMap();  // from the .def tables (translator.cc)
+};
+const NumericMap& numeric_map();
+
+class FunctionTranslator {
+ public:
+  FunctionTranslator(const Module& m, CompiledFunc& f, const std::vector<ValType>& locals,
+                     const FuncType& type, bool meter_fuel, uint32_t code_start, bool trace = false)
+      : m_(m), f_(f), locals_(locals), type_(type), handlers_(handler_offsets()),
+        wasm_offset_(code_start), meter_(meter_fuel) {
+#ifndef WI_NO_TRACING
+    trace_ = trace;
+#else
+    (void)trace;
+#endif
+    uint32_t slot = 0;
+    for (size_t i = 0; i < locals.size(); ++i) {
+      if (i == type.params.size()) f_.param_slots = slot;
+      local_slot_.push_back(slot);
+      slot += slot_count(locals[i]);
+    }
+    if (locals.size() == type.params.size()) f_.param_slots = slot;
+    f_.local_slots = slot;
+    max_slots_ = slot;
+    for (ValType t : type.results) f_.result_slots += slot_count(t);
+    max_slots_ = std::max(max_slots_, f_.result_slots);
+    if (trace_) {
+      f_.trace.local_types = locals;
+      f_.trace.local_slots = local_slot_;
+    }
+    Ctrl fn{Opcode::End, {}, type.results, 0, 0};
+    ctrls_.push_back(std::move(fn));
+    start_fuel_block();
+  }
+
+  bool done() const { return ctrls_.empty(); }
+
+  void translate(const Instruction& in);
+
+  void finish() {
+    close_fuel_block();
+    f_.frame_slots = max_slots_ + 2;  // room for a Return's v128 staging never needed; keep margin
+  }
+
+ private:
+  // ---- tracing (CompileOptions::trace, interp/trace.h): a Trace op before each wasm instruction ----
+  // The op comes first in the instruction's code, so the recorded operand locations are read before
+  // anything of the instruction runs. Emitting it also ends local.set and compare-and-branch fusion
+  // (both require the fused instructions to be adjacent), so each wasm instruction keeps its own code.
+  uint32_t emit_trace(TracePoint::Kind kind);
+  TraceLoc trace_loc(const Entry& e) const;
+  // The top n entries, bottom first, as the point's operands (in) or results (out).
+  void trace_entries(uint32_t point, size_t n, bool results) {
+    TraceInfo& ti = f_.trace;
+    TracePoint& p = ti.points[point];
+    (results ? p.first_out : p.first_in) = uint32_t(ti.locs.size());
+    (results ? p.n_out : p.n_in) = uint16_t(n);
+    for (size_t i = stack_.size() - n; i < stack_.size(); ++i) ti.locs.push_back(trace_loc(stack_[i]));
+  }
+  // How many operand-stack values a wasm instruction consumes (block parameters stay on the stack;
+  // branches do not consume the values they carry).
+  size_t consumed(const Instruction& in) const;
+  static bool is_control(Opcode o) {
+    using O = Opcode;
+    return o == O::Unreachable || o == O::Nop || o == O::Block || o == O::Loop || o == O::If || o == O::Else ||
+           o == O::End || o == O::Br || o == O::BrIf || o == O::BrTable || o == O::Return ||
+           o == O::ReturnCall || o == O::ReturnCallIndirect || o == O::ReturnCallRef || o == O::BrOnNull ||
+           o == O::BrOnNonNull || o == O::TryTable || o == O::Throw || o == O::ThrowRef || o == O::Try ||
+           o == O::Catch || o == O::CatchAll || o == O::Delegate || o == O::Rethrow;
+  }
+  void traced_step(const Instruction& in);
+  // A block's `end` is traced where fall-through and branches to its label meet (after end() has
+  // patched them); the function's `end` before its return.
+  void traced_end() {
+    if (is_function_frame(ctrls_.back())) {
+      if (!ctrls_.back().unreachable) emit_trace(TracePoint::Instr);
+      return end();
+    }
+    end();
+    emit_trace(TracePoint::Instr);
+  }
+
+  // ---- fuel metering: one Fuel op per basic block, its count patched when the block ends ----
+  void close_fuel_block() {
+    if (fuel_unit_ != UINT32_MAX) f_.code[fuel_unit_] = fuel_count_;
+    fuel_unit_ = UINT32_MAX;
+  }
+  void start_fuel_block() {
+    if (!meter_) return;
+    close_fuel_block();
+    op(RegOp::Fuel);
+    fuel_unit_ = pos();
+    fuel_count_ = 0;
+    u32(0);
+  }
+
+  // ---- emission ----
+  uint32_t pos() const { return uint32_t(f_.code.size()); }
+  uint32_t op(RegOp r) {
+    uint32_t at = pos();
+    prev_op_start_ = last_op_start_;
+    last_op_start_ = at;
+    if (f_.offsets.empty() || f_.offsets.back().second != wasm_offset_) f_.offsets.emplace_back(at, wasm_offset_);
+    f_.code.push_back(uint32_t(handlers_[unsigned(r)]));
+    fusable_dst_ = UINT32_MAX;
+    return at;
+  }
+  void u32(uint32_t v) { f_.code.push_back(v); }
+  void u64(uint64_t v) { u32(uint32_t(v)); u32(uint32_t(v >> 32)); }
+  void patch_to_here(const Patch& p) { f_.code[p.unit] = pos() - p.instr; }
+
+  // ---- operand stack ----
+  uint32_t slot_at(size_t height) const {
+    if (height == 0) return f_.local_slots;
+    const Entry& e = stack_[height - 1];
+    return e.home + slot_count(e.type);
+  }
+  uint32_t top_slot() const { return slot_at(stack_.size()); }
+  Entry& push(ValType t) {
+    Entry e;
+    e.type = t;
+    e.home = top_slot();
+    stack_.push_back(e);
+    max_slots_ = std::max(max_slots_, e.home + slot_count(t));
+    return stack_.back();
+  }
+  void push_temp(ValType t) { push(t); }
+  Entry pop() {
+    Entry e = stack_.back();
+    stack_.pop_back();
+    return e;
+  }
+
+  void emit_const_to(uint32_t dst, const Entry& e) {
+    if (e.type == ValType::V128) {
+      op(RegOp::Const128); u32(dst); u64(e.bits[0]); u64(e.bits[1]);
+    } else if (e.type == ValType::I32 || e.type == ValType::F32) {
+      op(RegOp::Const32); u32(dst); u32(uint32_t(e.bits[0]));
+    } else {
+      op(RegOp::Const64); u32(dst); u64(e.bits[0]);
+    }
+  }
+  void emit_copy(uint32_t dst, uint32_t src, ValType t);
+  void emit_move_to(uint32_t dst, const Entry& e) {
+    switch (e.kind) {
+      case Entry::Temp: emit_copy(dst, e.home, e.type); break;
+      case Entry::Local: emit_copy(dst, e.local, e.type); break;
+      case Entry::Const: emit_const_to(dst, e); break;
+    }
+  }
+  void materialize(Entry& e) {
+    if (e.kind == Entry::Temp) return;
+    emit_move_to(e.home, e);
+    e.kind = Entry::Temp;
+  }
+  void materialize_all() {
+    for (auto& e : stack_) materialize(e);
+  }
+  // The slot an instruction reads the entry from; constants get a slot first.
+  uint32_t read_slot(Entry& e) {
+    if (e.kind == Entry::Local) return e.local;
+    materialize(e);
+    return e.home;
+  }
+  uint32_t pop_slot() {
+    Entry& e = stack_.back();
+    uint32_t s = read_slot(e);
+    stack_.pop_back();
+    return s;
+  }
+  // Before local `index` changes, entries still reading it must take their own copy.
+  void preserve_local(uint32_t index, size_t upto) {
+    for (size_t i = 0; i < upto; ++i)
+      if (stack_[i].kind == Entry::Local && stack_[i].local_index == index) materialize(stack_[i]);
+  }
+  // Emit an op with destination = the home of a new entry of type t; remember d for local.set fusion.
+  uint32_t emit_result_op(RegOp r, ValType t) {
+    Entry& e = push(t);
+    uint32_t at = op(r);
+    fusable_dst_ = pos();
+    fusable_height_ = stack_.size();
+    u32(e.home);
+    return at;
+  }
+
+  // A label (block start, loop header, else, end) may be a branch target: nothing emitted before it
+  // may be retargeted (local.set fusion) or folded into an instruction after it (compare and address
+  // fusion), which would move code a branch lands on.
+  void forget_fusions() {
+    fusable_dst_ = UINT32_MAX;
+    last_load_.start = UINT32_MAX;
+    last_op_start_ = prev_op_start_ = UINT32_MAX;
+    compare_.start = UINT32_MAX;
+    address_add_.start = UINT32_MAX;
+  }
+
+  // ---- compare-and-branch fusion (fused.def) ----
+  // The comparison just emitted, if its only use turns out to be a branch condition.
+  struct Compare {
+    Opcode op;
+    bool imm;
+    uint32_t start = UINT32_MAX, end = 0;
+    uint32_t before = UINT32_MAX;  // start of the instruction emitted just before it, if known
+  };
+  // Removes everything emitted from `start` on: an instruction about to be folded into the next.
+  void drop_code_from(uint32_t start) {
+    f_.code.resize(start);
+    while (!f_.offsets.empty() && f_.offsets.back().first >= start) f_.offsets.pop_back();
+    last_op_start_ = prev_op_start_ = UINT32_MAX;
+  }
+  void note_compare(Opcode o, bool imm, uint32_t start) {
+    const NumericMap& nm = numeric_map();
+    if (o == Opcode::I32Eqz || o == Opcode::I64Eqz || nm.branch_true[unsigned(o)] != kNoRegOp)
+      compare_ = Compare{o, imm, start, pos()};
+    // An i32.add is kept in mind too: a load or store right after it may use the sum as its address,
+    // or, adding a constant to a local, a br_if right after it may test the local (a loop latch).
+    if (o == Opcode::I32Add && !trace_) address_add_ = Compare{o, imm, start, pos(), prev_op_start_};
+  }
+  // The `x += i32` emitted last, if it updates local slot `x` in place (local.set fusion made its
+  // destination the local) and `x` is one of `operands`: removed, returning x and the immediate.
+  std::optional<std::pair<uint32_t, uint32_t>> take_latch_add(std::initializer_list<uint32_t> operands);
+  // Removes the comparison producing `cond` when it is the last thing emitted, returning it with its
+  // operand units (everything after its destination).
+  std::optional<std::pair<Compare, std::vector<uint32_t>>> take_compare(const Entry& cond) {
+    return take_last(compare_, cond);
+  }
+  // The same for an i32.add whose sum is a load's or store's address (LI_/LR_/SI_/SR_ in regops.def).
+  std::optional<std::pair<Compare, std::vector<uint32_t>>> take_address_add(const Entry& addr) {
+    return take_last(address_add_, addr);
+  }
+  // A binary op whose right operand is the value the plain load emitted last produced (and nothing
+  // else reads: it is the top stack entry, a temporary): the load removed, the fused op to emit.
+  struct OperandLoad {
+    RegOp op;
+    uint32_t addr, offset, wasm_offset;
+  };
+  std::optional<OperandLoad> take_operand_load(Opcode bin);
+
+  // After take_address_add removed `a + b` (`add`): if the op before it was `t = x << k` into a
+  // temporary that is one of the two operands, removes it too and returns {the other operand, x, k}.
+  std::optional<std::array<uint32_t, 3>> take_scaled_index(const Compare& add, uint32_t a, uint32_t b) {
+    uint32_t s = add.before;
+    if (s == UINT32_MAX || s + 4 != add.start) return std::nullopt;
+    if (f_.code[s] != uint32_t(handlers_[unsigned(RegOp::NI_I32Shl)])) return std::nullopt;
+    uint32_t t = f_.code[s + 1], x = f_.code[s + 2], k = f_.code[s + 3] & 31;
+    if (t < f_.local_slots || (t != a && t != b) || a == b) return std::nullopt;
+    drop_code_from(s);
+    return std::array<uint32_t, 3>{t == a ? b : a, x, k};
+  }
+  std::optional<std::pair<Compare, std::vector<uint32_t>>> take_last(Compare& recorded, const Entry& value);
+  // Emits the fused branch (without its rel unit); returns the instruction start.
+  uint32_t emit_fused_branch(const Compare& c, const std::vector<uint32_t>& operands, bool when_true);
+
+  // ---- control ----
+  void enter_block(Opcode kind, const BlockSig& sig) {
+    materialize_all();
+    // A block boundary may be a branch target (a loop header always is): never retarget an
+    // instruction emitted before it.
+    forget_fusions();
+    Ctrl c{kind, sig.params, sig.results, stack_.size() - sig.params.size(), 0};
+    c.base_slot = slot_at(c.height);
+    ctrls_.push_back(std::move(c));
+  }
+
+  void reset_to_params(Ctrl& c) {
+    stack_.resize(c.height);
+    for (ValType t : c.params) push_temp(t);
+  }
+
+  bool needs_copies(const Ctrl& target) const;
+  void emit_label_copies(const Ctrl& target);
+  bool is_function_frame(const Ctrl& c) const { return &c == &ctrls_.front(); }
+
+  void emit_jump_to(Ctrl& target);
+  void branch_rel(Ctrl& target, uint32_t instr, uint32_t unit) {
+    if (target.kind == Opcode::Loop) f_.code[unit] = target.loop_start - instr;
+    else target.patches.push_back({instr, unit});
+  }
+
+  void emit_return();
+
+  void branch(uint32_t depth) {
+    Ctrl& target = ctrls_[ctrls_.size() - 1 - depth];
+    if (is_function_frame(target)) return emit_return();
+    emit_label_copies(target);
+    emit_jump_to(target);
+  }
+
+  // A block's results, at the end of one of its parts, into their homes (the slots they leave in).
+  void materialize_results(const Ctrl& c) {
+    for (size_t i = stack_.size() - c.results.size(); i < stack_.size(); ++i) materialize(stack_[i]);
+  }
+
+  void mark_unreachable() {
+    Ctrl& c = ctrls_.back();
+    stack_.resize(c.height);
+    c.unreachable = true;
+    forget_fusions();
+  }
+
+  void else_();
+
+  // The end of a try_table: its body's range and, out of line after a jump over them, one landing
+  // pad per catch clause. The unwinder (exec_catch) puts the clause's values in the slots just above
+  // the block's base and continues at the pad, which is an ordinary branch to the clause's label.
+  void end_try_table();
+
+  // ---- legacy exception handling ----
+  // A catch part is laid out like an `else` of the try: the try body's results jump to the end;
+  // the part starts at its pad with, from the try's base slot up, the caught exception (a hidden
+  // stack entry, for rethrow; calls in the part place their frames above it) and the tag's values.
+  // Its results are copied down to the base slot at its end, where the try body's results are.
+  void catch_(const Instruction& in);
+  // `delegate l` ends a try without catches: its body's exceptions are thrown on from the block l
+  // labels (counted from outside the try), past the try constructs in between.
+  void delegate(const Instruction& in);
+  void rethrow(const Instruction& in) {
+    Ctrl& target = ctrls_[ctrls_.size() - 1 - in.a];
+    f_.handlers[target.handler].keep = true;
+    op(RegOp::ThrowRef);
+    u32(target.exn_slot);
+    mark_unreachable();
+  }
+
+  void end();
+
+  void call_common(const FuncType& t, std::optional<uint32_t> index_slot, RegOp r, uint32_t a,
+                   uint32_t b);
+
+  Entry make_const(ValType t, uint64_t lo, uint64_t hi = 0) {
+    Entry e;
+    e.kind = Entry::Const;
+    e.type = t;
+    e.bits[0] = lo;
+    e.bits[1] = hi;
+    return e;
+  }
+  void push_const(ValType t, uint64_t lo, uint64_t hi = 0) {
+    Entry& e = push(t);
+    e.kind = Entry::Const;
+    e.bits[0] = lo;
+    e.bits[1] = hi;
+  }
+
+  void local_set(uint32_t index, bool tee);
+
+  void step(const Instruction& in) {
+    if (is_wide(in)) return step_wide(in);
+    step_core(in);
+  }
+
+  // ---- Wasm 3.0 multi-memory, memory64, table64 (the scheme is in regops.def, at UseMemory) ----
+  // An instruction on a memory other than 0 or on a 64-bit memory or table is translated as its
+  // 32-bit, memory-0 form with UseMemory around it and its 64-bit operands narrowed, so the handlers
+  // of the common case stay as they are and pay nothing.
+  bool mem64(uint32_t memory) const { return m_.memories[memory].is64; }
+  bool table64(uint32_t table) const { return m_.tables[table].is64; }
+  bool is_wide(const Instruction& in) const;
+  // The operand `depth` entries below the top: if it is an i64, narrowed in its own slot to the i32
+  // the 32-bit op reads.
+  void narrow(size_t depth) {
+    Entry& e = stack_[stack_.size() - 1 - depth];
+    if (e.type != ValType::I64) return;
+    materialize(e);
+    op(RegOp::Narrow64);
+    u32(e.home);
+    u32(e.home);
+    e.type = ValType::I32;
+  }
+  // The i32 result on top widened back to the i64 of a 64-bit table or memory (sizes and grow's -1).
+  void widen_result() {
+    Entry& e = stack_.back();
+    materialize(e);
+    op(RegOp::N_I64ExtendI32S);
+    u32(e.home);
+    u32(e.home);
+    e.type = ValType::I64;
+  }
+  void use_memory(uint32_t memory) {
+    op(RegOp::UseMemory);
+    u32(memory);
+  }
+  void step_wide(const Instruction& in);
+
+  void step_core(const Instruction& in);
+
+  // br_on_null / br_on_non_null: a conditional branch on the reference at the top of the stack,
+  // which the branch drops (br_on_null) or carries (br_on_non_null) and the fall-through keeps
+  // (br_on_null, now known non-null) or drops. Like a br_if whose label needs copies: skip over the
+  // branch's copies and jump when the condition does not hold.
+  void br_on_null(const Instruction& in);
+
+  void br_table(const Instruction& in);
+
+  void simd(const Instruction& in, const OpInfo& info);
+
+  const Module& m_;
+  CompiledFunc& f_;
+  const std::vector<ValType>& locals_;
+  const FuncType& type_;
+  const int32_t* handlers_;
+  std::vector<uint32_t> local_slot_;
+  std::vector<Entry> stack_;
+  std::vector<Ctrl> ctrls_;
+  uint32_t max_slots_ = 0;
+  uint32_t next_group_ = 0;  // CatchHandler::group of the next try_table or try
+  uint32_t wasm_offset_ = 0;
+  uint32_t fusable_dst_ = UINT32_MAX;
+  size_t fusable_height_ = 0;
+  Compare compare_;
+  Compare address_add_;
+  uint32_t last_op_start_ = UINT32_MAX, prev_op_start_ = UINT32_MAX;  // for folding an i32.shl
+  struct LastLoad {
+    uint32_t start = UINT32_MAX, end = 0;
+    Opcode op = Opcode::Unreachable;
+    uint32_t wasm_offset = 0;
+  } last_load_;
+  bool meter_;
+  uint32_t fuel_unit_ = UINT32_MAX;  // the open Fuel op's count unit
+  uint32_t fuel_count_ = 0;
+  bool trace_ = false;
+};
+
+}  // namespace wi::lowering

@@ -1,0 +1,163 @@
+// FunctionTranslator: the Trace ops of traced code and the Fuel ops of metered code, emission of
+// register ops, the operand stack and its homes, and the compare-and-branch / address fusions
+// (interp/fused.def) matched while the instructions they fold are still pending.
+#include "interp/function_translator.h"
+#include "fmt/format.h"
+
+namespace wi::lowering {
+
+auto FunctionTranslator::emit_trace(TracePoint::Kind kind) -> uint32_t {
+  TraceInfo& ti = f_.trace;
+  uint32_t index = uint32_t(ti.points.size());
+  TracePoint p;
+  p.kind = kind;
+  p.offset = wasm_offset_;
+  p.first_in = p.first_out = uint32_t(ti.locs.size());
+  ti.points.push_back(p);
+  op(RegOp::Trace);
+  u32(index);
+  return index;
+}
+
+auto FunctionTranslator::trace_loc(const Entry& e) const -> TraceLoc {
+  TraceLoc l;
+  l.type = e.type;
+  switch (e.kind) {
+    case Entry::Temp: l.slot = e.home; break;
+    case Entry::Local: l.slot = e.local; break;
+    case Entry::Const:
+      l.is_const = true;
+      l.bits[0] = e.bits[0];
+      l.bits[1] = e.bits[1];
+      break;
+  }
+  return l;
+}
+
+auto FunctionTranslator::consumed(const Instruction& in) const -> size_t {
+  using O = Opcode;
+  switch (in.op) {
+    case O::Unreachable: case O::Nop: case O::Block: case O::Loop: case O::Else: case O::End:
+    case O::Br: case O::Return:
+      return 0;
+    case O::If: case O::BrIf: case O::BrTable: case O::Drop: case O::LocalSet: case O::LocalTee:
+    case O::GlobalSet: case O::MemoryGrow: case O::TableGet: case O::RefIsNull:
+    case O::RefAsNonNull: case O::BrOnNull: case O::BrOnNonNull:
+      return 1;
+    case O::Select: case O::SelectT:
+      return 3;
+    case O::Throw: return m_.tag_type(in.a).params.size();
+    case O::ThrowRef: return 1;
+    case O::TryTable: case O::Try: case O::Catch: case O::CatchAll: case O::Delegate: case O::Rethrow:
+      return 0;
+    case O::Call: case O::ReturnCall: return m_.func_type(in.a).params.size();
+    case O::CallIndirect: case O::ReturnCallIndirect: case O::CallRef: case O::ReturnCallRef:
+      return m_.types[in.a].params.size() + 1;
+    case O::TableSet: case O::TableGrow: return 2;
+    case O::TableFill: case O::TableCopy: case O::TableInit: case O::MemoryFill: case O::MemoryCopy:
+    case O::MemoryInit:
+      return 3;
+    case O::LocalGet: case O::GlobalGet: case O::MemorySize: case O::TableSize: case O::DataDrop:
+    case O::ElemDrop: case O::RefNull: case O::RefFunc:
+      return 0;
+    default: return op_info(in.op).nparams;  // fixed signatures: numeric, memory, SIMD, constants
+  }
+}
+
+void FunctionTranslator::traced_step(const Instruction& in) {
+  if (in.op == Opcode::End) return traced_end();
+  uint32_t point = emit_trace(TracePoint::Instr);
+  size_t n_in = std::min(consumed(in), stack_.size());
+  trace_entries(point, n_in, false);
+  size_t base = stack_.size() - n_in;
+  step(in);
+  if (is_control(in.op) || ctrls_.empty() || ctrls_.back().unreachable) return;
+  trace_entries(point, stack_.size() > base ? stack_.size() - base : 0, true);
+}
+
+void FunctionTranslator::emit_copy(uint32_t dst, uint32_t src, ValType t) {
+  if (dst == src) return;
+  // A scalar copy right after another (argument set-up, moves to a label's slots) joins it.
+  if (t != ValType::V128 && !trace_ && last_op_start_ != UINT32_MAX && last_op_start_ + 3 == pos() &&
+      f_.code[last_op_start_] == uint32_t(handlers_[unsigned(RegOp::Copy)])) {
+    f_.code[last_op_start_] = uint32_t(handlers_[unsigned(RegOp::Copy2)]);
+    u32(dst);
+    u32(src);
+    return;
+  }
+  op(t == ValType::V128 ? RegOp::Copy128 : RegOp::Copy);
+  u32(dst);
+  u32(src);
+}
+
+auto FunctionTranslator::take_latch_add(std::initializer_list<uint32_t> operands)
+    -> std::optional<std::pair<uint32_t, uint32_t>> {
+  Compare c = address_add_;
+  if (c.start == UINT32_MAX || !c.imm || c.end != pos() || c.end - c.start != 4) return std::nullopt;
+  uint32_t d = f_.code[c.start + 1], a = f_.code[c.start + 2], imm = f_.code[c.start + 3];
+  if (d != a || d >= f_.local_slots) return std::nullopt;
+  if (std::find(operands.begin(), operands.end(), d) == operands.end()) return std::nullopt;
+  address_add_.start = UINT32_MAX;
+  drop_code_from(c.start);
+  return std::make_pair(d, imm);
+}
+
+auto FunctionTranslator::take_operand_load(Opcode bin) -> std::optional<OperandLoad> {
+  RegOp fused;
+  Opcode load;
+  switch (bin) {
+    case Opcode::F64Add: fused = RegOp::F64AddLoad; load = Opcode::F64Load; break;
+    case Opcode::F64Sub: fused = RegOp::F64SubLoad; load = Opcode::F64Load; break;
+    case Opcode::F64Mul: fused = RegOp::F64MulLoad; load = Opcode::F64Load; break;
+    case Opcode::I32Add: fused = RegOp::I32AddLoad; load = Opcode::I32Load; break;
+    default: return std::nullopt;
+  }
+  LastLoad l = last_load_;
+  const Entry& b = stack_.back();
+  if (l.start == UINT32_MAX || l.end != pos() || l.op != load || b.kind != Entry::Temp ||
+      f_.code[l.start + 1] != b.home)
+    return std::nullopt;
+  OperandLoad out{fused, f_.code[l.start + 2], f_.code[l.start + 3], l.wasm_offset};
+  last_load_.start = UINT32_MAX;
+  drop_code_from(l.start);
+  return out;
+}
+
+auto FunctionTranslator::take_last(Compare& recorded, const Entry& value)
+    -> std::optional<std::pair<Compare, std::vector<uint32_t>>> {
+  Compare c = recorded;
+  recorded.start = UINT32_MAX;
+  if (c.start == UINT32_MAX || c.end != pos() || value.kind != Entry::Temp ||
+      f_.code[c.start + 1] != value.home)
+    return std::nullopt;
+  std::vector<uint32_t> operands(f_.code.begin() + c.start + 2, f_.code.end());
+  drop_code_from(c.start);
+  return std::make_pair(c, std::move(operands));
+}
+
+auto FunctionTranslator::emit_fused_branch(const Compare& c, const std::vector<uint32_t>& operands, bool when_true)
+    -> uint32_t {
+  const NumericMap& nm = numeric_map();
+  RegOp r;
+  if (c.op == Opcode::I32Eqz || c.op == Opcode::I64Eqz) {
+    bool wide = c.op == Opcode::I64Eqz;
+    // br_if (eqz x) branches when x == 0; `if (eqz x)` skips the then-branch when x != 0.
+    r = when_true ? (wide ? RegOp::BrIfEqz64 : RegOp::BrIfEqz) : (wide ? RegOp::BrIfNez64 : RegOp::BrIfNez);
+  } else {
+    unsigned o = unsigned(c.op);
+    r = when_true ? (c.imm ? nm.branch_true_imm[o] : nm.branch_true[o])
+                  : (c.imm ? nm.branch_false_imm[o] : nm.branch_false[o]);
+  }
+  if (when_true && !c.imm && c.op == Opcode::I32Ne && operands.size() == 2) {
+    if (auto latch = take_latch_add({operands[0], operands[1]})) {
+      uint32_t at = op(RegOp::AddImmBrNe);
+      u32(latch->first); u32(latch->second); u32(operands[0]); u32(operands[1]);
+      return at;
+    }
+  }
+  uint32_t at = op(r);
+  for (uint32_t u : operands) u32(u);
+  return at;
+}
+
+}  // namespace wi::lowering

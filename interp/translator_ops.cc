@@ -1,0 +1,554 @@
+// FunctionTranslator: the instructions that are not control: numeric, parametric, memory and table
+// ops (with the multi-memory / 64-bit scheme of regops.def at UseMemory), references, SIMD.
+#include "interp/function_translator.h"
+#include "fmt/format.h"
+
+namespace wi::lowering {
+
+auto FunctionTranslator::is_wide(const Instruction& in) const -> bool {
+  const OpInfo& info = op_info(in.op);
+  switch (info.imm) {
+    case Imm::MemArg: case Imm::MemArgLane: case Imm::Mem: case Imm::MemInit:
+      return in.memory != 0 || mem64(in.memory);
+    case Imm::MemCopy: return in.memory != 0 || in.memory_src != 0 || mem64(in.memory) || mem64(in.memory_src);
+    case Imm::Table: return table64(in.a);
+    case Imm::TableCopy: return table64(in.a) || table64(in.b);
+    case Imm::TableInit: return table64(in.b);
+    case Imm::CallIndirect: return table64(in.b);
+    default: return false;
+  }
+}
+
+void FunctionTranslator::step_wide(const Instruction& in) {
+  using O = Opcode;
+  const OpInfo& info = op_info(in.op);
+  Instruction narrow_in = in;
+  narrow_in.memory = narrow_in.memory_src = 0;
+  // The 32-bit, memory-0 form, run on memory in.memory.
+  auto in_memory = [&] {
+    if (in.memory != 0) use_memory(in.memory);
+    step_core(narrow_in);
+    if (in.memory != 0) use_memory(0);
+  };
+  if (info.imm == Imm::MemArg || info.imm == Imm::MemArgLane) {
+    if (mem64(in.memory)) {  // the address (first operand) plus the offset, narrowed
+      Entry& a = stack_[stack_.size() - info.nparams];
+      materialize(a);
+      op(RegOp::Addr64);
+      u32(a.home);
+      u32(a.home);
+      u64(in.mem_offset);
+      a.type = ValType::I32;
+      narrow_in.mem_offset = 0;
+    }
+    return in_memory();
+  }
+  switch (in.op) {
+    case O::MemorySize:
+      in_memory();
+      if (mem64(in.memory)) widen_result();
+      return;
+    case O::MemoryGrow:  // names its memory itself
+      narrow(0);
+      step_core(in);
+      if (mem64(in.memory)) widen_result();
+      return;
+    case O::MemoryFill:
+      narrow(0), narrow(1), narrow(2);
+      return in_memory();
+    case O::MemoryInit:
+      narrow(2);
+      return in_memory();
+    case O::MemoryCopy: {
+      narrow(0), narrow(1), narrow(2);
+      uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
+      op(RegOp::MemoryCopyBetween);
+      u32(d); u32(s); u32(n); u32(in.memory); u32(in.memory_src);
+      return;
+    }
+    case O::TableGet: narrow(0); return step_core(in);
+    case O::TableSet: narrow(1); return step_core(in);
+    case O::TableSize: step_core(in); return widen_result();
+    case O::TableGrow: narrow(0); step_core(in); return widen_result();
+    case O::TableFill: narrow(0), narrow(2); return step_core(in);
+    case O::TableCopy: case O::TableInit: narrow(0), narrow(1), narrow(2); return step_core(in);
+    case O::CallIndirect: case O::ReturnCallIndirect: narrow(0); return step_core(in);
+    default: return step_core(in);
+  }
+}
+
+void FunctionTranslator::step_core(const Instruction& in) {
+  using O = Opcode;
+  const OpInfo& info = op_info(in.op);
+  if (is_simd(in.op)) return simd(in, info);
+  switch (in.op) {
+    case O::Unreachable: op(RegOp::Unreachable); return mark_unreachable();
+    case O::Nop: return;
+    case O::Block: case O::Loop: case O::If: {
+      BlockSig sig = block_signature(m_, in).value();
+      if (in.op == O::If) {
+        if (auto fused = take_compare(stack_.back())) {
+          stack_.pop_back();
+          enter_block(O::If, sig);
+          uint32_t at = emit_fused_branch(fused->first, fused->second, false);
+          ctrls_.back().else_patch = Patch{at, pos()};
+          u32(0);
+          start_fuel_block();
+          return;
+        }
+        uint32_t cond = pop_slot();
+        enter_block(O::If, sig);
+        uint32_t at = op(RegOp::BrIfEqz);
+        u32(cond);
+        ctrls_.back().else_patch = Patch{at, pos()};
+        u32(0);
+        start_fuel_block();
+        return;
+      }
+      enter_block(in.op, sig);
+      if (in.op == O::Loop) {
+        ctrls_.back().loop_start = pos();
+        start_fuel_block();
+      }
+      return;
+    }
+    case O::Else: return else_();
+    case O::End: return end();
+    case O::Br: branch(in.a); return mark_unreachable();
+    case O::BrIf: {
+      Ctrl& target = ctrls_[ctrls_.size() - 1 - in.a];
+      Entry cond_entry = stack_.back();
+      stack_.pop_back();
+      bool direct = !is_function_frame(target) && !needs_copies(target);
+      stack_.push_back(cond_entry);
+      if (direct) {
+        if (auto fused = take_compare(cond_entry)) {
+          stack_.pop_back();
+          uint32_t at = emit_fused_branch(fused->first, fused->second, true);
+          uint32_t unit = pos();
+          u32(0);
+          branch_rel(target, at, unit);
+          start_fuel_block();
+          return;
+        }
+      }
+      uint32_t cond = pop_slot();
+      if (direct) {
+        if (auto latch = take_latch_add({cond})) {
+          uint32_t at = op(RegOp::AddImmBrIfNez);
+          u32(cond); u32(latch->second);
+          uint32_t unit = pos();
+          u32(0);
+          branch_rel(target, at, unit);
+          start_fuel_block();
+          return;
+        }
+        uint32_t at = op(RegOp::BrIfNez);
+        u32(cond);
+        uint32_t unit = pos();
+        u32(0);
+        branch_rel(target, at, unit);
+        start_fuel_block();
+        return;
+      }
+      uint32_t at = op(RegOp::BrIfEqz);
+      u32(cond);
+      Patch skip{at, pos()};
+      u32(0);
+      // Materializations inside the taken path must not change entry kinds on the fall-through.
+      std::vector<Entry> saved = stack_;
+      branch(in.a);
+      stack_ = std::move(saved);
+      patch_to_here(skip);
+      start_fuel_block();
+      forget_fusions();
+      return;
+    }
+    case O::BrTable: return br_table(in);
+    case O::Return: emit_return(); return mark_unreachable();
+    case O::Call: {
+      const FuncType& t = m_.func_type(in.a);
+      return call_common(t, std::nullopt, RegOp::Call, in.a, 0);
+    }
+    case O::CallIndirect: {
+      uint32_t idx = pop_slot();
+      return call_common(m_.types[in.a], idx, RegOp::CallIndirect, in.b, in.a);
+    }
+    // A tail call is a call whose frame replaces this one: arguments are placed like a call's, the
+    // executor moves them to the frame's base (ReturnCall in regops.def); nothing follows it.
+    case O::ReturnCall:
+      call_common(m_.func_type(in.a), std::nullopt, RegOp::ReturnCall, in.a, 0);
+      return mark_unreachable();
+    case O::ReturnCallIndirect: {
+      uint32_t idx = pop_slot();
+      call_common(m_.types[in.a], idx, RegOp::ReturnCallIndirect, in.b, in.a);
+      return mark_unreachable();
+    }
+    case O::TryTable: case O::Try: {
+      enter_block(in.op, block_signature(m_, in).value());
+      ctrls_.back().try_start = pos();
+      ctrls_.back().group = next_group_++;
+      if (in.op == O::TryTable) ctrls_.back().catches = *in.targets;
+      return;
+    }
+    case O::Catch: case O::CatchAll: return catch_(in);
+    case O::Delegate: return delegate(in);
+    case O::Rethrow: return rethrow(in);
+    case O::Throw: {
+      size_t n = m_.tag_type(in.a).params.size();
+      for (size_t i = stack_.size() - n; i < stack_.size(); ++i) materialize(stack_[i]);
+      uint32_t base = slot_at(stack_.size() - n);
+      op(RegOp::Throw);
+      u32(in.a);
+      u32(base);
+      return mark_unreachable();
+    }
+    case O::ThrowRef: {
+      uint32_t s = pop_slot();
+      op(RegOp::ThrowRef);
+      u32(s);
+      return mark_unreachable();
+    }
+    case O::CallRef: {
+      uint32_t ref = pop_slot();
+      return call_common(m_.types[in.a], ref, RegOp::CallRef, 0, 0);
+    }
+    case O::ReturnCallRef: {
+      uint32_t ref = pop_slot();
+      call_common(m_.types[in.a], ref, RegOp::ReturnCallRef, 0, 0);
+      return mark_unreachable();
+    }
+    case O::RefAsNonNull: {
+      uint32_t s = read_slot(stack_.back());
+      op(RegOp::RefAsNonNull);
+      u32(s);
+      return;
+    }
+    case O::BrOnNull: case O::BrOnNonNull: return br_on_null(in);
+    case O::Drop: stack_.pop_back(); return;
+    case O::Select: case O::SelectT: {
+      uint32_t c = pop_slot();
+      Entry b = stack_.back();
+      uint32_t bs = read_slot(stack_.back());
+      stack_.pop_back();
+      uint32_t as = read_slot(stack_.back());
+      ValType t = b.type;
+      stack_.pop_back();
+      emit_result_op(t == ValType::V128 ? RegOp::Select128 : RegOp::Select, t);
+      u32(c); u32(as); u32(bs);
+      return;
+    }
+    case O::LocalGet: {
+      Entry& e = push(locals_[in.a]);
+      e.kind = Entry::Local;
+      e.local = local_slot_[in.a];
+      e.local_index = in.a;
+      return;
+    }
+    case O::LocalSet: return local_set(in.a, false);
+    case O::LocalTee: return local_set(in.a, true);
+    case O::GlobalGet: {
+      ValType t = m_.global_types[in.a].type;
+      emit_result_op(t == ValType::V128 ? RegOp::GlobalGet128 : RegOp::GlobalGet, t);
+      u32(in.a);
+      return;
+    }
+    case O::GlobalSet: {
+      ValType t = m_.global_types[in.a].type;
+      uint32_t s = pop_slot();
+      op(t == ValType::V128 ? RegOp::GlobalSet128 : RegOp::GlobalSet);
+      u32(s); u32(in.a);
+      return;
+    }
+    case O::I32Const: return push_const(ValType::I32, in.bits);
+    case O::I64Const: return push_const(ValType::I64, in.bits);
+    case O::F32Const: return push_const(ValType::F32, in.bits);
+    case O::F64Const: return push_const(ValType::F64, in.bits);
+    case O::MemorySize: emit_result_op(RegOp::MemorySize, ValType::I32); return;
+    case O::MemoryGrow: {
+      uint32_t s = pop_slot();
+      emit_result_op(RegOp::MemoryGrow, ValType::I32);
+      u32(s);
+      u32(in.memory);
+      return;
+    }
+    case O::MemoryFill: case O::MemoryCopy: {
+      uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
+      op(in.op == O::MemoryFill ? RegOp::MemoryFill : RegOp::MemoryCopy);
+      u32(d); u32(s); u32(n);
+      return;
+    }
+    case O::MemoryInit: {
+      uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
+      op(RegOp::MemoryInit);
+      u32(in.a); u32(d); u32(s); u32(n);
+      return;
+    }
+    case O::DataDrop: op(RegOp::DataDrop); u32(in.a); return;
+    case O::TableGet: {
+      uint32_t i = pop_slot();
+      emit_result_op(RegOp::TableGet, m_.tables[in.a].elem);
+      u32(in.a); u32(i);
+      return;
+    }
+    case O::TableSet: {
+      uint32_t v = pop_slot(), i = pop_slot();
+      op(RegOp::TableSet);
+      u32(in.a); u32(i); u32(v);
+      return;
+    }
+    case O::TableSize: emit_result_op(RegOp::TableSize, ValType::I32); u32(in.a); return;
+    case O::TableGrow: {
+      uint32_t n = pop_slot(), init = pop_slot();
+      emit_result_op(RegOp::TableGrow, ValType::I32);
+      u32(in.a); u32(init); u32(n);
+      return;
+    }
+    case O::TableFill: {
+      uint32_t n = pop_slot(), v = pop_slot(), i = pop_slot();
+      op(RegOp::TableFill);
+      u32(in.a); u32(i); u32(v); u32(n);
+      return;
+    }
+    case O::TableCopy: {
+      uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
+      op(RegOp::TableCopy);
+      u32(in.a); u32(in.b); u32(d); u32(s); u32(n);
+      return;
+    }
+    case O::TableInit: {
+      uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
+      op(RegOp::TableInit);
+      u32(in.a); u32(in.b); u32(d); u32(s); u32(n);
+      return;
+    }
+    case O::ElemDrop: op(RegOp::ElemDrop); u32(in.a); return;
+    case O::RefNull: return push_const(in.type, 0);
+    case O::RefIsNull: {
+      uint32_t s = pop_slot();
+      emit_result_op(RegOp::RefIsNull, ValType::I32);
+      u32(s);
+      return;
+    }
+    case O::RefFunc: emit_result_op(RegOp::RefFunc, ValType::FuncRef); u32(in.a); return;
+    default: break;
+  }
+  const NumericMap& nm = numeric_map();
+  unsigned o = unsigned(in.op);
+  if (info.imm == Imm::MemArg) {
+    if (nm.load[o] != kNoRegOp) {
+      if (auto add = take_address_add(stack_.back())) {  // operands: "a b" or "a i32"
+        stack_.pop_back();
+        if (!add->first.imm) {
+          if (auto scaled = take_scaled_index(add->first, add->second[0], add->second[1])) {
+            emit_result_op(nm.load_shl[o], info.result);
+            for (uint32_t u : *scaled) u32(u);
+            u32(uint32_t(in.mem_offset));
+            return;
+          }
+        }
+        emit_result_op(add->first.imm ? nm.load_imm[o] : nm.load_add[o], info.result);
+        for (uint32_t u : add->second) u32(u);
+        u32(uint32_t(in.mem_offset));
+        return;
+      }
+      if (stack_.back().kind == Entry::Const && !trace_) {
+        uint32_t addr = uint32_t(stack_.back().bits[0]);
+        stack_.pop_back();
+        emit_result_op(nm.load_abs[o], info.result);
+        u32(addr); u32(uint32_t(in.mem_offset));
+        return;
+      }
+      uint32_t addr = pop_slot();
+      uint32_t at = emit_result_op(nm.load[o], info.result);
+      u32(addr); u32(uint32_t(in.mem_offset));
+      if (!trace_) last_load_ = LastLoad{at, pos(), in.op, wasm_offset_};
+    } else {
+      // The stored value must already sit in a slot (a local's, or the add's operands would no
+      // longer be the last thing emitted once a constant is materialized).
+      // A constant value is written to a spare slot above the operand stack once the add (and a
+      // shift before it) are folded: its own home may be where the add read its index.
+      Entry& value = stack_.back();
+      if (value.kind == Entry::Local || (value.kind == Entry::Const && value.type != ValType::V128)) {
+        if (auto add = take_address_add(stack_[stack_.size() - 2])) {
+          std::optional<std::array<uint32_t, 3>> scaled;
+          if (!add->first.imm) scaled = take_scaled_index(add->first, add->second[0], add->second[1]);
+          uint32_t v;
+          if (value.kind == Entry::Const) {
+            v = value.home + slot_count(value.type);
+            max_slots_ = std::max(max_slots_, v + slot_count(value.type));
+            emit_const_to(v, value);
+            stack_.pop_back();
+          } else {
+            v = pop_slot();
+          }
+          stack_.pop_back();
+          if (scaled) {
+            op(nm.store_shl[o]);
+            for (uint32_t u : *scaled) u32(u);
+          } else {
+            op(add->first.imm ? nm.store_imm[o] : nm.store_add[o]);
+            for (uint32_t u : add->second) u32(u);
+          }
+          u32(v); u32(uint32_t(in.mem_offset));
+          return;
+        }
+      }
+      if (stack_[stack_.size() - 2].kind == Entry::Const && !trace_) {
+        uint32_t v = pop_slot();  // may materialize a constant value; the address stays unemitted
+        uint32_t addr = uint32_t(stack_.back().bits[0]);
+        stack_.pop_back();
+        op(nm.store_abs[o]);
+        u32(addr); u32(v); u32(uint32_t(in.mem_offset));
+        return;
+      }
+      uint32_t v = pop_slot(), addr = pop_slot();
+      op(nm.store[o]);
+      u32(addr); u32(v); u32(uint32_t(in.mem_offset));
+    }
+    return;
+  }
+  if (info.nparams == 1) {
+    uint32_t a = pop_slot();
+    uint32_t at = emit_result_op(nm.slot[o], info.result);
+    u32(a);
+    note_compare(in.op, false, at);
+    return;
+  }
+  // Binary: fold a constant right operand into the instruction.
+  Entry& rb = stack_.back();
+  if (rb.kind == Entry::Const && nm.imm[o] != kNoRegOp) {
+    uint64_t imm = rb.bits[0];
+    bool wide = rb.type == ValType::I64 || rb.type == ValType::F64;
+    stack_.pop_back();
+    uint32_t a = pop_slot();
+    uint32_t at = emit_result_op(nm.imm[o], info.result);
+    u32(a);
+    if (wide) u64(imm); else u32(uint32_t(imm));
+    note_compare(in.op, true, at);
+    return;
+  }
+  if (auto fused = take_operand_load(in.op)) {
+    stack_.pop_back();
+    uint32_t a = pop_slot();
+    uint32_t keep = wasm_offset_;
+    wasm_offset_ = fused->wasm_offset;  // a trap in it is the load's
+    emit_result_op(fused->op, info.result);
+    wasm_offset_ = keep;
+    u32(a); u32(fused->addr); u32(fused->offset);
+    return;
+  }
+  uint32_t b = pop_slot();
+  uint32_t a = pop_slot();
+  uint32_t at = emit_result_op(nm.slot[o], info.result);
+  u32(a); u32(b);
+  note_compare(in.op, false, at);
+}
+
+void FunctionTranslator::br_on_null(const Instruction& in) {
+  bool on_null = in.op == Opcode::BrOnNull;
+  uint32_t ref = read_slot(stack_.back());
+  uint32_t at = op(on_null ? RegOp::BrIfNez64 : RegOp::BrIfEqz64);  // a null reference is 0
+  u32(ref);
+  Patch skip{at, pos()};
+  u32(0);
+  std::vector<Entry> saved = stack_;
+  if (on_null) stack_.pop_back();
+  branch(in.a);
+  stack_ = std::move(saved);
+  if (!on_null) stack_.pop_back();
+  patch_to_here(skip);
+  start_fuel_block();
+  forget_fusions();
+}
+
+void FunctionTranslator::br_table(const Instruction& in) {
+  uint32_t c = pop_slot();
+  const auto& targets = *in.targets;
+  uint32_t n = uint32_t(targets.size() - 1);
+  uint32_t at = op(RegOp::BrTable);
+  u32(c);
+  u32(n);
+  uint32_t first = pos();
+  for (size_t i = 0; i < targets.size(); ++i) u32(0);
+  std::map<uint32_t, uint32_t> stubs;  // depth -> stub position
+  for (size_t i = 0; i < targets.size(); ++i) {
+    uint32_t depth = targets[i];
+    Ctrl& target = ctrls_[ctrls_.size() - 1 - depth];
+    uint32_t unit = first + uint32_t(i);
+    if (!is_function_frame(target) && !needs_copies(target)) {
+      branch_rel(target, at, unit);
+      continue;
+    }
+    auto it = stubs.find(depth);
+    if (it == stubs.end()) {
+      uint32_t stub = pos();
+      stubs[depth] = stub;
+      std::vector<Entry> saved = stack_;
+      branch(depth);
+      stack_ = std::move(saved);
+      f_.code[unit] = stub - at;
+    } else {
+      f_.code[unit] = it->second - at;
+    }
+  }
+  mark_unreachable();
+}
+
+void FunctionTranslator::simd(const Instruction& in, const OpInfo& info) {
+  f_.uses_simd = true;
+  if (in.op == Opcode::V128Const) {
+    uint64_t lo, hi;
+    std::memcpy(&lo, in.v128, 8);
+    std::memcpy(&hi, in.v128 + 8, 8);
+    return push_const(ValType::V128, lo, hi);
+  }
+  // Opcode -> V_<Name> register op, from interp/simd.def (operand layouts documented there).
+  static const std::vector<RegOp> kSimdOps = [] {
+    std::vector<RegOp> m(kOpcodeCount, kNoRegOp);
+#define WI_SIMD(name, ops) m[unsigned(Opcode::name)] = RegOp::V_##name;
+#include "interp/simd.def"
+#undef WI_SIMD
+    return m;
+  }();
+  RegOp r = kSimdOps[unsigned(in.op)];
+  const bool has_result = info.result != ValType::Void;
+  switch (info.imm) {
+    case Imm::MemArg: {  // loads "d a offset", stores "a s offset"
+      uint32_t v = has_result ? 0 : pop_slot();
+      uint32_t addr = pop_slot();
+      if (has_result) emit_result_op(r, info.result);
+      else op(r);
+      u32(addr);
+      if (!has_result) u32(v);
+      u32(uint32_t(in.mem_offset));
+      return;
+    }
+    case Imm::MemArgLane: {  // loads "d a v offset lane", stores "a s offset lane"
+      uint32_t v = pop_slot(), addr = pop_slot();
+      if (has_result) emit_result_op(r, info.result);
+      else op(r);
+      u32(addr); u32(v); u32(uint32_t(in.mem_offset)); u32(in.a);
+      return;
+    }
+    case Imm::Shuffle: {  // "d a b v128": the 16 lane indices
+      uint32_t b = pop_slot(), a = pop_slot();
+      emit_result_op(r, info.result);
+      u32(a); u32(b);
+      uint32_t lanes[4];
+      std::memcpy(lanes, in.v128, 16);
+      for (uint32_t w : lanes) u32(w);
+      return;
+    }
+    default: {  // "d a [b [c]]", then the lane index for extract/replace_lane
+      uint32_t s[3];
+      for (int i = info.nparams; i-- > 0;) s[i] = pop_slot();
+      emit_result_op(r, info.result);
+      for (int i = 0; i < info.nparams; ++i) u32(s[i]);
+      if (info.imm == Imm::Lane) u32(in.a);
+      return;
+    }
+  }
+}
+
+}  // namespace wi::lowering
