@@ -84,7 +84,8 @@ enum : uint8_t { DW_EH_PE_omit = 0xff, DW_EH_PE_absptr = 0x00, DW_EH_PE_uleb128 
                  DW_EH_PE_udata4 = 0x03, DW_EH_PE_udata8 = 0x04, DW_EH_PE_sleb128 = 0x09, DW_EH_PE_sdata2 = 0x0a,
                  DW_EH_PE_sdata4 = 0x0b, DW_EH_PE_sdata8 = 0x0c, DW_EH_PE_indirect = 0x80 };
 
-uintptr_t read_uleb(const uint8_t*& p) {
+// LEB128, unsigned or sign-extended from the last byte's bit 6.
+uintptr_t read_leb(const uint8_t*& p, bool is_signed) {
   uintptr_t v = 0;
   unsigned shift = 0;
   uint8_t b;
@@ -93,21 +94,11 @@ uintptr_t read_uleb(const uint8_t*& p) {
     if (shift < 8 * sizeof v) v |= uintptr_t(b & 0x7f) << shift;
     shift += 7;
   } while (b & 0x80);
+  if (is_signed && shift < 8 * sizeof v && (b & 0x40)) v |= ~uintptr_t(0) << shift;
   return v;
 }
-
-intptr_t read_sleb(const uint8_t*& p) {
-  uintptr_t v = 0;
-  unsigned shift = 0;
-  uint8_t b;
-  do {
-    b = *p++;
-    if (shift < 8 * sizeof v) v |= uintptr_t(b & 0x7f) << shift;
-    shift += 7;
-  } while (b & 0x80);
-  if (shift < 8 * sizeof v && (b & 0x40)) v |= ~uintptr_t(0) << shift;
-  return intptr_t(v);
-}
+uintptr_t read_uleb(const uint8_t*& p) { return read_leb(p, false); }
+intptr_t read_sleb(const uint8_t*& p) { return intptr_t(read_leb(p, true)); }
 
 template <class T>
 T read_raw(const uint8_t*& p) {

@@ -45,6 +45,22 @@ run() {
   run "wi exec cxx_main.wasm --bind-now --eager" "$wi" exec cxx_main.wasm --lib-path . --bind-now --eager
 } >transcript
 status=0
+# Each program's stdout and exit status under wi, once, for the comparisons with node and native.
+for p in lua_like cxx_main; do
+  "$wi" exec $p.wasm --lib-path . >$p.wi.out 2>/dev/null
+  echo "exit $?" >>$p.wi.out
+done
+# agree PROG WHO: PROG's output under WHO (in who.out) is wi's.
+agree() {
+  if diff -u "$2.out" "$1.wi.out" >/dev/null; then
+    echo "eh: $1: wi and $2 agree ($(wc -l <"$1.wi.out") lines)"
+  else
+    echo "eh: $1: wi and $2 differ (- $2, + wi):"
+    diff -u "$2.out" "$1.wi.out" | head -40
+    status=1
+    return 1
+  fi
+}
 if [[ "${WI_GOLDEN_UPDATE:-}" == 1 ]]; then
   cp transcript "$src/expected"
   echo "updated $src/expected"
@@ -66,18 +82,9 @@ if command -v node >/dev/null && [[ -n "$ld" ]] &&
   "$ld" "$crt1" lua_like.o libstate.o "$sjlj" "$libc_a" $builtins -o lua_like.static.wasm || status=1
   "$ld" "$crt1" cxx_main.o libpipe.o libparse.o "$cxxrt" "$libc_a" $builtins -o cxx_main.static.wasm || status=1
   for p in lua_like cxx_main; do
-    "$wi" exec $p.wasm --lib-path . >wi.out 2>/dev/null
-    echo "exit $?" >>wi.out
     node --no-warnings "$src/../wasi/node_wi.mjs" exec $p.static.wasm >node.out 2>node.err
     echo "exit $?" >>node.out
-    if diff -u node.out wi.out >/dev/null; then
-      echo "eh: $p: wi and node agree ($(wc -l <wi.out) lines)"
-    else
-      echo "eh: $p: wi and node differ (- node, + wi):"
-      diff -u node.out wi.out | head -40
-      head -5 node.err
-      status=1
-    fi
+    agree $p node || head -5 node.err
   done
 else
   echo "eh: node with WASI or wasm-ld-22 missing: not compared with node"
@@ -87,17 +94,9 @@ if command -v g++ >/dev/null && command -v gcc >/dev/null; then
   gcc -O2 -I"$src" "$src/libstate.c" "$src/lua_like.c" -o lua_like.native &&
     g++ -O2 -I"$src" "$src/libparse.cpp" "$src/libpipe.cpp" "$src/cxx_main.cpp" -o cxx_main.native || status=1
   for p in lua_like cxx_main; do
-    "$wi" exec $p.wasm --lib-path . >wi.out 2>/dev/null
-    echo "exit $?" >>wi.out
     ./$p.native >native.out 2>&1
     echo "exit $?" >>native.out
-    if diff -u native.out wi.out >/dev/null; then
-      echo "eh: $p: wi and the native build agree"
-    else
-      echo "eh: $p: wi and the native build differ (- native, + wi):"
-      diff -u native.out wi.out | head -40
-      status=1
-    fi
+    agree $p native
   done
 fi
 ((status == 0)) && echo "eh: ok"
