@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include "decoder/decoder.h"
 #include "decoder/file.h"
@@ -12,6 +13,7 @@
 #include "host/commands.h"
 #include "host/trace_core.h"
 #include "host/trace_session.h"
+#include "interp/op_profile.h"
 
 namespace po = boost::program_options;
 
@@ -240,6 +242,10 @@ class TraceSession : public ExecSession {
         ("trace-from", po::value<uint64_t>(), "trace from step STEP on (steps count executed wasm instructions from 1)")
         ("trace-limit", po::value<uint64_t>(), "write at most N trace lines")
         ("trace-calls-only", "trace only calls, returns, host calls, binds, traps and exits")
+        ("profile-ops", po::value<std::string>()->implicit_value(""),
+         "count executed register ops and adjacent pairs, report the most frequent to FILE (alone: "
+         "stderr); needs a wi built with -Dprofile_ops=true")
+        ("profile-top", po::value<uint64_t>(), "how many ops and pairs --profile-ops reports (default 60)")
         // Listed here for --help; cmd_exec runs the debugging session (host/gdb/stub.h) when it is given.
         ("gdb", po::value<std::string>(),
          "serve a GDB-remote debugger (lldb) on 127.0.0.1:PORT, stopped before the first instruction "
@@ -247,6 +253,7 @@ class TraceSession : public ExecSession {
   }
 
   int configure(const po::variables_map& vm) override {
+    if (int status = configure_profile(vm); status >= 0) return status;
     for (const char* o : {"trace-format", "trace-funcs", "trace-from", "trace-limit", "trace-calls-only"}) {
       if (vm.count(o) && !vm.count("trace")) {
         std::cerr << "wi exec: --" << o << " needs --trace\n";
@@ -290,12 +297,14 @@ class TraceSession : public ExecSession {
   bool active() const override { return tracer_ != nullptr; }
 
   void attach(Store& store, link::Linker*) override {
+    if (profile_) store.op_profile = profile_.get();
     if (!tracer_) return;
     store_ = &store;
     store.tracer = tracer_.get();
   }
 
   Trap done(Trap t) override {
+    report_profile();
     if (tracer_ && store_) {
       tracer_->finish(t);
       store_->tracer = nullptr;
@@ -313,6 +322,41 @@ class TraceSession : public ExecSession {
     out_ = nullptr;
   }
 
+  // --profile-ops: counts the untraced run's dispatches (traced code has no fused ops to judge).
+  int configure_profile(const po::variables_map& vm) {
+    if (vm.count("profile-top") && !vm.count("profile-ops")) {
+      std::cerr << "wi exec: --profile-top needs --profile-ops\n";
+      return kExitUsage;
+    }
+    if (!vm.count("profile-ops")) return -1;
+    if (!op_profile_built()) {
+      std::cerr << "wi exec: --profile-ops: this wi was built without op counting (meson -Dprofile_ops=true)\n";
+      return kExitUsage;
+    }
+    if (vm.count("trace") || vm.count("gdb")) {
+      std::cerr << "wi exec: --profile-ops counts untraced code: it cannot go with --trace or --gdb\n";
+      return kExitUsage;
+    }
+    profile_path_ = vm["profile-ops"].as<std::string>();
+    if (vm.count("profile-top")) profile_top_ = vm["profile-top"].as<uint64_t>();
+    profile_ = std::make_unique<OpProfile>();
+    return -1;
+  }
+  void report_profile() {
+    if (!profile_) return;
+    if (profile_path_.empty()) {
+      profile_->report(std::cerr, profile_top_);
+    } else if (std::ofstream f(profile_path_); f) {
+      profile_->report(f, profile_top_);
+    } else {
+      std::cerr << "wi exec: --profile-ops " << profile_path_ << ": " << std::strerror(errno) << "\n";
+    }
+    profile_.reset();
+  }
+
+  std::unique_ptr<OpProfile> profile_;
+  std::string profile_path_;
+  uint64_t profile_top_ = 60;
   std::unique_ptr<TraceCore> tracer_;
   Store* store_ = nullptr;
   FILE* out_ = nullptr;

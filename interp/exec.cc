@@ -4,6 +4,9 @@
 // locals the compiler keeps in registers as far as it can. Built where the tail-calling executor
 // (exec_tail.cc) is not: `-Dcore=goto`, or a compiler without musttail and preserve_none.
 #include "interp/exec_core.h"
+#ifdef WI_PROFILE_OPS
+#include "interp/op_profile.h"
+#endif
 
 namespace wi {
 
@@ -33,7 +36,21 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
   uint64_t msize = 0;
 
 #define WI_OP(name) L_##name:
+#ifdef WI_PROFILE_OPS
+  // -Dprofile_ops=true: count each dispatch and the one before it (op_profile.h).
+  OpProfile* const profile = store->op_profile;
+  int32_t profile_prev = OpProfile::kNoPrev;
+#define NEXT()                                          \
+  do {                                                  \
+    if (profile) {                                      \
+      profile->count(profile_prev, int32_t(*ip));       \
+      profile_prev = int32_t(*ip);                      \
+    }                                                   \
+    goto *(const void*)(base + int32_t(*ip));           \
+  } while (0)
+#else
 #define NEXT() goto *(const void*)(base + int32_t(*ip))
+#endif
 #define TRAP(k)              \
   do {                       \
     cx->trap_kind = (k);     \

@@ -18,6 +18,7 @@
 namespace wi {
 
 class Store;
+class OpProfile;
 struct Instance;
 
 // A linear memory. Its address range is reserved once for the maximum size, so `data` never moves
@@ -159,6 +160,9 @@ class Store {
   // Receives the Trace ops of traced code (CompileOptions::trace, interp/trace.h); null: they do
   // nothing. Untraced code never looks at it.
   Tracer* tracer = nullptr;
+  // Receives every dispatch in builds configured with -Dprofile_ops=true (interp/op_profile.h); null:
+  // nothing is counted. Other builds never look at it.
+  OpProfile* op_profile = nullptr;
   // Every instance, in instantiation order (for tools: debuggers list modules and find globals).
   const std::deque<Instance>& instances() const { return instances_; }
   uint32_t canonical_type_id(const FuncType& t);
