@@ -17,6 +17,14 @@ namespace {
 Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** table) {
   static const int32_t kOffsets[] = {
 #define WI_OP_NAME(name) int32_t((char*)&&L_##name - (char*)&&L_Unreachable),
+// A pair op (pairs.def) is a label that goes on to its head, which dispatches the tail as usual: the
+// same code as exec_tail.cc runs, without the saving. With -Dprofile_ops a pair is its head itself,
+// so the translator forms no pairs (interp/pairs.cc) and the counts are of ops one by one.
+#ifdef WI_PROFILE_OPS
+#define WI_PAIR_NAME(a, b) int32_t((char*)&&L_##a - (char*)&&L_Unreachable),
+#else
+#define WI_PAIR_NAME(a, b) int32_t((char*)&&L_Pair_##a##_then_##b - (char*)&&L_Unreachable),
+#endif
 #include "interp/regop_list.inc"
   };
   static_assert(sizeof(kOffsets) / sizeof(kOffsets[0]) == kRegOpCount);
@@ -74,6 +82,14 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
   NEXT();
 
 #include "interp/exec_handlers.inc"
+
+#ifndef WI_PROFILE_OPS
+#define WI_OP_NAME(name)
+#define WI_PAIR_NAME(a, b) \
+  L_Pair_##a##_then_##b:   \
+  goto L_##a;
+#include "interp/regop_list.inc"
+#endif
 
 L_trap:
   exec_unwind(activation, cf, func, ip);

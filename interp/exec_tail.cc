@@ -52,6 +52,40 @@ inline Handler handler_at(const uint32_t* ip) {
 
 #include "interp/exec_handlers.inc"
 
+// Pair ops (pairs.def): the head's body, whose dispatch of the next instruction becomes a jump to the
+// tail's body in the same handler, which then dispatches as usual. Both bodies come from
+// exec_handlers.inc again, each handler guarded by `if constexpr` on the op it implements, so one
+// template serves every row and the compiler keeps the two bodies whose guards hold. The head falls
+// through (regop.cc checks it), so every NEXT() of its body means "the instruction after it": the
+// tail, whose own handler unit and operands are still in the code where the head left ip.
+namespace op_id {
+#define WI_OP_NAME(name) [[maybe_unused]] constexpr RegOp name = RegOp::name;
+#include "interp/regop_list.inc"
+// Internal handlers of exec_handlers.inc are never a pair's part.
+[[maybe_unused]] constexpr RegOp call_host = RegOp::Count_;
+[[maybe_unused]] constexpr RegOp tail_call_host = RegOp::Count_;
+[[maybe_unused]] constexpr RegOp unwind_exn = RegOp::Count_;
+}  // namespace op_id
+
+template <RegOp Head, RegOp Tail>
+__attribute__((preserve_none, noinline)) void h_pair(WI_HARGS) {
+#undef WI_OP
+#undef NEXT
+#define WI_OP(name) if constexpr (Head == op_id::name)
+#define NEXT() goto tail
+#include "interp/exec_handlers.inc"
+  __builtin_unreachable();
+tail:
+#undef WI_OP
+#undef NEXT
+#define WI_OP(name) if constexpr (Tail == op_id::name)
+#define NEXT() [[clang::musttail]] return handler_at(ip)(WI_HPASS)
+#include "interp/exec_handlers.inc"
+  __builtin_unreachable();
+}
+#undef WI_OP
+#define WI_OP(name) __attribute__((preserve_none, noinline)) void h_##name(WI_HARGS)
+
 // Unwinds the trap cx->trap_kind at ip; the chain ends here.
 WI_OP(trap) {
   (void)mem, (void)msize, (void)fp, (void)inst;
@@ -69,6 +103,8 @@ const int32_t* make_handler_table() {
   const uintptr_t base = reinterpret_cast<uintptr_t>(&h_Unreachable);
   unsigned i = 0;
 #define WI_OP_NAME(name) offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(&h_##name) - base);
+#define WI_PAIR_NAME(a, b) \
+  offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(&h_pair<RegOp::a, RegOp::b>) - base);
 #include "interp/regop_list.inc"
   return offsets;
 }

@@ -6,14 +6,7 @@
 
 namespace wi {
 
-OpProfile::OpProfile() : singles_(kRegOpCount), pairs_(size_t(kRegOpCount) * kRegOpCount) {
-  const int32_t* h = handler_offsets();
-  auto [lo, hi] = std::minmax_element(h, h + kRegOpCount);
-  min_offset_ = *lo;
-  by_offset_.assign(size_t(int64_t(*hi) - min_offset_) + 1, uint16_t(kRegOpCount - 1));
-  // Handlers that share code would map to the first op listed, as in the disassembler.
-  for (unsigned i = kRegOpCount; i-- > 0;) by_offset_[size_t(int64_t(h[i]) - min_offset_)] = uint16_t(i);
-}
+OpProfile::OpProfile() : singles_(kRegOpCount), pairs_(size_t(kRegOpCount) * kRegOpCount) {}
 
 uint64_t OpProfile::dispatches() const {
   uint64_t n = 0;
@@ -43,6 +36,18 @@ void OpProfile::report(std::ostream& out, size_t top) const {
     auto [c, i] = pairs[k];
     out << fmt::format("{:14} {:6.2f}%  {} -> {}\n", c, share(c), regop_name(RegOp(i / kRegOpCount)),
                        regop_name(RegOp(i % kRegOpCount)));
+  }
+
+  // In a build with pair ops, a pair's head is counted as the op it runs first (the goto executor
+  // gives a pair its head's handler), so these are the pairs of the code as the translator fuses it.
+  out << fmt::format("pair candidates (pairs.def lines; the head falls through):\n");
+  size_t shown = 0;
+  for (auto [c, i] : pairs) {
+    RegOp head = RegOp(i / kRegOpCount), tail = RegOp(i % kRegOpCount);
+    if (!regop_falls_through(head)) continue;
+    if (shown++ >= top) break;
+    out << fmt::format("WI_PAIR({}, {})  // {} {:.2f}%\n", regop_enum_name(head), regop_enum_name(tail), c,
+                       share(c));
   }
 }
 

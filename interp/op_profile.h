@@ -26,18 +26,15 @@ class OpProfile {
     if (prev != kNoPrev) ++pairs_[size_t(op_of(prev)) * kRegOpCount + b];
   }
   uint64_t dispatches() const;
-  // The `top` most frequent ops and pairs, each with its count and share of all dispatches.
+  // The `top` most frequent ops and pairs, each with its count and share of all dispatches, then the
+  // most frequent pairs that can be pair ops, as pairs.def lines.
   void report(std::ostream& out, size_t top) const;
 
  private:
-  unsigned op_of(int32_t handler) const {
-    size_t k = size_t(int64_t(handler) - min_offset_);
-    return k < by_offset_.size() ? by_offset_[k] : kRegOpCount - 1;
+  static unsigned op_of(int32_t handler) {
+    RegOp op = regop_from_handler(handler);
+    return op == RegOp::Count_ ? unsigned(RegOp::Unreachable) : unsigned(op);
   }
-  // handler unit - min_offset_ -> op (a handler unit is a label's byte offset from the executor's
-  // first label, which the compiler may place after others: units can be negative)
-  int64_t min_offset_ = 0;
-  std::vector<uint16_t> by_offset_;
   std::vector<uint64_t> singles_;
   std::vector<uint64_t> pairs_;      // kRegOpCount x kRegOpCount, row: the earlier op
 };

@@ -1,6 +1,11 @@
 // Names and operand layouts of register ops (for the disassembler and tests), from the same tables.
 #include "interp/regop.h"
-#include <map>
+#include <algorithm>
+#include <array>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace wi {
 namespace {
@@ -47,24 +52,99 @@ const RegOpInfo kInfo[] = {
 #define WI_FUSE_IMM_F64 "a i64 rel"
 #include "interp/fused.def"
 #undef WI_FUSE
+// A pair op's operands are its head's; its name is made from both (pair_names below).
+#define WI_PAIR(a, b) {nullptr, nullptr},
+#include "interp/pairs.def"
+#undef WI_PAIR
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == kRegOpCount);
 
+constexpr std::string_view kEnumNames[] = {
+#define WI_OP_NAME(name) #name,
+#include "interp/regop_list.inc"
+};
+
+// The ops that always go on with the next instruction, by the enumerator's family: numeric ops,
+// loads and stores in every addressing form, copies, constants, select and globals.
+constexpr bool falls_through(RegOp op) {
+  std::string_view n = kEnumNames[unsigned(op)];
+  for (std::string_view family : {"N_", "NI_", "L_", "LI_", "LR_", "LA_", "LS_", "S_", "SI_", "SR_", "SA_", "SS_"})
+    if (n.starts_with(family)) return true;
+  for (std::string_view name : {"Copy", "Copy2", "Copy128", "Const32", "Const64", "Const128", "Select",
+                                "Select128", "GlobalGet", "GlobalSet", "GlobalGet128", "GlobalSet128"})
+    if (n == name) return true;
+  return false;
+}
+// A pair runs its head's body and then its tail's: the tail must be the instruction after the head.
+static_assert(std::all_of(std::begin(kRegOpPairs), std::end(kRegOpPairs),
+                          [](const RegOpPair& p) { return falls_through(p.head); }),
+              "pairs.def: a pair's head must fall through to the next instruction");
+
+const std::vector<std::string>& pair_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const RegOpPair& p : kRegOpPairs)
+      v.push_back(std::string(kInfo[unsigned(p.head)].name) + ">" + kInfo[unsigned(p.tail)].name);
+    return v;
+  }();
+  return names;
+}
+
+// Units of each op's fixed-size layout; 0 for the variable ones (BrTable, Return).
+const std::array<uint8_t, kRegOpCount>& fixed_units() {
+  static const std::array<uint8_t, kRegOpCount> units = [] {
+    std::array<uint8_t, kRegOpCount> u{};
+    for (unsigned i = 0; i < kRegOpCount; ++i) {
+      std::istringstream layout(regop_operands(RegOp(i)));
+      unsigned n = 1;
+      std::string tok;
+      while (layout >> tok) {
+        if (tok == "rel*(n+1)" || tok == "s*n") n = 0;
+        if (n == 0) break;
+        n += tok == "i64" ? 2 : tok == "v128" ? 4 : 1;
+      }
+      u[i] = uint8_t(n);
+    }
+    return u;
+  }();
+  return units;
+}
+
 }  // namespace
 
-const char* regop_name(RegOp op) { return kInfo[unsigned(op)].name; }
-const char* regop_operands(RegOp op) { return kInfo[unsigned(op)].operands; }
+const char* regop_name(RegOp op) {
+  return is_pair_op(op) ? pair_names()[unsigned(op) - kFirstPairOp].c_str() : kInfo[unsigned(op)].name;
+}
+const char* regop_enum_name(RegOp op) { return kEnumNames[unsigned(op)].data(); }
+const char* regop_operands(RegOp op) {
+  return kInfo[unsigned(is_pair_op(op) ? pair_parts(op).head : op)].operands;
+}
+bool regop_falls_through(RegOp op) { return falls_through(op); }
+
+size_t regop_units(RegOp op, const uint32_t* code) {
+  if (uint8_t n = fixed_units()[unsigned(op)]) return n;
+  if (op == RegOp::BrTable) return 3 + size_t(code[2]) + 1;  // c n rel*(n+1)
+  return 2 + size_t(code[1]);                                 // Return: n s*n
+}
 
 RegOp regop_from_handler(int32_t offset) {
-  static const std::map<int32_t, RegOp> by_offset = [] {
-    std::map<int32_t, RegOp> m;
+  // Handler units are byte offsets of handlers from the executor's base: a dense table over their
+  // range (tens of KiB) makes the lookup one index.
+  struct ByOffset {
+    int64_t min = 0;
+    std::vector<uint16_t> ops;
+  };
+  static const ByOffset table = [] {
+    ByOffset t;
     const int32_t* h = handler_offsets();
-    // Handlers that share code (none today) would map to the first op listed.
-    for (unsigned i = kRegOpCount; i-- > 0;) m[h[i]] = RegOp(i);
-    return m;
+    auto [lo, hi] = std::minmax_element(h, h + kRegOpCount);
+    t.min = *lo;
+    t.ops.assign(size_t(int64_t(*hi) - t.min) + 1, uint16_t(kRegOpCount));
+    for (unsigned i = kRegOpCount; i-- > 0;) t.ops[size_t(int64_t(h[i]) - t.min)] = uint16_t(i);
+    return t;
   }();
-  auto it = by_offset.find(offset);
-  return it == by_offset.end() ? RegOp::Count_ : it->second;
+  size_t k = size_t(int64_t(offset) - table.min);
+  return k < table.ops.size() ? RegOp(table.ops[k]) : RegOp::Count_;
 }
 
 }  // namespace wi

@@ -1,6 +1,9 @@
-// The RegOp enumeration, generated from regops.def, numeric.def and simd.def (see regops.def for the encoding).
+// The RegOp enumeration, generated from regops.def, numeric.def, simd.def, fused.def and pairs.def
+// (see regops.def for the encoding), and what the translator and tools ask of an op.
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 
 namespace wi {
 
@@ -11,12 +14,34 @@ enum class RegOp : uint16_t {
 };
 constexpr unsigned kRegOpCount = static_cast<unsigned>(RegOp::Count_);
 
-const char* regop_name(RegOp op);
-const char* regop_operands(RegOp op);  // the operand layout string of regops.def ("d a b" etc.)
+// Pair ops (pairs.def): one dispatch runs `head`, then `tail`, the instruction after it in the code.
+struct RegOpPair {
+  RegOp head, tail;
+};
+inline constexpr RegOpPair kRegOpPairs[] = {
+#define WI_PAIR(a, b) {RegOp::a, RegOp::b},
+#include "interp/pairs.def"
+#undef WI_PAIR
+};
+constexpr unsigned kRegOpPairCount = unsigned(std::size(kRegOpPairs));
+// Pair ops are listed last (regop_list.inc).
+constexpr unsigned kFirstPairOp = kRegOpCount - kRegOpPairCount;
+constexpr bool is_pair_op(RegOp op) { return unsigned(op) >= kFirstPairOp && op != RegOp::Count_; }
+constexpr const RegOpPair& pair_parts(RegOp op) { return kRegOpPairs[unsigned(op) - kFirstPairOp]; }
+
+const char* regop_name(RegOp op);       // as listings show it ("I32Add_imm", "load.I32Load+add")
+const char* regop_enum_name(RegOp op);  // the enumerator ("NI_I32Add", "LR_I32Load"), as pairs.def names ops
+const char* regop_operands(RegOp op);   // the operand layout string of regops.def ("d a b" etc.)
+// Whether the op always goes on with the instruction after it (no branch, call or return; a trap
+// leaves the activation): what may head a pair op.
+bool regop_falls_through(RegOp op);
+// Units of the instruction starting at `code` (handler unit included) whose op is `op`.
+size_t regop_units(RegOp op, const uint32_t* code);
 
 // Handler offsets of the executor (filled on first use); the translator writes these into code.
 const int32_t* handler_offsets();
-// Reverse lookup for the disassembler.
+// Reverse lookup for the disassembler and the pair pass; RegOp::Count_ for no handler. Handlers
+// that share code map to the op listed first.
 RegOp regop_from_handler(int32_t offset);
 
 }  // namespace wi

@@ -83,7 +83,7 @@ constexpr uint8_t i32_eqz = 0x45, i32_eq = 0x46, i32_ne = 0x47, i32_lt_s = 0x48,
                   i32_gt_s = 0x4a, i32_le_s = 0x4c, i32_ge_s = 0x4e, i64_eqz = 0x50;
 constexpr uint8_t i32_add = 0x6a, i32_sub = 0x6b, i32_mul = 0x6c, i32_div_s = 0x6d, i32_div_u = 0x6e,
                   i32_rem_s = 0x6f, i32_rem_u = 0x70, i32_and = 0x71, i32_or = 0x72, i32_xor = 0x73,
-                  i32_shl = 0x74;
+                  i32_shl = 0x74, i32_shr_s = 0x75, i32_shr_u = 0x76;
 constexpr uint8_t i64_add = 0x7c, i64_sub = 0x7d, i64_mul = 0x7e, i64_div_s = 0x7f, i64_div_u = 0x80,
                   i64_rem_s = 0x81, i64_rem_u = 0x82;
 constexpr uint8_t f64_add = 0xa0, f64_sub = 0xa1, f64_mul = 0xa2;
