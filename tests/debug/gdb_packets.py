@@ -5,6 +5,7 @@ reads and writes, interrupting a running guest and killing it behave as LLDB's w
 
 usage: gdb_packets.py WI SPIN_WASM   (SPIN_WASM: gdb_spin.wat built; its export spin never returns)
 """
+import random
 import re
 import socket
 import struct
@@ -94,6 +95,21 @@ def watchpoints(c):
     for k in range(64):
         check(c.ask("z2,%x,1" % (0x100 + k)) == "OK", "remove watchpoint %d" % (k + 1))
     check(c.ask("z2,100,1").startswith("E"), "a removed watchpoint is gone")
+    # Seeded random Z/z packets: each gets OK or an error; the ones set are removed again.
+    rng = random.Random(15)
+    kept = []
+    for _ in range(400):
+        kind = rng.choice("234")
+        addr = rng.choice([rng.getrandbits(64), rng.getrandbits(17), rng.getrandbits(34)])
+        length = rng.choice([0, 1, 4, rng.getrandbits(13), rng.getrandbits(64)])
+        p = "%s%s,%x,%x" % (rng.choice("Zz"), kind, addr, length)
+        r = c.ask(p)
+        check(r == "OK" or (r.startswith("E") and len(r) == 3), "%r gets OK or an error: %r" % (p, r))
+        if r == "OK" and p[0] == "Z":
+            kept.append(p[1:])
+    for p in kept:
+        check(c.ask("z" + p) == "OK", "remove z%s" % p)
+    check(c.ask("qC") == "QC1", "alive after random watchpoint packets")
 
     # A write watchpoint stops after the store, with the new value in memory, and again each iteration.
     check(c.ask("Z2,9000,4") == "OK", "set a write watchpoint")
