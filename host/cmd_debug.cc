@@ -5,7 +5,8 @@
 // exactly as `wi exec --trace` numbers them, so `step N` and `run-to N` always land on the same
 // instruction. Commands come from libedit when stdin is a terminal, else one per line (each echoed
 // after the prompt, so a transcript over a pipe reads like a session), or from `--commands FILE`,
-// which leaves stdin to the guest.
+// which leaves stdin to the guest. Watchpoints (`watch`) are host/watch.h's: checked at trace points
+// only while one is set, reported at the instruction after the access.
 #include <fnmatch.h>
 #include <unistd.h>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include "host/commands.h"
 #include "host/trace_core.h"
 #include "host/trace_session.h"
+#include "host/watch.h"
 #include "linker/linker.h"
 #ifdef WI_HAVE_LIBEDIT
 #include <editline/readline.h>
@@ -44,7 +46,10 @@ const char* kHelp =
     "locals                the current function's parameters and locals\n"
     "print NAME            an exported global, or a linked program's data symbol (its first 4 bytes)\n"
     "x/N ADDR              N bytes of linear memory from ADDR (a number or a data symbol; N default 16)\n"
-    "info modules|symbols [GLOB]|breakpoints\n"
+    "watch ADDR [LEN]      stop after a wasm instruction writes memory in [ADDR, ADDR+LEN) (LEN default 4)\n"
+    "rwatch|awatch ADDR [LEN]  the same for reads, for reads and writes\n"
+    "unwatch [N]           delete watchpoint N (all without N)\n"
+    "info modules|symbols [GLOB]|breakpoints|watchpoints\n"
     "quit                  stop the program and leave\n";
 
 struct Breakpoint {
@@ -108,6 +113,7 @@ class Debugger : public TraceCore, public ExecSession {
   }
   Trap done(Trap t) override {
     if (!store_) return t;
+    watches_.drop_hit();  // armed by an access that trapped: it never happened
     finish(t);
     store_->tracer = nullptr;
     if (quitting_) return {};  // quit while it ran: the program's outcome does not matter
@@ -135,15 +141,24 @@ class Debugger : public TraceCore, public ExecSession {
   bool on_instr(const Instr& i) override {
     bool entering = entering_;
     entering_ = false;
+    // A watchpoint hit by the previous instruction, which has run now: stop here, after it.
+    std::optional<WatchHit> hit;
+    if (!watches_.empty()) hit = watches_.take_hit();
     Breakpoint* bp = breakpoint_at(i, entering);
-    if (!bp && !should_stop(i)) return true;
+    if (!hit && !bp && !should_stop(i)) return arm_watches(i);
     cur_ = i;
+    if (hit) report_watch(*hit);
     if (bp) {
       ++bp->hits;
       say(fmt::format("breakpoint {}", bp->id));
     }
     say(location(i));
-    return command_loop();
+    return command_loop() && arm_watches(i);
+  }
+  // Armed after the commands: they may have changed the watchpoints or memory.
+  bool arm_watches(const Instr& i) {
+    if (!watches_.empty()) watches_.check(i.func, i.fp, *i.point);
+    return true;
   }
   void on_finish(const Trap& t) override {
     if (quitting_) return;
@@ -366,6 +381,14 @@ class Debugger : public TraceCore, public ExecSession {
     }
     if (cmd == "x" || cmd.starts_with("x/")) {
       examine(cmd, args);
+      return kStay;
+    }
+    if (cmd == "watch" || cmd == "rwatch" || cmd == "awatch") {
+      add_watch(cmd, args);
+      return kStay;
+    }
+    if (cmd == "unwatch") {
+      unwatch(args);
       return kStay;
     }
     if (cmd == "info") {
@@ -617,6 +640,60 @@ class Debugger : public TraceCore, public ExecSession {
       say(fmt::format("0x{:08x}:{:<48}  |{}|", *addr + row, hex, text));
     }
   }
+  // ---- watchpoints ----
+  void add_watch(const std::string& cmd, const std::vector<std::string>& args) {
+    if (args.empty() || args.size() > 2) {
+      say(fmt::format("usage: {} ADDR [LEN]", cmd));
+      return;
+    }
+    std::optional<uint64_t> addr = parse_number(args[0]);
+    if (!addr) {
+      if (auto a = data_symbol(args[0])) addr = *a;
+    }
+    std::optional<uint64_t> len = args.size() == 2 ? parse_number(args[1]) : std::optional<uint64_t>(4);
+    if (!addr || !len) {
+      say(!addr ? fmt::format("{}: '{}' is neither an address nor a data symbol", cmd, args[0])
+                : fmt::format("{}: '{}' is not a byte count", cmd, args[1]));
+      return;
+    }
+    const WatchKind kind = cmd == "watch" ? WatchKind::Write : cmd == "rwatch" ? WatchKind::Read : WatchKind::Access;
+    auto id = watches_.add(memory(), *addr, *len, kind, *addr);
+    if (!id) {
+      say(fmt::format("{}: {}", cmd, id.error().message));
+      return;
+    }
+    say(fmt::format("watchpoint {}: {} 0x{:x} {} byte{}", *id, watch_kind_name(kind), *addr, *len,
+                    *len == 1 ? "" : "s"));
+  }
+  void unwatch(const std::vector<std::string>& args) {
+    if (args.empty()) {
+      watches_.clear();
+      say("deleted all watchpoints");
+      return;
+    }
+    auto n = parse_number(args[0]);
+    if (!n || *n > UINT32_MAX || !watches_.remove(uint32_t(*n))) say(fmt::format("no watchpoint {}", args[0]));
+    else say(fmt::format("deleted watchpoint {}", args[0]));
+  }
+  // "watchpoint 1: 4 bytes at 0x4f0 written by i32.store at MODULE+0xOFF FUNC (FILE:LINE:COL)", then the
+  // watched bytes before and after (a read: as they are), with their value when they make an integer.
+  void report_watch(const WatchHit& h) {
+    const Watch& w = h.watch;
+    const Module& m = *h.func->instance->module;
+    std::string src = TraceNames::source_text(m, h.offset);
+    say(fmt::format("watchpoint {}: {} byte{} at 0x{:x} {} by {} at {}+0x{:x} {}{}", w.id, w.len, w.len == 1 ? "" : "s",
+                    w.addr, h.access.write ? "written" : "read", names().instruction_text(m, h.offset),
+                    names().module_name(h.func->instance), h.offset, names().func_name(h.func),
+                    src.empty() ? std::string() : fmt::format(" ({})", src)));
+    const uint8_t* now = w.mem->data + w.addr;
+    if (!h.access.write) {
+      say("value " + watch_bytes_text(now, w.len));
+      return;
+    }
+    say("old   " + watch_bytes_text(h.old_bytes.data(), w.len));
+    say("new   " + watch_bytes_text(now, w.len));
+  }
+
   void info(const std::vector<std::string>& args) {
     std::string what = args.empty() ? "" : args[0];
     if (what == "modules") {
@@ -636,13 +713,18 @@ class Debugger : public TraceCore, public ExecSession {
                           m.codes[k].code_start));
         }
       }
+    } else if (what == "watchpoints") {
+      if (watches_.empty()) say("no watchpoints");
+      for (const Watch& w : watches_.watches())
+        say(fmt::format("{}: {} 0x{:x} {} byte{} (hit {} time{})", w.id, watch_kind_name(w.kind), w.addr, w.len,
+                        w.len == 1 ? "" : "s", w.hits, w.hits == 1 ? "" : "s"));
     } else if (what == "breakpoints") {
       if (bps_.empty()) say("no breakpoints");
       for (const Breakpoint& b : bps_) {
         say(fmt::format("{}: {} (hit {} time{})", b.id, b.where, b.hits, b.hits == 1 ? "" : "s"));
       }
     } else {
-      say("usage: info modules | info symbols [GLOB] | info breakpoints");
+      say("usage: info modules | info symbols [GLOB] | info breakpoints | info watchpoints");
     }
   }
 
@@ -662,6 +744,7 @@ class Debugger : public TraceCore, public ExecSession {
   LineKey line_start_;      // StepLine: the line being left
   Instr cur_;
   std::vector<Breakpoint> bps_;
+  WatchList watches_;
   uint32_t next_bp_id_ = 1;
 };
 

@@ -2,7 +2,8 @@
 // wasm process plugin (ProcessWasm) sends, served on the traced translation. The guest runs in this
 // thread with the stub as its tracer; the stub stops at trace points (the first instruction, a
 // breakpoint, after one step, on the client's interrupt) and reads packets right there until one
-// resumes the guest. Owns the breakpoints and the module ids; the socket is the Connection's.
+// resumes the guest. Owns the breakpoints, the watchpoints (host/gdb/watchpoints.cc speaks their
+// packets) and the module ids; the socket is the Connection's.
 // Policy: the client sees the guest and nothing else. Memory packets reach the program's linear
 // memory and the bytes of its modules, each access checked against their sizes (nothing past them, no
 // host address); every packet it cannot parse or serve gets an error or the empty "unsupported"
@@ -21,6 +22,7 @@
 #include "fmt/format.h"
 #include "host/commands.h"
 #include "host/gdb/connection.h"
+#include "host/gdb/watchpoints.h"
 #include "host/trace_core.h"
 #include "linker/linker.h"
 
@@ -45,9 +47,12 @@ constexpr int kSigInt = 2, kSigTrap = 5, kSigSegv = 11;
 
 // Why the guest is stopped, for the stop reply.
 struct StopReason {
+  StopReason(int sig = kSigTrap, std::string r = {}, std::string d = {}, std::string w = {})
+      : signal(sig), reason(std::move(r)), description(std::move(d)), watch(std::move(w)) {}
   int signal = kSigTrap;
   std::string reason;       // LLDB's stop reply key: "breakpoint", "trace", "exception", "" (just the signal)
   std::string description;  // "exception": the text LLDB shows
+  std::string watch;        // a watchpoint hit: "watch:ADDR;" (LLDB makes it reason "watchpoint")
 };
 
 std::string xml_escape(const std::string& s) {
@@ -108,6 +113,7 @@ class GdbStub : public TraceCore, public ExecSession {
   Trap done(Trap t) override {
     if (!store_) return t;
     store_->tracer = nullptr;
+    watches_.drop_hit();  // armed by an access that trapped: it never happened
     if (killed_) {
       finish(t);
       return kill_trap();
@@ -164,10 +170,24 @@ class GdbStub : public TraceCore, public ExecSession {
       stop = true;
       why = {kSigInt, "signal", ""};
     }
-    if (!stop) return true;
-    bool go = serve(why);
-    reported_pc_.reset();
-    return go;
+    if (!watches_.empty()) {
+      // The previous instruction has run: a hit it armed is reported now, with the new value in memory
+      // (LLDB's default for the wasm triple: watchpoints report after the access). It wins over a
+      // breakpoint or a step here: it happened first.
+      if (auto hit = watches_.take_hit()) {
+        stop = true;
+        why = {kSigTrap, "", "", gdb::watch_stop_key(*hit)};
+        reported_pc_.reset();
+      }
+    }
+    if (stop) {
+      bool go = serve(why);
+      reported_pc_.reset();
+      if (!go) return false;
+    }
+    // Armed after serving: the client may have changed the watchpoints or memory meanwhile.
+    if (!watches_.empty()) watches_.check(i.func, i.fp, *i.point);
+    return true;
   }
 
   // ---- modules and addresses ----
@@ -278,6 +298,7 @@ class GdbStub : public TraceCore, public ExecSession {
       if (a == Action::Detach) {
         detached_ = true;
         breakpoints_.clear();
+        watches_.clear();
         conn_.close();
         return true;
       }
@@ -298,6 +319,7 @@ class GdbStub : public TraceCore, public ExecSession {
     std::string s = fmt::format("T{:02x}thread:1;", stop_.signal);
     auto fs = lldb_frames();
     if (!fs.empty()) s += "00:" + hex_le(frame_pc(fs, 0), 8) + ";";  // the pc, saving a p0
+    s += stop_.watch;
     if (!stop_.reason.empty()) s += "reason:" + stop_.reason + ";";
     if (!stop_.description.empty()) s += "description:" + hex_encode(stop_.description) + ";";
     return s;
@@ -388,6 +410,8 @@ class GdbStub : public TraceCore, public ExecSession {
     if (p.starts_with("qXfer:libraries:read::")) return xfer(library_list(), p.substr(22));
     if (p[0] == 'm') return read_memory(p.substr(1));
     if (p[0] == 'M') return write_memory(p.substr(1));
+    if (p == "qWatchpointSupportInfo" || p == "qWatchpointSupportInfo:") return gdb::watchpoint_support_info();
+    if (gdb::is_watchpoint_packet(p)) return watchpoint(p);
     if (p[0] == 'Z' || p[0] == 'z') return breakpoint(p);
     if (p.starts_with("qWasmCallStack")) return call_stack();
     if (p.starts_with("qWasmLocal:")) return wasm_local(p.substr(11));
@@ -460,7 +484,21 @@ class GdbStub : public TraceCore, public ExecSession {
     return "OK";
   }
 
-  // Z0/z0: software breakpoints at code addresses (the only kind: no watchpoints yet).
+  // Z2-Z4/z2-z4 on linear memory: space 0 of a module (a plain address: the main module's); a linked
+  // program's modules share one memory.
+  std::string watchpoint(std::string_view p) {
+    return gdb::watchpoint_packet(p, watches_, [this](uint64_t addr) -> std::optional<gdb::DataAddress> {
+      if ((addr >> 56) != 0) return std::nullopt;  // code space, or bits LLDB never sets
+      const uint64_t id = (addr >> 32) & 0xffffff;
+      const Instance* inst = instance_by_id(id);
+      if (!inst && id != 0) return std::nullopt;
+      Memory* mem = memory_of(inst);
+      if (!mem) return std::nullopt;
+      return gdb::DataAddress{mem, addr & 0xffffffff};
+    });
+  }
+
+  // Z0/z0: software breakpoints at code addresses (Z1, hardware ones, are not offered).
   std::string breakpoint(std::string_view p) {
     if (p.size() < 2 || p[1] != '0') return "";
     auto [kind, rest] = split(p.substr(1), ',');
@@ -539,6 +577,7 @@ class GdbStub : public TraceCore, public ExecSession {
   uint32_t polls_ = 0;
   std::optional<uint64_t> reported_pc_;          // frame 0's pc for this stop, when not its instruction's
   std::map<uint64_t, uint64_t> breakpoints_;     // instruction's code address -> the address LLDB gave
+  WatchList watches_;
   std::unordered_map<const Instance*, uint32_t> ids_;  // looked up, never iterated
 };
 

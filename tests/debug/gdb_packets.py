@@ -5,6 +5,7 @@ reads and writes, interrupting a running guest and killing it behave as LLDB's w
 
 usage: gdb_packets.py WI SPIN_WASM   (SPIN_WASM: gdb_spin.wat built; its export spin never returns)
 """
+import random
 import re
 import socket
 import struct
@@ -75,6 +76,73 @@ class Client:
 
 def le(hexstr):
     return int.from_bytes(bytes.fromhex(hexstr), "little")
+
+
+def watchpoints(c):
+    """Z2/Z3/Z4 on the guest's memory: spin stores i at 0x9000 and loads 0x9004 on every iteration."""
+    check(c.ask("qWatchpointSupportInfo:") == "num:64;", "qWatchpointSupportInfo says 64")
+    # Hostile and malformed: errors, never a crash or a hang.
+    for p in ["Z2,9000,0", "Z2,9000,100000", "Z2,9000,1001", "Z2,9000,ffffffffffffffff", "Z2,fffe,4",
+              "Z2,ffffffffffffffff,4", "Z2,4000000000009000,4", "Z2,8000000000009000,4", "Z2,0500000000009000,4",
+              "Z2,zz,4", "Z2,9000", "Z2,9000,4,1", "Z2,9000,4;X1,0", "Z2,,", "Z2", "Z29000,4",
+              "Z2,11111111111111111,4", "z2,9000,4", "z3,1234,4", "z2,zz,4"]:
+        r = c.ask(p)
+        check(r.startswith("E"), "%r gets an error, not %r" % (p, r))
+    # At most 64 at once; removing them all leaves none (the 65th is refused, one more fits after a z2).
+    for k in range(64):
+        check(c.ask("Z2,%x,1" % (0x100 + k)) == "OK", "watchpoint %d of 64" % (k + 1))
+    check(c.ask("Z2,200,1").startswith("E"), "a 65th watchpoint is refused")
+    for k in range(64):
+        check(c.ask("z2,%x,1" % (0x100 + k)) == "OK", "remove watchpoint %d" % (k + 1))
+    check(c.ask("z2,100,1").startswith("E"), "a removed watchpoint is gone")
+    # Seeded random Z/z packets: each gets OK or an error; the ones set are removed again.
+    rng = random.Random(15)
+    kept = []
+    for _ in range(400):
+        kind = rng.choice("234")
+        addr = rng.choice([rng.getrandbits(64), rng.getrandbits(17), rng.getrandbits(34)])
+        length = rng.choice([0, 1, 4, rng.getrandbits(13), rng.getrandbits(64)])
+        p = "%s%s,%x,%x" % (rng.choice("Zz"), kind, addr, length)
+        r = c.ask(p)
+        check(r == "OK" or (r.startswith("E") and len(r) == 3), "%r gets OK or an error: %r" % (p, r))
+        if r == "OK" and p[0] == "Z":
+            kept.append(p[1:])
+    for p in kept:
+        check(c.ask("z" + p) == "OK", "remove z%s" % p)
+    check(c.ask("qC") == "QC1", "alive after random watchpoint packets")
+
+    # A write watchpoint stops after the store, with the new value in memory, and again each iteration.
+    check(c.ask("Z2,9000,4") == "OK", "set a write watchpoint")
+    for k in range(2):
+        r = c.ask("c")
+        check(r.startswith("T05") and "watch:9000;" in r and "reason:" not in r,
+              "continue stops with watch:9000: %r" % r)
+        i = le(c.ask("qWasmLocal:0;1"))
+        check(le(c.ask("m9000,4")) == i, "the store has run: memory holds i = %d" % i)
+    # One covering the middle of the stored word: the hit names the first watched byte written.
+    check(c.ask("z2,9000,4") == "OK", "remove the write watchpoint")
+    check(c.ask("Z2,9002,1") == "OK", "set a one-byte write watchpoint")
+    r = c.ask("c")
+    check("watch:9002;" in r, "a store over a one-byte watchpoint hits it: %r" % r)
+    check(c.ask("z2,9002,1") == "OK", "remove it")
+    # Read and access watchpoints: the load at 0x9004 (offset=4), the store at 0x9000.
+    check(c.ask("Z3,9004,4") == "OK", "set a read watchpoint")
+    r = c.ask("c")
+    check(r.startswith("T05") and "rwatch:9004;" in r, "a load hits the read watchpoint: %r" % r)
+    check(c.ask("z3,9004,4") == "OK", "remove the read watchpoint")
+    check(c.ask("Z3,9000,4") == "OK" and c.ask("Z4,9004,4") == "OK", "read watch on the store, access on the load")
+    r = c.ask("c")
+    check("awatch:9004;" in r, "the read watchpoint ignores the store, the access one sees the load: %r" % r)
+    check(c.ask("z3,9000,4") == "OK" and c.ask("z4,9004,4") == "OK", "remove both")
+    # A step over a store with a watchpoint on it reports the watchpoint.
+    check(c.ask("Z2,9000,4") == "OK", "set the write watchpoint again")
+    r = ""
+    for _ in range(16):  # an iteration is 13 instructions
+        r = c.ask("vCont;s:1")
+        if "watch" in r:
+            break
+    check("watch:9000;" in r, "stepping over the store reports the watchpoint: %r" % r)
+    check(c.ask("z2,9000,4") == "OK", "remove it")
 
 
 def main():
@@ -167,6 +235,8 @@ def main():
             check(le(c.ask("p0")) == bp, "stopped at the breakpoint's pc")
             check(le(c.ask("qWasmLocal:0;1")) == i_before + k + 1, "one iteration per hit")
         check(c.ask("z0,%x,1" % bp) == "OK", "remove breakpoint")
+
+        watchpoints(c)
 
         # Running with no breakpoint: the interrupt byte stops it.
         c.send("vCont;c")
