@@ -214,9 +214,17 @@ bool Session::replay_call(const std::string& func, const FuncType& type, const H
     size_t loaded = modules_loaded();
     bool ok = real(hc);
     uint64_t result = ok && !type.results.empty() ? uint64_t(hc.args[0].i32) : 0;
-    if (!ok || e.trapped || result != e.result)
-      return diverge(hc, fmt::format("{} returned {} but {} in the recording", call_text(func, args),
-                                     ok ? fmt::format("{}", result) : "a trap", e.trapped ? "a trap" : fmt::format("{}", e.result)));
+    if (!ok || e.trapped || result != e.result) {
+      // Both dlopens take the name first. A guest path leads through the preopens a replay lacks.
+      std::string name;
+      bool guest_path = mem.read_c_string(uint32_t(args[0]), 4096, name) == wasi::GuestMemory::CString::Ok &&
+                        name.find('/') != std::string::npos;
+      return diverge(hc, fmt::format("{} returned {} but {} in the recording{}", call_text(func, args),
+                                     ok ? fmt::format("{}", result) : "a trap", e.trapped ? "a trap" : fmt::format("{}", e.result),
+                                     guest_path ? fmt::format(" (\"{}\" is a guest path, opened through --dir "
+                                                              "preopens, which a replay does not open)", name)
+                                                : ""));
+    }
     auto mods = modules_loaded_since(loaded);
     for (size_t i = 0; i < std::max(mods.size(), e.modules.size()); ++i) {
       if (i >= mods.size() || i >= e.modules.size() || mods[i] != e.modules[i])
