@@ -159,7 +159,15 @@ bool Session::call(const std::string& func, const FuncType& type, const HostFunc
 bool Session::record_call(const std::string& func, const FuncType& type, const HostFunction& real, HostCall& hc,
                           std::vector<uint64_t> args, CallKind kind) {
   size_t loaded = kind == CallKind::Dlopen ? modules_loaded() : 0;
+  // A dlopen runs the loaded modules' constructors, whose host calls come after it in the file: the
+  // order a replay meets them in.
+  if (kind == CallKind::Dlopen) nested_.emplace_back();
   bool ok = real(hc);
+  std::vector<Event> nested;
+  if (kind == CallKind::Dlopen) {
+    nested = std::move(nested_.back());
+    nested_.pop_back();
+  }
   Event e;
   e.func = func;
   e.args = std::move(args);
@@ -188,13 +196,24 @@ bool Session::record_call(const std::string& func, const FuncType& type, const H
     }
     if (kind == CallKind::Dlopen) e.modules = modules_loaded_since(loaded);
   }
-  if (!begun_) (void)begin({});
-  writer_.event(e);
+  emit(std::move(e));
+  for (Event& n : nested) emit(std::move(n));
   return ok;
 }
 
-bool Session::diverge(HostCall& hc, std::string what) {
-  if (divergence_.empty()) divergence_ = fmt::format("replay diverged at event {}: {}", next_ + 1, what);
+void Session::emit(Event e) {
+  if (!nested_.empty()) {
+    nested_.back().push_back(std::move(e));
+    return;
+  }
+  if (!begun_) (void)begin({});
+  writer_.event(e);
+}
+
+bool Session::diverge(HostCall& hc, std::string what) { return diverge_at(hc, next_, std::move(what)); }
+
+bool Session::diverge_at(HostCall& hc, size_t index, std::string what) {
+  if (divergence_.empty()) divergence_ = fmt::format("replay diverged at event {}: {}", index + 1, what);
   return hc.fail(TrapKind::Host, divergence_);
 }
 
@@ -212,14 +231,16 @@ bool Session::replay_call(const std::string& func, const FuncType& type, const H
   if (kind == CallKind::Dlopen) {
     // Modules are loaded for real: their code runs. The call must load the same ones and agree.
     size_t loaded = modules_loaded();
+    size_t index = next_++;  // the constructors' host calls are the events after this one
     bool ok = real(hc);
+    if (!divergence_.empty()) return hc.fail(TrapKind::Host, divergence_);
     uint64_t result = ok && !type.results.empty() ? uint64_t(hc.args[0].i32) : 0;
     if (!ok || e.trapped || result != e.result) {
       // Both dlopens take the name first. A guest path leads through the preopens a replay lacks.
       std::string name;
       bool guest_path = mem.read_c_string(uint32_t(args[0]), 4096, name) == wasi::GuestMemory::CString::Ok &&
                         name.find('/') != std::string::npos;
-      return diverge(hc, fmt::format("{} returned {} but {} in the recording{}", call_text(func, args),
+      return diverge_at(hc, index, fmt::format("{} returned {} but {} in the recording{}", call_text(func, args),
                                      ok ? fmt::format("{}", result) : "a trap", e.trapped ? "a trap" : fmt::format("{}", e.result),
                                      guest_path ? fmt::format(" (\"{}\" is a guest path, opened through --dir "
                                                               "preopens, which a replay does not open)", name)
@@ -228,12 +249,11 @@ bool Session::replay_call(const std::string& func, const FuncType& type, const H
     auto mods = modules_loaded_since(loaded);
     for (size_t i = 0; i < std::max(mods.size(), e.modules.size()); ++i) {
       if (i >= mods.size() || i >= e.modules.size() || mods[i] != e.modules[i])
-        return diverge(hc, fmt::format("{} loaded {} but the recording has {}", call_text(func, args),
+        return diverge_at(hc, index, fmt::format("{} loaded {} but the recording has {}", call_text(func, args),
                                        i < mods.size() ? fmt::format("{} (FNV-1a {:016x})", mods[i].name, mods[i].hash) : "nothing more",
                                        i < e.modules.size() ? fmt::format("{} (FNV-1a {:016x})", e.modules[i].name, e.modules[i].hash)
                                                             : "nothing more"));
     }
-    ++next_;
     return true;
   }
   for (const Region& r : e.regions)

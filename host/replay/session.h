@@ -65,6 +65,8 @@ class Session {
   bool replay_call(const std::string& func, const FuncType& type, const HostFunction& real, HostCall& hc,
                    const std::vector<uint64_t>& args, CallKind kind);
   bool diverge(HostCall& hc, std::string what);
+  bool diverge_at(HostCall& hc, size_t index, std::string what);
+  void emit(Event e);
   std::vector<ModuleHash> modules_loaded_since(size_t first) const;
   size_t modules_loaded() const;
 
@@ -77,6 +79,7 @@ class Session {
   // Record
   Writer writer_;
   Settings settings_;
+  std::vector<std::vector<Event>> nested_;  // events of calls made inside running dlopens
   // Replay
   Recording rec_;
   size_t next_ = 0;

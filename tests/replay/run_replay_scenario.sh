@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Record and replay of linked programs from the linker scenarios (tests/linker/scenarios/NAME/), on
+# Record and replay of linked programs from the linker scenarios (tests/linker/scenarios/NAME/, and
+# tests/replay/dlopen-ctor/), on
 # the modules meson built for them: thinthin.syscall's file calls, dlopen of plugins and the
 # libraries they need.
 #   tests/replay/run_replay_scenario.sh WI SCENARIO_DIR LIBC_WASM MODULE.wasm...
@@ -67,6 +68,11 @@ case $name in
     [[ $st == 1 ]] && grep -q '^wi: replay diverged at event [0-9]*: env.dlopen(.*) returned 0 but 3 in the recording ("/sandbox/plugin.wasm" is a guest path' guest.err ||
       failed "a guest-path dlopen on replay: exit $st, $(head -n 3 guest.err)"
     echo "guest path: $(cat guest.err)"
+    ;;
+  dlopen-ctor)
+    # Host calls made by a plugin's constructor, inside the dlopen call, in the order they ran.
+    same ctor main.wasm --lib libc.wasm -- main.wasm --lib libc.wasm
+    grep -q "^plugin constructor: random" ctor.rep.out || failed "the plugin's constructor printed nothing on replay"
     ;;
   *) failed "no replay cases for this scenario"; ;;
 esac
