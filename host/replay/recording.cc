@@ -1,5 +1,6 @@
 // Writing and reading the recording format (recording.h; layout in docs/record-replay.md).
 #include "host/replay/recording.h"
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include "decoder/file.h"
@@ -24,7 +25,11 @@ Writer::~Writer() {
 Result<void> Writer::open(const std::string& path) {
   path_ = path;
   f_ = std::fopen(path.c_str(), "wb");
-  if (!f_) return make_error(SIZE_MAX, fmt::format("{}: {}", path, std::strerror(errno)));
+  if (!f_) {
+    std::string why = std::strerror(errno);
+    why[0] = char(std::tolower(static_cast<unsigned char>(why[0])));
+    return make_error(SIZE_MAX, fmt::format("{}: {}", path, why));
+  }
   return {};
 }
 

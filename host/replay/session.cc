@@ -68,8 +68,9 @@ Result<std::unique_ptr<Session>> Session::replay(const std::string& path, const 
         std::replace(v.begin(), v.end(), '\0', ' ');
         return shown(v);
       };
-      return make_error(SIZE_MAX, fmt::format("replay: {} is {} here but {} in the recording {}",
-                                              key.starts_with("guest") ? key : "--" + key, pretty(value),
+      std::string what = key == "values" ? "the --invoke arguments" : key == "guest-args" ? "the guest arguments (after --)" : "--" + key;
+      return make_error(SIZE_MAX, fmt::format("replay: {} {} {} here but {} in the recording {}", what,
+                                              key == "values" || key == "guest-args" ? "are" : "is", pretty(value),
                                               pretty(it->second), path));
     }
   }

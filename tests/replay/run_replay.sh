@@ -81,7 +81,7 @@ one_error module $? "^wi: replay: module .*changed.wasm is not the recorded one"
 run --replay "$tmp/rec.bin" --fuel 100000000 < /dev/null > /dev/null 2> "$tmp/fuel.err"
 one_error fuel $? "^wi: replay: --fuel is 100000000 here but not given in the recording"
 run --replay "$tmp/rec.bin" -- one three < /dev/null > /dev/null 2> "$tmp/args.err"
-one_error args $? "^wi: replay: guest-args is one three here but one two in the recording"
+one_error args $? "^wi: replay: the guest arguments (after --) are one three here but one two in the recording"
 # An event edited (random_get renamed, checksum made right again): the replay stops there.
 python3 - "$tmp/rec.bin" "$tmp/edited.bin" <<'PY'
 import sys
