@@ -22,6 +22,7 @@
 #include "interp/code.h"
 #include "interp/store.h"
 #include "host/program.h"
+#include "host/replay/session.h"
 #include "host/runtime.h"
 #include "host/trace_session.h"
 #include "linker/linker.h"
@@ -153,9 +154,11 @@ wasi::Preopen parse_dir(const std::string& spec) {
 
 namespace {
 
-int finish(const Trap& t) {
+// A replay that diverged is reported once the run is over (Session::end), not as a trap.
+int finish(const Trap& t, const replay::Session* rs) {
   if (!t) return kExitOk;
   if (t.kind == TrapKind::Exit) return t.exit_code;
+  if (rs && !rs->divergence().empty()) return kExitFailure;
   print_trap(t);
   return kExitTrap;
 }
@@ -178,7 +181,8 @@ std::vector<std::string> split_path_list(const char* s) {
 
 // A dynamically linked program: link, then run _start (or one --invoke'd function) after constructors.
 int exec_linked(const po::variables_map& vm, const std::string& file, const RuntimeOptions& ro,
-                const std::vector<std::string>& values, ExecSession& session) {
+                const std::vector<std::string>& values, ExecSession& session, replay::Session* rs) {
+  auto finish = [rs](const Trap& t) { return wi::finish(t, rs); };
   ProgramOptions opts;
   opts.runtime = ro;
   auto list = [&](const char* name) {
@@ -204,6 +208,17 @@ int exec_linked(const po::variables_map& vm, const std::string& file, const Runt
   if (auto r = prog.link(file); !r) {
     std::cerr << "wi: " << r.error().message << "\n";
     return kExitFailure;
+  }
+  if (rs) {
+    rs->set_fds(&prog.wasi().fds());
+    rs->set_linker(&prog.linker());
+    std::vector<std::string> modules;
+    for (auto& f : prog.linker().loaded_files())
+      if (!f.from_guest) modules.push_back(f.path);
+    if (auto r = rs->begin(modules); !r) {
+      std::cerr << "wi: " << r.error().message << "\n";
+      return kExitFailure;
+    }
   }
   if (vm.count("print-bindings")) {
     for (auto& b : prog.linker().bindings())
@@ -243,6 +258,11 @@ int exec_linked(const po::variables_map& vm, const std::string& file, const Runt
 
 }  // namespace
 
+namespace {
+int run_configured(const po::variables_map& vm, const std::string& file, const std::vector<std::string>& values,
+                   const RuntimeOptions& ro, ExecSession& session, replay::Session* rs);
+}  // namespace
+
 int cmd_exec(const std::vector<std::string>& all_args) {
   // --gdb PORT makes the run a debugging session (host/gdb/stub.h) instead of a traced one; the
   // guest's own arguments (after "--") do not count.
@@ -280,6 +300,8 @@ int run_exec(const std::vector<std::string>& all_args, ExecSession& session) {
       ("print-bindings", "print where every symbol each module uses is bound, and exit")
       ("stack-size", po::value<std::string>(), "bytes of shadow stack for linked programs (default 1 MiB)")
       ("eager", "linked programs: validate and translate every function at load, not on its first call")
+      ("record", po::value<std::string>(), "write everything the guest receives from the host to FILE (docs/record-replay.md)")
+      ("replay", po::value<std::string>(), "rerun a recorded run from FILE, without the host's files, stdin, clocks or randomness")
       ("module", po::value<std::string>(), "the .wasm file")
       ("values", po::value<std::vector<std::string>>(), "arguments of --invoke");
   session.add_options(opts);
@@ -325,7 +347,13 @@ int run_exec(const std::vector<std::string>& all_args, ExecSession& session) {
   ro.limits.max_call_depth = uint32_t(call_depth);
   if (vm.count("fuel")) ro.fuel = int64_t(fuel);
   if (int status = session.configure(vm); status >= 0) return status;
-  ro.wasi.deterministic = vm.count("deterministic") > 0 || session.active();  // traces are reproducible
+  if (vm.count("record") && vm.count("replay")) {
+    std::cerr << "wi exec: --record and --replay exclude each other\n";
+    return kExitUsage;
+  }
+  const bool recording = vm.count("record") > 0, replaying = vm.count("replay") > 0;
+  // Traces are reproducible: a traced run gets virtual clocks, unless a recording makes it so.
+  ro.wasi.deterministic = vm.count("deterministic") > 0 || (session.active() && !recording && !replaying);
   if (vm.count("seed")) ro.wasi.seed = seed;
   ro.wasi.args.push_back(file);
   ro.wasi.args.insert(ro.wasi.args.end(), guest_args.begin(), guest_args.end());
@@ -339,12 +367,55 @@ int run_exec(const std::vector<std::string>& all_args, ExecSession& session) {
       ro.wasi.env.push_back(e);
     }
   }
-  if (vm.count("dir"))
+  // A replay opens no directory: every WASI call is answered from the recording.
+  if (vm.count("dir") && !replaying)
     for (auto& d : vm["dir"].as<std::vector<std::string>>()) ro.wasi.preopens.push_back(parse_dir(d));
 
+  std::unique_ptr<replay::Session> rs;
+  if (recording || replaying) {
+    // What changes the guest's behaviour; a replay must be given the same (docs/record-replay.md).
+    auto opt = [&](const char* name) { return vm.count(name) ? vm[name].as<std::string>() : std::string(); };
+    auto flag = [&](const char* name) { return std::string(vm.count(name) ? "yes" : ""); };
+    auto joined = [](const std::vector<std::string>& v) {
+      std::string out;
+      for (size_t i = 0; i < v.size(); ++i) out += (i ? std::string(1, '\0') : std::string()) + v[i];
+      return out;
+    };
+    replay::Settings settings = {
+        {"invoke", opt("invoke")}, {"values", joined(values)}, {"fuel", opt("fuel")},
+        {"max-memory", opt("max-memory")}, {"max-call-depth", opt("max-call-depth")},
+        {"deterministic", flag("deterministic")}, {"seed", opt("seed")}, {"stack-size", opt("stack-size")},
+        {"bind-now", flag("bind-now")}, {"guest-args", joined(guest_args)}, {"env", joined(ro.wasi.env)}};
+    auto made = recording ? replay::Session::record(vm["record"].as<std::string>(), settings,
+                                                    replay::ArgsEnv{ro.wasi.args, ro.wasi.env})
+                          : replay::Session::replay(vm["replay"].as<std::string>(), settings);
+    if (!made) {
+      std::cerr << "wi: " << made.error().message << "\n";
+      return recording ? kExitUsage : kExitFailure;
+    }
+    rs = std::move(made.value());
+    ro.wasi.interpose = [s = rs.get()](std::string_view func, const FuncType& type, HostFunction fn) {
+      return s->interpose(func, type, std::move(fn));
+    };
+  }
+  int status = run_configured(vm, file, values, ro, session, rs.get());
+  if (rs) {
+    if (auto r = rs->end(status); !r) {
+      std::cerr << "wi: " << r.error().message << "\n";
+      return kExitFailure;
+    }
+  }
+  return status;
+}
+
+namespace {
+
+int run_configured(const po::variables_map& vm, const std::string& file, const std::vector<std::string>& values,
+                   const RuntimeOptions& ro, ExecSession& session, replay::Session* rs) {
+  auto finish = [rs](const Trap& t) { return wi::finish(t, rs); };
   bool linked = vm.count("lib") || vm.count("preload") || vm.count("lib-path") || vm.count("bind-now") ||
                 vm.count("print-bindings") || link::is_linkable_module(file);
-  if (linked) return exec_linked(vm, file, ro, values, session);
+  if (linked) return exec_linked(vm, file, ro, values, session, rs);
 
   Runtime rt(ro);
   if (!rt.wasi().setup_errors().empty()) {
@@ -358,6 +429,13 @@ int run_exec(const std::vector<std::string>& all_args, ExecSession& session) {
   }
   std::shared_ptr<const CompiledModule> cm = loaded.value();
   const Module& m = *cm->module;
+  if (rs) {
+    rs->set_fds(&rt.wasi().fds());
+    if (auto r = rs->begin({file}); !r) {
+      std::cerr << "wi: " << r.error().message << "\n";
+      return kExitFailure;
+    }
+  }
 
   // Check the export and the arguments before running anything (the start function included).
   std::vector<Value> call_args;
@@ -415,5 +493,7 @@ int run_exec(const std::vector<std::string>& all_args, ExecSession& session) {
   session.done({});
   return kExitOk;
 }
+
+}  // namespace
 
 }  // namespace wi

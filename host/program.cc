@@ -53,7 +53,8 @@ FuncInst* Program::host_import(std::string_view module, std::string_view name, c
     return it->second && it->second->type_id == store_.canonical_type_id(type) ? it->second : nullptr;
   FuncInst* f = nullptr;
   if (module == wasi::WasiContext::kModuleName) f = wasi_.resolve(store_, module, name);
-  else f = make_dl_function(*this, *dl_, module, name, type);
+  else if ((f = make_dl_function(*this, *dl_, module, name, type)) && options_.runtime.wasi.interpose)
+    f->host = options_.runtime.wasi.interpose(key, *f->type, std::move(f->host));
   if (f && f->type_id != store_.canonical_type_id(type)) f = nullptr;
   host_funcs_[key] = f;
   return f;

@@ -236,7 +236,7 @@ class TraceSession : public ExecSession {
     opts.add_options()
         ("trace", po::value<std::string>()->implicit_value(""),
          "trace every executed wasm instruction, call and return to FILE (--trace alone: stderr; "
-         "--trace=-: stdout); implies --deterministic")
+         "--trace=-: stdout); implies --deterministic unless --record/--replay")
         ("trace-format", po::value<std::string>(), "text (default), or chrome: function spans as Chrome trace-event JSON")
         ("trace-funcs", po::value<std::string>(), "trace only functions whose name matches GLOB (calls and returns: either side)")
         ("trace-from", po::value<uint64_t>(), "trace from step STEP on (steps count executed wasm instructions from 1)")

@@ -101,7 +101,10 @@ FuncInst* WasiContext::resolve(Store& store, std::string_view module, std::strin
       FuncType t;
       for (const char* p = s.params; *p; ++p) t.params.push_back(*p == 'I' ? ValType::I64 : ValType::I32);
       if (s.returns_errno) t.results.push_back(ValType::I32);
-      funcs[s.name] = store.create_host_function(t, wrap(ctx_.get(), s), std::string(kModuleName) + "." + s.name);
+      std::string full = std::string(kModuleName) + "." + s.name;
+      HostFunction fn = wrap(ctx_.get(), s);
+      if (ctx_->config.interpose) fn = ctx_->config.interpose(full, t, std::move(fn));
+      funcs[s.name] = store.create_host_function(t, std::move(fn), full);
     }
     per_store_.emplace_back(&store, std::move(funcs));
     it = per_store_.end() - 1;

@@ -6,16 +6,14 @@
 // Spec: https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace wi {
-class Store;
-struct FuncInst;
-}  // namespace wi
+#include "interp/store.h"
 
 namespace wi::wasi {
 
@@ -38,6 +36,10 @@ struct WasiConfig {
   uint64_t seed = 0;
   // Host descriptors lent to the guest as its fds 0, 1, 2 (never closed by the context); -1: none.
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;
+  // When set, every host function the guest can import passes through it once, when created:
+  // interpose("module.name", type, fn) returns the function the guest calls instead (record and
+  // replay, host/replay/). Program applies it to its thinthin and dl functions too.
+  std::function<HostFunction(std::string_view func, const FuncType& type, HostFunction fn)> interpose;
 };
 
 class WasiContext {
