@@ -17,6 +17,7 @@ import json
 import os
 import queue
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -300,7 +301,9 @@ def main():
     dap = None
     bad = []
     try:
-        line = proc.stderr.readline()
+        # wi prints its port once it listens; a wi that never does must not hang the test either.
+        ready, _, _ = select.select([proc.stderr], [], [], max(deadline - time.monotonic(), 0.01))
+        line = proc.stderr.readline() if ready else "(nothing within %d s)" % SESSION_SECONDS
         m = re.search(r"127\.0\.0\.1:(\d+)", line)
         if not m:
             print("no port in:", line)
