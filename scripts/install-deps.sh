@@ -25,7 +25,9 @@ packages=(
   # llvm-dwarfdump: tests compare wi's reading of DWARF line tables with LLVM's.
   llvm
   # The debugger the `wi exec --gdb` tests drive (its wasm process plugin; Debian 12 ships it from
-  # bookworm-security). The tests skip without it.
+  # bookworm-security). The tests skip without it. It also carries lldb-dap-22, the debug adapter VS
+  # Code's LLDB DAP extension runs (tests/debug/dap_session.py; `dpkg -S /usr/bin/lldb-dap-22`): there
+  # is no separate lldb-dap package to add.
   lldb-22
 )
 

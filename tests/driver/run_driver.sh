@@ -32,6 +32,12 @@ export WI=$wi
   echo "\$ wi exec shapes.wasm --lib-path ."
   "$wi" exec shapes.wasm --lib-path .
   echo "exit $?"
+  # -g keeps the DWARF (LLDB's source lines, docs/debugging.md); without it wasmify drops it.
+  echo "\$ wi-cc -g / without -g: .debug_info kept?"
+  "$wicc" -g -shared -o libgreet_g.wasm "$src/greet.c"
+  for m in libgreet_g.wasm libgreet.wasm; do
+    if grep -qa '.debug_info' "$m"; then echo "$m: yes"; else echo "$m: no"; fi
+  done
   echo "\$ wi-cc with a .wasm input"
   "$wicc" -o bad.wasm libgreet.wasm 2>&1
   echo "exit $?"
