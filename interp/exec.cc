@@ -85,8 +85,13 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
 
 #ifndef WI_PROFILE_OPS
 #define WI_OP_NAME(name)
-#define WI_PAIR_NAME(a, b) \
-  L_Pair_##a##_then_##b:   \
+// The asm, a nop different for each pair, keeps the label from getting its head's address or another
+// pair's: a block holding only a jump is merged into its target (or laid out to fall into it, with
+// no bytes of its own), and identical blocks into one. Pairs must stay ops of their own, or the
+// translator would form none and listings would depend on the executor.
+#define WI_PAIR_NAME(a, b)                                              \
+  L_Pair_##a##_then_##b:                                                \
+  __asm__ volatile("nop" ::"i"(unsigned(RegOp::Pair_##a##_then_##b))); \
   goto L_##a;
 #include "interp/regop_list.inc"
 #endif
