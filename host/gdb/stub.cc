@@ -1,8 +1,8 @@
 // The GDB-remote stub of `wi exec --gdb PORT` (host/gdb/stub.h, docs/debugging.md): the packets LLDB's
 // wasm process plugin (ProcessWasm) sends, served on the traced translation. The guest runs in this
 // thread with the stub as its tracer; the stub stops at trace points (the first instruction, a
-// breakpoint, after one step, on the client's interrupt) and reads packets right there until one
-// resumes the guest. Owns the breakpoints, the watchpoints (host/gdb/watchpoints.cc speaks their
+// breakpoint, after one step, on the client's interrupt, at the first instruction after a dlopen added
+// modules) and reads packets right there until one resumes the guest. Owns the breakpoints, the watchpoints (host/gdb/watchpoints.cc speaks their
 // packets) and the module ids; the socket is the Connection's.
 // Policy: the client sees the guest and nothing else. Memory packets reach the program's linear
 // memory and the bytes of its modules, each access checked against their sizes (nothing past them, no
@@ -17,6 +17,7 @@
 #include <climits>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include "fmt/format.h"
@@ -44,6 +45,8 @@ constexpr uint32_t kPollInterval = 4096;
 // Numbers every UnixSignals table of LLDB agrees on (the wasm triple gets its generic one, where 19 is
 // not SIGSTOP).
 constexpr int kSigInt = 2, kSigTrap = 5, kSigSegv = 11;
+// A stop that is no signal: LLDB gives the thread no stop reason and resumes by itself.
+constexpr int kNoSignal = 0;
 
 // Why the guest is stopped, for the stop reply.
 struct StopReason {
@@ -149,45 +152,53 @@ class GdbStub : public TraceCore, public ExecSession {
   // ---- TraceCore ----
   bool on_instr(const Instr& i) override {
     if (detached_) return true;
-    bool stop = false;
-    StopReason why;
-    if (mode_ == Mode::Start) {
-      stop = true;
-      why = {kSigTrap, "", ""};  // no reason: LLDB shows "signal SIGTRAP"
-    } else if (mode_ == Mode::Step) {
-      stop = true;
-      why = {kSigTrap, "trace", ""};
+    std::optional<StopReason> why = stop_here(i);
+    if (!why && store_->instances().size() != announced_) {
+      // Modules appeared since the last stop (a dlopen instantiated them; their constructors, if any,
+      // start with this instruction) and nothing else stops here: a stop of its own, with no signal
+      // and no reason, which LLDB answers by reloading the library list, binding its pending
+      // breakpoints in them, and resuming by itself (docs/debugging.md, "Libraries loaded at run time").
+      if (!serve(StopReason{kNoSignal})) return false;
+      reported_pc_.reset();
+      // This instruction has not run: a breakpoint LLDB just set on it (a constructor's first
+      // instruction) is hit now. A step it asked for stops at the next one.
+      why = breakpoint_here(i);
     }
-    if (!breakpoints_.empty()) {
-      auto it = breakpoints_.find(code_address(i.func->instance, i.point->offset));
-      if (it != breakpoints_.end()) {
-        stop = true;
-        why = {kSigTrap, "breakpoint", ""};
-        reported_pc_ = it->second;  // the address LLDB asked for (before a function's first instruction)
-      }
-    }
-    if (!stop && ++polls_ % kPollInterval == 0 && conn_.connected() && conn_.interrupted()) {
-      stop = true;
-      why = {kSigInt, "signal", ""};
-    }
-    if (!watches_.empty()) {
-      // The previous instruction has run: a hit it armed is reported now, with the new value in memory
-      // (LLDB's default for the wasm triple: watchpoints report after the access). It wins over a
-      // breakpoint or a step here: it happened first.
-      if (auto hit = watches_.take_hit()) {
-        stop = true;
-        why = {kSigTrap, "", "", gdb::watch_stop_key(*hit)};
-        reported_pc_.reset();
-      }
-    }
-    if (stop) {
-      bool go = serve(why);
+    if (why) {
+      bool go = serve(*why);
       reported_pc_.reset();
       if (!go) return false;
     }
     // Armed after serving: the client may have changed the watchpoints or memory meanwhile.
     if (!watches_.empty()) watches_.check(i.func, i.fp, *i.point);
     return true;
+  }
+  // Why the guest stops before `i` (the first instruction, a step, a breakpoint, an interrupt, a
+  // watchpoint hit), or nothing.
+  std::optional<StopReason> stop_here(const Instr& i) {
+    std::optional<StopReason> why;
+    if (mode_ == Mode::Start) why = StopReason{kSigTrap, "", ""};  // no reason: LLDB shows "signal SIGTRAP"
+    else if (mode_ == Mode::Step) why = StopReason{kSigTrap, "trace", ""};
+    if (auto bp = breakpoint_here(i)) why = bp;
+    if (!why && ++polls_ % kPollInterval == 0 && conn_.connected() && conn_.interrupted())
+      why = StopReason{kSigInt, "signal", ""};
+    if (!watches_.empty()) {
+      // The previous instruction has run: a hit it armed is reported now, with the new value in memory
+      // (LLDB's default for the wasm triple: watchpoints report after the access). It wins over a
+      // breakpoint or a step here: it happened first.
+      if (auto hit = watches_.take_hit()) {
+        why = StopReason{kSigTrap, "", "", gdb::watch_stop_key(*hit)};
+        reported_pc_.reset();
+      }
+    }
+    return why;
+  }
+  std::optional<StopReason> breakpoint_here(const Instr& i) {
+    if (breakpoints_.empty()) return std::nullopt;
+    auto it = breakpoints_.find(code_address(i.func->instance, i.point->offset));
+    if (it == breakpoints_.end()) return std::nullopt;
+    reported_pc_ = it->second;  // the address LLDB asked for (before a function's first instruction)
+    return StopReason{kSigTrap, "breakpoint", ""};
   }
 
   // ---- modules and addresses ----
@@ -276,6 +287,9 @@ class GdbStub : public TraceCore, public ExecSession {
   bool serve(const StopReason& why) {
     if (!ensure_connected()) return lose_connection("wi: gdb stub: no debugger connected");
     stop_ = why;
+    // The first stop needs no announcement: LLDB reads the library list when it attaches.
+    library_changed_ = mode_ != Mode::Start && store_->instances().size() != announced_;
+    announced_ = store_->instances().size();
     if (resumed_) {
       resumed_ = false;
       if (auto r = conn_.send(stop_reply()); !r) return lose_connection(r.error().message);
@@ -322,6 +336,9 @@ class GdbStub : public TraceCore, public ExecSession {
     s += stop_.watch;
     if (!stop_.reason.empty()) s += "reason:" + stop_.reason + ";";
     if (!stop_.description.empty()) s += "description:" + hex_encode(stop_.description) + ";";
+    // Modules were added since the previous stop: LLDB reloads qXfer:libraries:read (GDB's "library"
+    // stop key, which ProcessGDBRemote answers with LoadModules) whatever the reason of the stop.
+    if (library_changed_) s += "library:;";
     return s;
   }
 
@@ -575,6 +592,8 @@ class GdbStub : public TraceCore, public ExecSession {
   bool detached_ = false;
   bool trapped_ = false;
   uint32_t polls_ = 0;
+  size_t announced_ = 0;          // modules LLDB has been told of (the Store's instances at the last stop)
+  bool library_changed_ = false;  // this stop announces new modules
   std::optional<uint64_t> reported_pc_;          // frame 0's pc for this stop, when not its instruction's
   std::map<uint64_t, uint64_t> breakpoints_;     // instruction's code address -> the address LLDB gave
   WatchList watches_;

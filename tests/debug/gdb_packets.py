@@ -3,7 +3,9 @@
 empty reply and leaves the stub serving; stepping, breakpoints, wasm locals and globals, memory
 reads and writes, interrupting a running guest and killing it behave as LLDB's wasm plugin expects.
 
-usage: gdb_packets.py WI SPIN_WASM   (SPIN_WASM: gdb_spin.wat built; its export spin never returns)
+usage: gdb_packets.py WI SPIN_WASM [DLOPEN_MAIN LIBC_WASM]
+  SPIN_WASM: gdb_spin.wat built; its export spin never returns. DLOPEN_MAIN (dlopen_main.c, its plugin
+  beside it) run with LIBC_WASM: the library stop of a dlopen, at the packet level.
 """
 import random
 import re
@@ -145,8 +147,44 @@ def watchpoints(c):
     check(c.ask("z2,9000,4") == "OK", "remove it")
 
 
+def library_stop(wi, prog, libc):
+    """A dlopen while running: a stop with no signal and no reason that carries `library:;`, at the first
+    instruction of the new module (its constructor, before it runs); the library list then has it."""
+    proc = subprocess.Popen([wi, "exec", prog, "--lib", libc, "--gdb", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        m = re.search(r"127\.0\.0\.1:(\d+)", proc.stderr.readline())
+        c = Client(int(m.group(1)))
+        stop = c.ask("?")
+        check(stop.startswith("T05") and "library" not in stop, "the first stop announces nothing: %r" % stop)
+        before = c.ask("qXfer:libraries:read::0,ffff")
+        check(before.count("<library ") == 2 and "dlopen_plugin" not in before, "before the dlopen: %r" % before)
+        r = c.ask("c")
+        check(re.fullmatch(r"T00thread:1;00:[0-9a-f]{16};library:;", r) is not None,
+              "the dlopen stops with T00 and library, no reason: %r" % r)
+        check(le(c.ask("p0")) >> 32 == 0x40000002, "stopped in the new module (id 2), before its constructor")
+        after = c.ask("qXfer:libraries:read::0,ffff")
+        check(after.count("<library ") == 3 and re.search(
+            r'dlopen_plugin\.wasm"><section address="0x4000000200000000"/>', after) is not None,
+              "the library list has the plugin at id 2: %r" % after)
+        check(c.ask("m4000000200000000,4") == "0061736d", "the plugin's bytes at its code address")
+        # Nothing else is loaded: the next stop is the end, and it announces nothing more.
+        r = c.ask("c")
+        check(r == "W00", "then the program runs to its end: %r" % r)
+        check(proc.wait(timeout=TIMEOUT) == 0, "wi exits 0")
+    except (OSError, EOFError, AttributeError, subprocess.TimeoutExpired) as e:
+        failures.append(repr(e))
+        print("FAIL:", repr(e))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def main():
     wi, wasm = sys.argv[1], sys.argv[2]
+    if len(sys.argv) > 4:
+        library_stop(wi, sys.argv[3], sys.argv[4])
     proc = subprocess.Popen([wi, "exec", wasm, "--invoke", "spin", "5", "--gdb", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
