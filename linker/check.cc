@@ -66,6 +66,7 @@ class Checker {
       if (s.kind == SiteKind::TableSleb) WI_TRY(function("code_fixup", i, s.target));
     }
     for (size_t i = 0; i < info.code_ref.size(); ++i) WI_TRY(code_site("code_ref", i, info.code_ref[i].where));
+    for (size_t i = 0; i < info.custom_fixup.size(); ++i) WI_TRY(custom_word("custom_fixup", i, info.custom_fixup[i].where));
     return {};
   }
 
@@ -97,6 +98,16 @@ class Checker {
     if (it == d_.codes.begin() || size_t(where) + 5 > std::prev(it)->end)
       return fail(member, row, fmt::format("code site at file offset 0x{:x} is not inside a function's code", where));
     return {};
+  }
+
+  // A word relocate patches in the module's bytes: inside one custom section's payload other than
+  // dyninfo, never in code or another section the module runs by, so a hostile value can only change
+  // what a debugger reads from the module.
+  Result<void> custom_word(const char* member, size_t row, uint32_t where) const {
+    for (auto& c : d_.customs)
+      if (c.name != kDynInfoSection && where >= c.offset && uint64_t(where) + 4 <= c.offset + c.payload.size())
+        return {};
+    return fail(member, row, fmt::format("word at file offset 0x{:x} is not inside a custom section", where));
   }
 
   const Linker::Module& m_;

@@ -61,6 +61,7 @@ json::value to_value(const DynInfo& d) {
   list("init", d.init, [](auto& e) { return A{e.priority, e.func}; });
   list("weak", d.weak, [](auto& e) { return json::value(e); });
   if (!d.deftag.empty()) list("deftag", d.deftag, [](auto& e) { return json::value(e); });
+  if (!d.custom_fixup.empty()) list("custom_fixup", d.custom_fixup, [](auto& e) { return A{e.where, e.target}; });
   return o;
 }
 
@@ -169,6 +170,11 @@ class Parser {
     }));
     WI_TRY(strings("weak", d.weak));
     WI_TRY(strings("deftag", d.deftag));
+    WI_TRY(rows("custom_fixup", 2, d.custom_fixup, [&](const json::array& a, DynInfo::CustomFixup& e) -> Result<void> {
+      WI_TRY_ASSIGN(e.where, u32(a[0]));
+      WI_TRY_ASSIGN(e.target, u32(a[1]));
+      return {};
+    }));
     return {};
   }
 

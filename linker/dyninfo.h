@@ -81,6 +81,10 @@ struct DynInfo {
     int32_t addend = 0;
     bool operator==(const CodeRef&) const = default;
   };
+  struct CustomFixup {  // word in a custom section (kept DWARF) <- target relocated by this module's data base
+    uint32_t where = 0, target = 0;
+    bool operator==(const CustomFixup&) const = default;
+  };
   struct Init {  // constructor
     uint32_t priority = 0, func = 0;
     bool operator==(const Init&) const = default;
@@ -99,6 +103,10 @@ struct DynInfo {
   // Exception tags this module defines. wasmify makes every tag an `env` import, so that one tag of a
   // name is shared program-wide (symbols.h rule 8); this says a definition of the name exists.
   std::vector<std::string> deftag;
+  // Data addresses in the custom sections wasmify kept (DWARF's DW_OP_addr operands, .debug_addr): a
+  // debugger reads them from the module, so the loader moves them where the data landed. `where` is a
+  // file offset in the module.
+  std::vector<CustomFixup> custom_fixup;
 
   bool operator==(const DynInfo&) const = default;
 };

@@ -23,7 +23,7 @@ std::vector<std::string> Linker::module_names() const {
 
 std::vector<Linker::LoadedFile> Linker::loaded_files() const {
   std::vector<LoadedFile> out;
-  for (auto& m : modules_) out.push_back({m->instance, m->path, m->from_guest});
+  for (auto& m : modules_) out.push_back({m->instance, m->path, m->from_guest, m->customs_relocated});
   return out;
 }
 

@@ -117,6 +117,9 @@ class Linker {
     const Instance* instance = nullptr;
     std::string path;
     bool from_guest = false;
+    // Its DWARF's data addresses were moved where its data landed (dyninfo custom_fixup): the file
+    // no longer says what the instance's module bytes say, and a debugger should read those.
+    bool relocated_debug = false;
   };
   std::vector<LoadedFile> loaded_files() const;
 

@@ -43,6 +43,7 @@ struct Linker::Module {
   uint32_t memory_base = 0, table_base = 0;
   // relocate
   std::shared_ptr<CompiledModule> compiled;
+  bool customs_relocated = false;  // custom_fixup moved a word: the bytes' DWARF differs from the file's
   std::vector<uint32_t> slot_of_func;  // function index -> element-segment slot, or UINT32_MAX
   // bind
   Instance* instance = nullptr;

@@ -1,7 +1,9 @@
 // Phase 4, relocate: every place whose value depends on where modules landed. Code sites (`code_fixup`,
 // `code_ref`: 5-byte LEBs, rewritten in place) are patched in the module's bytes before it is
-// translated, so relocated code runs at full speed; data words (`fixup`, `fixupfun`, `ref`, `refun`)
-// are written into the shared memory after instantiation has copied the data segments there.
+// translated, so relocated code runs at full speed, and so are the data addresses of kept DWARF
+// (`custom_fixup`), so the module image a debugger reads agrees with memory; data words (`fixup`,
+// `fixupfun`, `ref`, `refun`) are written into the shared memory after instantiation has copied the
+// data segments there.
 // docs/dyninfo.md ("The section") defines each entry; unresolved strong references are link errors.
 // A dylink.0 module has none of these entries: it is compiled as it is (load may have rewritten its
 // memory into an import), and its start function applies its data relocations from the GOT values
@@ -52,6 +54,13 @@ Result<void> Linker::relocate(size_t first) {
         return make_error(SIZE_MAX, fmt::format("{}: unresolved symbol '{}' (data address)", m.name, s.name));
       }
       WI_TRY(put(s.where, s.kind, v));
+    }
+    // DWARF kept by wasmify names data by link address; the image debuggers read (the stub serves these
+    // bytes) names it where it lives. Checked to be custom-section words (check.cc).
+    for (auto& f : m.info.custom_fixup) {
+      uint32_t v = m.A(f.target);
+      for (int b = 0; b < 4; ++b) bytes[f.where + b] = uint8_t(v >> (8 * b));
+      if (v != f.target) m.customs_relocated = true;
     }
     CompileOptions co = options_.compile;
     co.file_name = m.name;

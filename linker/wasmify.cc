@@ -448,8 +448,8 @@ class Wasmifier {
     return uint32_t(b.offset + rd.pos() - o_.sections[code_index_].offset);
   }
 
-  // Custom sections that stay, with relocations applied for the link layout (static values: a
-  // debugger reads link addresses).
+  // Custom sections that stay, with relocations applied for the link layout; the data addresses among
+  // them are listed in custom_fixup, for the loader to move with the data.
   Result<void> collect_customs() {
     for (size_t i = 0; i < o_.sections.size(); ++i) {
       const SectionRef& sec = o_.sections[i];
@@ -470,6 +470,9 @@ class Wasmifier {
             case R_WASM_MEMORY_ADDR_I32:
               WI_TRY(expect_kind(*rs, r, SymKind::Data));
               v = s.defined() ? data_addr(s, r.addend) : 0;
+              // The loader moves this module's data to its __memory_base; listing the word lets it move
+              // the address too, so a debugger reading DWARF finds the variable where it lives.
+              if (s.defined()) custom_sites_.push_back({customs_.size(), r.offset, v});
               break;
             case R_WASM_FUNCTION_OFFSET_I32: {
               WI_TRY(expect_kind(*rs, r, SymKind::Function));
@@ -609,7 +612,9 @@ class Wasmifier {
     ns.u32(uint32_t(fn.size()));
     ns.raw(fn.bytes);
     w.custom("name", ns.bytes);
-    for (auto& [n, body] : customs_) w.custom(n, body);
+    std::vector<size_t> custom_at;
+    for (auto& [n, body] : customs_) custom_at.push_back(w.custom(n, body));
+    for (auto& c : custom_sites_) info_.custom_fixup.push_back({uint32_t(custom_at[c.custom] + c.offset), c.target});
 
     for (auto& s : sites_) {
       uint32_t where = uint32_t(code_at + s.offset);
@@ -648,6 +653,11 @@ class Wasmifier {
   std::vector<uint8_t> code_;
   std::vector<CodeSite> sites_;
   std::vector<std::pair<std::string, std::vector<uint8_t>>> customs_;
+  struct CustomSite {  // a data address in customs_[custom] at `offset` in its body
+    size_t custom;
+    uint32_t offset, target;
+  };
+  std::vector<CustomSite> custom_sites_;
   std::vector<Export> exports_;
   DynInfo info_;
   WasmifyStats stats_;

@@ -161,6 +161,63 @@ TEST_CASE("code and data sites must lie inside the module's code and data") {
             .find("dyninfo def[0]") != std::string::npos);
 }
 
+TEST_CASE("custom_fixup words must lie inside a custom section other than dyninfo") {
+  // At 8, the type section's first bytes: patching it would change the module the loader decoded.
+  CHECK(link_with_library([](DynInfo& d, const wi::Module&) { d.custom_fixup.push_back({8, 0}); })
+            .find("dyninfo custom_fixup[0]: word at file offset 0x8 is not inside a custom section") !=
+        std::string::npos);
+  CHECK(link_with_library([](DynInfo& d, const wi::Module& m) {
+          for (auto& c : m.customs)
+            if (c.name == kDynInfoSection) d.custom_fixup.push_back({uint32_t(c.offset), 0});
+        }).find("dyninfo custom_fixup[0]") != std::string::npos);
+  // The last word of the name section is fine; one byte further runs past it.
+  CHECK(link_with_library([](DynInfo& d, const wi::Module& m) {
+          const CustomSection* n = m.custom("name");
+          d.custom_fixup.push_back({uint32_t(n->offset + n->payload.size() - 4), 0});
+        }) == "");
+}
+
+TEST_CASE("the linker moves the data addresses of a library's DWARF to where its data landed") {
+  Scratch s;
+  auto obj = read_module_file(std::string(WI_LINKER_FIXTURES) + "/load_lib_g.o");
+  REQUIRE(obj.ok());
+  WasmifyOptions o;
+  o.shared = true;
+  o.keep_debug = true;
+  auto lib = wasmify(std::move(*obj), o);
+  REQUIRE(lib.ok());
+  with_dyninfo(lib->bytes, lib->info, s.dir, "load_lib.wasm");
+  std::vector<uint8_t> app = wasmify_fixture("load_app", false, {"load_lib.wasm"});
+  with_dyninfo(app, dyninfo_of(app), s.dir, "load_app.wasm");
+  Store store;
+  Linker linker(store, {}, HostImports{});
+  REQUIRE(linker.link_program((s.dir / "load_app.wasm").string()).ok());
+  auto counter = linker.dlsym("lib_counter");
+  REQUIRE(counter);
+  uint32_t link_addr = 0;
+  for (auto& d : lib->info.def)
+    if (d.name == "lib_counter") link_addr = d.addr;
+  const Linker::LoadedFile* lf = nullptr;
+  auto files = linker.loaded_files();
+  for (auto& f : files)
+    if (f.path.ends_with("load_lib.wasm")) lf = &f;
+  REQUIRE(lf);
+  REQUIRE(lf->instance);
+  CHECK(lf->relocated_debug);
+  const std::vector<uint8_t>& bytes = lf->instance->module->bytes;
+  size_t moved = 0;
+  for (auto& f : lib->info.custom_fixup) {
+    if (f.target != link_addr) continue;
+    uint32_t v = uint32_t(bytes.at(f.where)) | uint32_t(bytes.at(f.where + 1)) << 8 |
+                 uint32_t(bytes.at(f.where + 2)) << 16 | uint32_t(bytes.at(f.where + 3)) << 24;
+    CHECK(v == *counter);
+    ++moved;
+  }
+  CHECK(moved > 0);
+  // The program has no DWARF: its file still says what its bytes say.
+  CHECK_FALSE(files.at(0).relocated_debug);
+}
+
 TEST_CASE("a needed entry naming a device or a directory is refused at once") {
   for (const char* bad : {"/dev/zero", "/"}) {
     CAPTURE(bad);

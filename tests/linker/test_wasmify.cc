@@ -346,6 +346,7 @@ TEST_CASE("dyninfo JSON: round trip and strict shapes") {
   d.code_ref = {{310, SiteKind::TableSleb, "g", 0}};
   d.init = {{100, 3}};
   d.weak = {"g"};
+  d.custom_fixup = {{400, 8}};
   for (bool pretty : {false, true}) {
     auto r = parse_dyninfo(to_json(d, pretty));
     REQUIRE(r.ok());
@@ -366,4 +367,31 @@ TEST_CASE("dyninfo JSON: round trip and strict shapes") {
   auto range = parse_dyninfo(R"({"version":1,"fixup":[[-1,2]]})");
   CHECK_FALSE(range.ok());
   CHECK_FALSE(parse_dyninfo("{").ok());
+}
+
+TEST_CASE("load_lib.c -g: the data addresses in kept DWARF are listed in custom_fixup") {
+  WasmifyOptions o;
+  o.shared = true;
+  o.keep_debug = true;
+  Built b = build("load_lib_g", o);
+  const DynInfo::Def* counter = b.def("lib_counter");
+  REQUIRE(counter);
+  REQUIRE_FALSE(b.out.info.custom_fixup.empty());
+  bool names_counter = false;
+  for (auto& f : b.out.info.custom_fixup) {
+    // Each site is a word of a .debug_* section holding the link address, which the loader moves.
+    const CustomSection* in = nullptr;
+    for (auto& c : b.m->customs)
+      if (f.where >= c.offset && f.where + 4 <= c.offset + c.payload.size()) in = &c;
+    REQUIRE(in);
+    CHECK(in->name.starts_with(".debug_"));
+    const uint8_t* p = b.at(f.where);
+    CHECK((uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24) == f.target);
+    CHECK(f.target < b.out.info.data_end);
+    names_counter |= f.target == counter->addr;
+  }
+  CHECK(names_counter);
+  // Without --keep-debug nothing of the DWARF stays, and nothing is listed.
+  o.keep_debug = false;
+  CHECK(build("load_lib_g", o).out.info.custom_fixup.empty());
 }
