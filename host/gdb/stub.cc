@@ -222,17 +222,22 @@ class GdbStub : public TraceCore, public ExecSession {
     return kCodeSpace | uint64_t(module_id(inst)) << 32 | offset;
   }
   // The file each module came from, as LLDB should look for it (it reads the module's bytes through
-  // `m` at its code address when it cannot open the file).
+  // `m` at its code address when it cannot open the file). A module whose DWARF the linker relocated
+  // (its data addresses moved to where its data landed) must be read through `m`, since its file
+  // still holds link addresses: it is named FILE/NAME, a path below the file itself that no host can
+  // open, which keeps the base name backtraces show.
   std::string module_file(const Instance& inst) {
     std::string path = inst.module->file_name;
+    bool relocated = false;
     if (linker_) {
       for (const auto& f : linker_->loaded_files())
-        if (f.instance == &inst) path = f.path;
+        if (f.instance == &inst) path = f.path, relocated = f.relocated_debug;
     }
     if (char* real = ::realpath(path.c_str(), nullptr)) {
       path = real;
       std::free(real);
     }
+    if (relocated) path += "/" + path.substr(path.rfind('/') + 1);
     return path;
   }
   std::string library_list() {

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""The real LLDB on the global variables of a linked program (docs/debugging.md, "Globals of linked
+programs"): globals_main.c (wasmified without -fPIC) runs linked with globals_lib.wasm (--shared) and
+libc.wasm, both with -g and their DWARF kept. The linker places each module's data at its own
+__memory_base and moves the data addresses of the kept DWARF there (dyninfo custom_fixup); LLDB reads
+the moved DWARF from the stub. So `p counter` (the program's), `p lib_counter` and `frame variable` of
+a static array (the library's) show the values the program gave them, and watchpoints set by variable
+name stop at the writes, in either module. With the DWARF left at link addresses LLDB reads other
+bytes (zeros) and the watchpoints never fire.
+
+usage: gdb_lldb_globals.py WI MAIN_WASM LIB_WASM LIBC_WASM   exit 77 (skip) when lldb-22 is not installed.
+"""
+import re
+import shutil
+import subprocess
+import sys
+
+TIMEOUT = 60
+
+
+def session(lldb, wi, prog, lib, libc, commands):
+    """Runs lldb -b with `commands` after connecting; returns (lldb's output, wi's status, wi's stdout)."""
+    proc = subprocess.Popen([wi, "exec", prog, "--lib", lib, "--lib", libc, "--gdb", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        m = re.search(r"127\.0\.0\.1:(\d+)", line)
+        if not m:
+            return "no port in: " + line, -1, ""
+        args = [lldb, "-b", "--no-lldbinit", "-o", "process connect --plugin wasm connect://127.0.0.1:%s" % m.group(1)]
+        for c in commands:
+            args += ["-o", c]
+        out = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT).stdout
+        status = proc.wait(timeout=TIMEOUT)
+        return out, status, proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def main():
+    lldb = shutil.which("lldb-22")
+    if not lldb:
+        print("lldb-22 is not installed: skipped")
+        return 77
+    wi, prog, lib, libc = sys.argv[1:5]
+    bad = []
+
+    def expect(out, status, guest_out, patterns):
+        print(out)
+        for pattern, what in patterns:
+            if not re.search(pattern, out):
+                print("FAIL:", what)
+                bad.append(what)
+        if status != 0 or "counter 6 r 55" not in guest_out:
+            print("FAIL: the program did not run to its end: status %d, output %r" % (status, guest_out))
+            bad.append("status")
+
+    try:
+        # The second call of lib_bump (by = 2), at its return: main has added 1 and 2 to counter, the
+        # library 1 and 2 to lib_counter (5) and 1 to lib_table[1], 2 to lib_table[2].
+        out, status, guest_out = session(lldb, wi, prog, lib, libc, [
+            "breakpoint set --file globals_lib.c --line 10",
+            "continue",
+            "continue",
+            "p counter",
+            "p lib_counter",
+            "frame variable lib_table",
+            "image list",
+            "breakpoint disable",
+            "continue",
+        ])
+        expect(out, status, guest_out, [
+            (r"stop reason = breakpoint 1\.1\s+frame #0: 0x40000001[0-9a-f]{8} globals_lib\.wasm`"
+             r"lib_bump\(by=2\) at globals_lib\.c:10", "the second stop is lib_bump(by=2) at globals_lib.c:10"),
+            (r"\(lldb\) p counter\n\(int\) 3\n", "p counter: the program's global is 3"),
+            (r"\(lldb\) p lib_counter\n\(int\) 8\n", "p lib_counter: the library's global is 8"),
+            (r"\(lldb\) frame variable lib_table\n\(int\[4\]\) lib_table = \(\[0\] = 10, \[1\] = 21, \[2\] = 32, "
+             r"\[3\] = 40\)\n", "frame variable lib_table: the library's static array as changed"),
+            # Relocated modules are read through the stub, under a name below their file.
+            (r"\[  0\] .*/globals_main\.wasm/globals_main\.wasm", "image list: the program, read from the stub"),
+            (r"Process 1 exited with status = 0 ", "exit status 0 reported"),
+        ])
+        # Watchpoints by variable name, one per module, set in main before the loop's first write.
+        out, status, guest_out = session(lldb, wi, prog, lib, libc, [
+            "breakpoint set --file globals_main.c --line 13",
+            "continue",
+            "watchpoint set variable counter",
+            "watchpoint set variable lib_counter",
+            "breakpoint disable",
+            "continue",
+            "continue",
+            "continue",
+            "watchpoint delete 1 2",
+            "continue",
+        ])
+        expect(out, status, guest_out, [
+            (r"Watchpoint created: Watchpoint 1: addr = 0x[0-9a-f]+ size = 4", "watchpoint on counter"),
+            (r"Watchpoint created: Watchpoint 2: addr = 0x[0-9a-f]+ size = 4", "watchpoint on lib_counter"),
+            (r"Watchpoint 1 hit:\nold value: 0\nnew value: 1\n(.*\n)*?.*stop reason = watchpoint 1\s+"
+             r"frame #0: .*globals_main\.wasm`main at globals_main\.c:14",
+             "counter 0 -> 1, stopped in main after the write"),
+            (r"Watchpoint 2 hit:\nold value: 5\nnew value: 6\n(.*\n)*?.*stop reason = watchpoint 2\s+"
+             r"frame #0: .*globals_lib\.wasm`lib_bump\(by=1\) at globals_lib\.c:9",
+             "lib_counter 5 -> 6, stopped in lib_bump after the write"),
+            (r"Watchpoint 1 hit:\nold value: 1\nnew value: 3\n", "counter 1 -> 3 on the loop's second pass"),
+            (r"Process 1 exited with status = 0 ", "exit status 0 reported"),
+        ])
+    except subprocess.TimeoutExpired:
+        print("timed out")
+        return 1
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
