@@ -183,13 +183,14 @@ class Session:
         return variables.get(name, {}).get("value")
 
 
-def attach(dap, wi_port, prog, src_dir, comp_dir):
+def attach(dap, wi_port, src_dir, comp_dir):
     """initialize, then attach as docs/debugging.md's launch.json does; returns the attach's seq, whose
-    response comes only after configurationDone."""
+    response comes only after configurationDone. No "program": LLDB takes every module from the
+    stub's library list (given one, it would open the modules beside it by name, files whose DWARF
+    the loader did not move)."""
     dap.request("initialize", {"clientID": "wi-test", "adapterID": "lldb-dap", "linesStartAt1": True,
                                "columnsStartAt1": True, "pathFormat": "path"})
     seq = dap.send("attach", {
-        "program": prog,
         # The wasm process plugin: lldb-dap's own "gdb-remote-port" connects with the generic
         # gdb-remote plugin, which does not know wasm's address spaces or its call stack packet.
         "attachCommands": ["process connect --plugin wasm connect://127.0.0.1:%d" % wi_port],
@@ -247,6 +248,11 @@ def library(s, attach_seq):
     frames = s.frames(thread)
     s.check_frame(frames[0], "area", "geom.c", brk, "frame 0")
     s.check_frame(frames[1], "main", "shapes.c", call, "frame 1")
+    # A global of the program, evaluated in main's frame: its DWARF address moved by the loader (no
+    # "program" in the attach, so LLDB reads the module from the stub, not from its file).
+    built = s.dap.request("evaluate", {"expression": "shapes_built", "frameId": frames[1]["id"],
+                                       "context": "watch"}).get("result")
+    s.check(built == "3", "shapes_built = 3, a global of the program", built)
 
     local = s.locals(frames[0])
     s.check(sorted(local) == ["h", "r", "w"], "area's locals: r, w, h", sorted(local))
@@ -311,7 +317,7 @@ def main():
         dap = Dap(exe, deadline)
         s = Session(dap, src_dir)
         try:
-            attach_seq = attach(dap, int(m.group(1)), prog, src_dir, comp_dir)
+            attach_seq = attach(dap, int(m.group(1)), src_dir, comp_dir)
             status, output = run(s, attach_seq)
             code = dap.event("exited").get("exitCode")
             s.check(code == status, "exited event: exit code %d" % status, code)
