@@ -58,6 +58,9 @@ Result<void> Linker::relocate(size_t first) {
     // DWARF kept by wasmify names data by link address; the image debuggers read (the stub serves these
     // bytes) names it where it lives. Checked to be custom-section words (check.cc).
     for (auto& f : m.info.custom_fixup) {
+      if (uint64_t(f.where) + 4 > bytes.size())  // check.cc refused it already; never write past the bytes
+        return make_error(SIZE_MAX, fmt::format("{}: dyninfo custom_fixup word at 0x{:x} is past the module", m.name,
+                                                f.where));
       uint32_t v = m.A(f.target);
       for (int b = 0; b < 4; ++b) bytes[f.where + b] = uint8_t(v >> (8 * b));
       if (v != f.target) m.customs_relocated = true;
