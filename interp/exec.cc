@@ -21,9 +21,9 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
 // same code as exec_tail.cc runs, without the saving. With -Dprofile_ops a pair is its head itself,
 // so the translator forms no pairs (interp/pairs.cc) and the counts are of ops one by one.
 #ifdef WI_PROFILE_OPS
-#define WI_PAIR_NAME(a, b) int32_t((char*)&&L_##a - (char*)&&L_Unreachable),
+#define WI_PAIR_NAME(a, b, f) int32_t((char*)&&L_##a - (char*)&&L_Unreachable),
 #else
-#define WI_PAIR_NAME(a, b) int32_t((char*)&&L_Pair_##a##_then_##b - (char*)&&L_Unreachable),
+#define WI_PAIR_NAME(a, b, f) int32_t((char*)&&L_Pair_##a##_then_##b##_##f - (char*)&&L_Unreachable),
 #endif
 #include "interp/regop_list.inc"
   };
@@ -89,9 +89,9 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
 // pair's: a block holding only a jump is merged into its target (or laid out to fall into it, with
 // no bytes of its own), and identical blocks into one. Pairs must stay ops of their own, or the
 // translator would form none and listings would depend on the executor.
-#define WI_PAIR_NAME(a, b)                                              \
-  L_Pair_##a##_then_##b:                                                \
-  __asm__ volatile("nop" ::"i"(unsigned(RegOp::Pair_##a##_then_##b))); \
+#define WI_PAIR_NAME(a, b, f)                                                  \
+  L_Pair_##a##_then_##b##_##f:                                                 \
+  __asm__ volatile("nop" ::"i"(unsigned(RegOp::Pair_##a##_then_##b##_##f))); \
   goto L_##a;
 #include "interp/regop_list.inc"
 #endif

@@ -58,6 +58,10 @@ inline Handler handler_at(const uint32_t* ip) {
 // template serves every row and the compiler keeps the two bodies whose guards hold. The head falls
 // through (regop.cc checks it), so every NEXT() of its body means "the instruction after it": the
 // tail, whose own handler unit and operands are still in the code where the head left ip.
+// Form F > 0: the tail's operand unit F holds the same slot index as the head's unit 1 (the
+// translator checked, interp/pairs.cc), so the tail reads that slot through the head's index: the
+// same address to the compiler, which then takes the value from the register the head computed it
+// in rather than storing and reloading it (the store still happens).
 namespace op_id {
 #define WI_OP_NAME(name) [[maybe_unused]] constexpr RegOp name = RegOp::name;
 #include "interp/regop_list.inc"
@@ -67,8 +71,9 @@ namespace op_id {
 [[maybe_unused]] constexpr RegOp unwind_exn = RegOp::Count_;
 }  // namespace op_id
 
-template <RegOp Head, RegOp Tail>
+template <RegOp Head, RegOp Tail, unsigned Form>
 __attribute__((preserve_none, noinline)) void h_pair(WI_HARGS) {
+  const uint32_t head_unit1 = ip[1];
 #undef WI_OP
 #undef NEXT
 #define WI_OP(name) if constexpr (Head == op_id::name)
@@ -80,7 +85,10 @@ tail:
 #undef NEXT
 #define WI_OP(name) if constexpr (Tail == op_id::name)
 #define NEXT() [[clang::musttail]] return handler_at(ip)(WI_HPASS)
+#define WI_SLOT_OPERAND(i) fp[(Form != 0 && (i) == Form) ? head_unit1 : ip[i]]
 #include "interp/exec_handlers.inc"
+#undef WI_SLOT_OPERAND
+  (void)head_unit1;
   __builtin_unreachable();
 }
 #undef WI_OP
@@ -103,8 +111,8 @@ const int32_t* make_handler_table() {
   const uintptr_t base = reinterpret_cast<uintptr_t>(&h_Unreachable);
   unsigned i = 0;
 #define WI_OP_NAME(name) offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(&h_##name) - base);
-#define WI_PAIR_NAME(a, b) \
-  offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(&h_pair<RegOp::a, RegOp::b>) - base);
+#define WI_PAIR_NAME(a, b, f) \
+  offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(&h_pair<RegOp::a, RegOp::b, f>) - base);
 #include "interp/regop_list.inc"
   return offsets;
 }

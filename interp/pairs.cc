@@ -6,20 +6,28 @@
 namespace wi {
 namespace {
 
-// For each head op, its rows as (tail, pair op); most heads have none, a few have several.
+// For each head op, its rows as (tail, row); most heads have none, a few have several.
 struct PairIndex {
-  std::array<std::vector<std::pair<RegOp, RegOp>>, kRegOpCount> by_head;
+  std::array<std::vector<std::pair<RegOp, unsigned>>, kRegOpCount> by_head;
   bool any = false;  // some pair op has a handler of its own in this executor
   PairIndex() {
     const int32_t* h = handler_offsets();
-    for (unsigned i = 0; i < kRegOpPairCount; ++i) {
-      const RegOpPair& p = kRegOpPairs[i];
-      RegOp pair = RegOp(kFirstPairOp + i);
-      by_head[unsigned(p.head)].emplace_back(p.tail, pair);
-      if (h[unsigned(pair)] != h[unsigned(p.head)]) any = true;
+    for (unsigned row = 0; row < kRegOpPairCount; ++row) {
+      const RegOpPair& p = kRegOpPairs[row];
+      by_head[unsigned(p.head)].emplace_back(p.tail, row);
+      if (h[unsigned(pair_op(row, 0))] != h[unsigned(p.head)]) any = true;
     }
   }
 };
+
+// The form of a pair at `head` (regop.h): the first of the tail's source operands among units
+// 1..kPairForms-1 that names the slot the head writes through its unit 1, or 0.
+unsigned pair_form_at(RegOp head, const uint32_t* head_code, RegOp tail, const uint32_t* tail_code) {
+  if (regop_unit_kind(head, 1) != UnitKind::DestSlot) return 0;
+  for (unsigned k = 1; k < kPairForms; ++k)
+    if (regop_unit_kind(tail, k) == UnitKind::SourceSlot && tail_code[k] == head_code[1]) return k;
+  return 0;
+}
 
 const PairIndex& pair_index() {
   static const PairIndex index;
@@ -37,9 +45,10 @@ void form_pairs(std::vector<uint32_t>& code) {
   while (op != RegOp::Count_) {
     size_t next = pos + regop_units(op, code.data() + pos);
     RegOp next_op = next < code.size() ? regop_from_handler(int32_t(code[next])) : RegOp::Count_;
-    for (auto [tail, pair] : index.by_head[unsigned(op)]) {
+    for (auto [tail, row] : index.by_head[unsigned(op)]) {
       if (tail == next_op) {
-        code[pos] = uint32_t(handlers[unsigned(pair)]);
+        unsigned form = pair_form_at(op, code.data() + pos, tail, code.data() + next);
+        code[pos] = uint32_t(handlers[unsigned(pair_op(row, form))]);
         break;
       }
     }

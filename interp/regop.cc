@@ -53,7 +53,7 @@ const RegOpInfo kInfo[] = {
 #include "interp/fused.def"
 #undef WI_FUSE
 // A pair op's operands are its head's; its name is made from both (pair_names below).
-#define WI_PAIR(a, b) {nullptr, nullptr},
+#define WI_PAIR(a, b) {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr},
 #include "interp/pairs.def"
 #undef WI_PAIR
 };
@@ -80,11 +80,35 @@ static_assert(std::all_of(std::begin(kRegOpPairs), std::end(kRegOpPairs),
                           [](const RegOpPair& p) { return falls_through(p.head); }),
               "pairs.def: a pair's head must fall through to the next instruction");
 
+// The layout tokens of each op, one per operand unit from unit 1 (an i64 or v128 token fills 2 or 4
+// units; BrTable's and Return's repeated tokens are left out).
+const std::vector<std::vector<std::string>>& unit_tokens() {
+  static const std::vector<std::vector<std::string>> tokens = [] {
+    std::vector<std::vector<std::string>> all(kRegOpCount);
+    for (unsigned i = 0; i < kFirstPairOp; ++i) {
+      std::istringstream layout(kInfo[i].operands);
+      std::string tok;
+      while (layout >> tok) {
+        if (tok == "rel*(n+1)" || tok == "s*n") break;
+        size_t units = tok == "i64" ? 2 : tok == "v128" ? 4 : 1;
+        for (size_t k = 0; k < units; ++k) all[i].push_back(tok);
+      }
+    }
+    return all;
+  }();
+  return tokens;
+}
+
+// "head>tail" for form 0, "head>tail[a]" for a form that forwards to the tail's operand `a`.
 const std::vector<std::string>& pair_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> v;
-    for (const RegOpPair& p : kRegOpPairs)
-      v.push_back(std::string(kInfo[unsigned(p.head)].name) + ">" + kInfo[unsigned(p.tail)].name);
+    for (const RegOpPair& p : kRegOpPairs) {
+      std::string both = std::string(kInfo[unsigned(p.head)].name) + ">" + kInfo[unsigned(p.tail)].name;
+      const auto& tail_units = unit_tokens()[unsigned(p.tail)];
+      for (unsigned f = 0; f < kPairForms; ++f)
+        v.push_back(f == 0 || f > tail_units.size() ? both : both + "[" + tail_units[f - 1] + "]");
+    }
     return v;
   }();
   return names;
@@ -95,6 +119,10 @@ const std::array<uint8_t, kRegOpCount>& fixed_units() {
   static const std::array<uint8_t, kRegOpCount> units = [] {
     std::array<uint8_t, kRegOpCount> u{};
     for (unsigned i = 0; i < kRegOpCount; ++i) {
+      if (is_pair_op(RegOp(i))) {
+        u[i] = u[unsigned(pair_parts(RegOp(i)).head)];  // heads come before pairs in the enum
+        continue;
+      }
       std::istringstream layout(regop_operands(RegOp(i)));
       unsigned n = 1;
       std::string tok;
@@ -120,6 +148,15 @@ const char* regop_operands(RegOp op) {
   return kInfo[unsigned(is_pair_op(op) ? pair_parts(op).head : op)].operands;
 }
 bool regop_falls_through(RegOp op) { return falls_through(op); }
+
+UnitKind regop_unit_kind(RegOp op, unsigned k) {
+  const auto& units = unit_tokens()[unsigned(is_pair_op(op) ? pair_parts(op).head : op)];
+  if (k == 0 || k > units.size()) return UnitKind::Other;
+  const std::string& t = units[k - 1];
+  if (t == "d") return UnitKind::DestSlot;
+  if (t == "s" || t == "a" || t == "b" || t == "c") return UnitKind::SourceSlot;
+  return UnitKind::Other;
+}
 
 size_t regop_units(RegOp op, const uint32_t* code) {
   if (uint8_t n = fixed_units()[unsigned(op)]) return n;

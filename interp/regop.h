@@ -15,19 +15,25 @@ enum class RegOp : uint16_t {
 constexpr unsigned kRegOpCount = static_cast<unsigned>(RegOp::Count_);
 
 // Pair ops (pairs.def): one dispatch runs `head`, then `tail`, the instruction after it in the code.
+// Each row comes in kPairForms forms: form F > 0 says the tail's operand unit F names the slot the
+// head's result went to (unit 1 of the head), so the executor can hand the value over in a register;
+// form 0 says nothing.
 struct RegOpPair {
   RegOp head, tail;
 };
+constexpr unsigned kPairForms = 4;
 inline constexpr RegOpPair kRegOpPairs[] = {
 #define WI_PAIR(a, b) {RegOp::a, RegOp::b},
 #include "interp/pairs.def"
 #undef WI_PAIR
 };
 constexpr unsigned kRegOpPairCount = unsigned(std::size(kRegOpPairs));
-// Pair ops are listed last (regop_list.inc).
-constexpr unsigned kFirstPairOp = kRegOpCount - kRegOpPairCount;
+// Pair ops are listed last (regop_list.inc), each row's forms in order.
+constexpr unsigned kFirstPairOp = kRegOpCount - kRegOpPairCount * kPairForms;
 constexpr bool is_pair_op(RegOp op) { return unsigned(op) >= kFirstPairOp && op != RegOp::Count_; }
-constexpr const RegOpPair& pair_parts(RegOp op) { return kRegOpPairs[unsigned(op) - kFirstPairOp]; }
+constexpr const RegOpPair& pair_parts(RegOp op) { return kRegOpPairs[(unsigned(op) - kFirstPairOp) / kPairForms]; }
+constexpr unsigned pair_form(RegOp op) { return (unsigned(op) - kFirstPairOp) % kPairForms; }
+constexpr RegOp pair_op(unsigned row, unsigned form) { return RegOp(kFirstPairOp + row * kPairForms + form); }
 
 const char* regop_name(RegOp op);       // as listings show it ("I32Add_imm", "load.I32Load+add")
 const char* regop_enum_name(RegOp op);  // the enumerator ("NI_I32Add", "LR_I32Load"), as pairs.def names ops
@@ -35,6 +41,10 @@ const char* regop_operands(RegOp op);   // the operand layout string of regops.d
 // Whether the op always goes on with the instruction after it (no branch, call or return; a trap
 // leaves the activation): what may head a pair op.
 bool regop_falls_through(RegOp op);
+// What operand unit k (1 <= k) of an op's layout is: a slot the op reads or writes (d s a b c), or
+// something else (an immediate, a branch displacement, an index) or past the layout's end.
+enum class UnitKind : uint8_t { Other, DestSlot, SourceSlot };
+UnitKind regop_unit_kind(RegOp op, unsigned k);
 // Units of the instruction starting at `code` (handler unit included) whose op is `op`.
 size_t regop_units(RegOp op, const uint32_t* code);
 

@@ -48,7 +48,7 @@ int32_t reference(uint32_t p, uint32_t n) {
 TEST_CASE("pair ops: formed only before their tail, code walks by regop_units") {
   auto cm = compile(pair_module().bytes);
   const wi::CompiledFunc& f = cm->funcs.at(0);
-  size_t pos = 0, pairs = 0;
+  size_t pos = 0, pairs = 0, forwarding = 0;
   wi::RegOp prev_pair_tail = wi::RegOp::Count_;
   while (pos < f.code.size()) {
     wi::RegOp op = wi::regop_from_handler(int32_t(f.code[pos]));
@@ -62,13 +62,22 @@ TEST_CASE("pair ops: formed only before their tail, code walks by regop_units") 
     if (wi::is_pair_op(op)) {
       ++pairs;
       CHECK(wi::regop_falls_through(wi::pair_parts(op).head));
+      // A form that forwards names, in the tail, the slot the head writes.
+      if (unsigned form = wi::pair_form(op)) {
+        ++forwarding;
+        size_t next = pos + wi::regop_units(op, f.code.data() + pos);
+        CHECK(f.code.at(next + form) == f.code.at(pos + 1));
+      }
     }
     pos += wi::regop_units(op, f.code.data() + pos);
   }
   CHECK(pos == f.code.size());          // the walk ends exactly at the end
   CHECK(prev_pair_tail == wi::RegOp::Count_);  // no pair op is the last instruction
   // A -Dprofile_ops build forms none (its counts are of ops one by one).
-  if (!wi::op_profile_built()) CHECK(pairs >= 3);
+  if (!wi::op_profile_built()) {
+    CHECK(pairs >= 3);
+    CHECK(forwarding >= 2);  // x >> 1 & 0x7fff ^ 0x1021: each result feeds the next op
+  }
 }
 
 TEST_CASE("pair ops run both ops, and the loop's branch back lands on a pair's head") {
