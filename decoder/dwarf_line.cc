@@ -430,6 +430,13 @@ const LineTable* line_table(const Module& m) {
   return m.line_cache->table ? &*m.line_cache->table : nullptr;
 }
 
+std::string source_position(const Module& m, size_t offset) {
+  const LineTable* lines = offset <= UINT32_MAX ? line_table(m) : nullptr;
+  if (!lines) return "";
+  auto pos = lines->at(uint32_t(offset));
+  return pos ? to_string(*pos) : "";
+}
+
 std::string line_table_error(const Module& m) {
   if (!m.line_cache) return "";
   parse_once(m);

@@ -81,6 +81,9 @@ struct LineTableCache {
 
 // The module's line table, parsed on first use; null when it has none or it does not parse.
 const LineTable* line_table(const Module& m);
+// "file:line:column" of wasm offset `offset` of `m` from its line table, or "" (no DWARF, no row).
+// What backtraces print beside a frame; the executor records only the offset.
+std::string source_position(const Module& m, size_t offset);
 // Why the module's `.debug_line` did not parse ("" when it did or there is none).
 std::string line_table_error(const Module& m);
 

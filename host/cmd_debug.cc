@@ -168,9 +168,11 @@ class Debugger : public TraceCore, public ExecSession {
       say(fmt::format("program exited with code {} after {} steps", t.exit_code, step()));
     } else {
       say(fmt::format("program trapped after {} steps: {}", step(), t.message.empty() ? trap_text(t.kind) : t.message));
-      for (auto& l : t.backtrace)
+      for (auto& l : t.backtrace) {
+        std::string source = l.module ? source_position(*l.module, l.offset) : "";
         say(fmt::format("  at {} ({}+0x{:x}){}", escape_name(l.function), escape_name(l.module_file), l.offset,
-                        l.source.empty() ? std::string() : fmt::format(" {}", escape_name(l.source))));
+                        source.empty() ? std::string() : fmt::format(" {}", escape_name(source))));
+      }
       if (t.frames_omitted) say(fmt::format("  ... {} more frames", t.frames_omitted));
     }
   }

@@ -20,6 +20,7 @@
 #include "host/commands.h"
 #include "host/gdb/stub.h"
 #include "interp/code.h"
+#include "decoder/dwarf_line.h"
 #include "interp/store.h"
 #include "host/program.h"
 #include "host/replay/session.h"
@@ -116,8 +117,9 @@ void print_trap(const Trap& t) {
     while (j < bt.size() && bt[j].function == bt[i].function && bt[j].offset == bt[i].offset &&
            bt[j].module_file == bt[i].module_file)
       ++j;
+    std::string source = bt[i].module ? source_position(*bt[i].module, bt[i].offset) : "";
     std::cerr << fmt::format("  at {} ({}+0x{:x}){}{}\n", bt[i].function, bt[i].module_file, bt[i].offset,
-                             bt[i].source.empty() ? std::string() : fmt::format(" {}", bt[i].source),
+                             source.empty() ? std::string() : fmt::format(" {}", source),
                              j - i > 1 ? fmt::format(" x{}", j - i) : "");
     ++lines;
     i = j;

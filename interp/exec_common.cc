@@ -2,7 +2,6 @@
 // many values, trace hooks and unwinding a trap. Out of line so that the handlers calling them keep
 // their registers; none of this runs on the fast path.
 #include <vector>
-#include "decoder/dwarf_line.h"
 #include "interp/exec_core.h"
 
 namespace wi {
@@ -157,10 +156,7 @@ void exec_unwind(Activation& a, CallFrame* cf, const FuncInst* func, const uint3
     loc.func_index = f->code->func_index;
     loc.function = m.function_display_name(loc.func_index);
     loc.offset = f->code->wasm_offset_at(uint32_t(at - f->code->code.data()));
-    // An exit is not an error: it needs no source positions (and so never parses DWARF).
-    if (a.trap_kind != TrapKind::Exit)
-      if (const LineTable* lines = line_table(m))
-        if (auto pos = lines->at(uint32_t(loc.offset))) loc.source = to_string(*pos);
+    loc.module = &m;
     trap.backtrace.push_back(std::move(loc));
   };
   locate(func, ip);

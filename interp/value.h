@@ -66,12 +66,17 @@ enum class TrapKind : uint8_t {
 const char* trap_text(TrapKind k);
 
 // Where a frame was when a trap unwound it.
+struct Module;
+
+// Where a frame was when a trap stopped it: values only. The executor neither reads DWARF nor formats
+// anything; whoever prints a backtrace turns `module` and `offset` into a source position
+// (source_position, decoder/dwarf_line.h).
 struct FrameLocation {
   std::string module_file;
   std::string function;
   uint32_t func_index = 0;
   size_t offset = 0;  // wasm byte offset in the module file
-  std::string source;  // "file:line:column" from the module's DWARF line table, or ""
+  const Module* module = nullptr;  // the frame's module; lives as long as the store that ran it
 };
 
 struct Trap {
