@@ -6,7 +6,9 @@
 // instruction. Commands come from libedit when stdin is a terminal, else one per line (each echoed
 // after the prompt, so a transcript over a pipe reads like a session), or from `--commands FILE`,
 // which leaves stdin to the guest. Watchpoints (`watch`) are host/watch.h's: checked at trace points
-// only while one is set, reported at the instruction after the access.
+// only while one is set, reported at the instruction after the access. Reverse commands
+// (`reverse-step` ...) re-run the program from its start, silently, to the step they go back to
+// (host/rewind.h, docs/reverse.md): every run of one session goes through one in-memory host-call log.
 #include <fnmatch.h>
 #include <unistd.h>
 #include <cstdlib>
@@ -17,6 +19,7 @@
 #include "decoder/instruction.h"
 #include "fmt/format.h"
 #include "host/commands.h"
+#include "host/rewind.h"
 #include "host/trace_core.h"
 #include "host/trace_session.h"
 #include "host/watch.h"
@@ -38,6 +41,10 @@ const char* kHelp =
     "finish                run until the current function returns\n"
     "continue              run until a breakpoint or the end\n"
     "run-to STEP           run until instruction number STEP is next\n"
+    "reverse-step [N]      go back N wasm instructions (default 1), to where step would have been\n"
+    "reverse-next          go back to the previous instruction of this function (over calls)\n"
+    "reverse-finish        go back to the call of the current function\n"
+    "reverse-continue      go back to the previous breakpoint or watchpoint hit (else stay)\n"
     "break FUNC            stop when a function whose name matches FUNC (a glob) is entered\n"
     "break MODULE+0xOFF    stop before the instruction at that wasm offset of that module\n"
     "break FILE:LINE       stop where source line LINE of FILE begins (DWARF line info)\n"
@@ -61,6 +68,9 @@ struct Breakpoint {
     uint32_t offset;  // of an instruction
   };
   std::vector<Site> sites;  // else: the instructions it stops before
+  // The sites' modules by name: a re-run of the program (reverse commands) has new instances, found
+  // again by name (a site's instance is null until its module is loaded in the new run).
+  std::vector<std::string> site_modules;
   uint64_t hits = 0;
 };
 
@@ -89,6 +99,10 @@ class Debugger : public TraceCore, public ExecSession {
                        "read debugger commands from FILE instead of stdin (which the guest then has)");
   }
   int configure(const po::variables_map& vm) override {
+    if (configured_) return -1;  // a re-run: the commands file reads on where it was
+    configured_ = true;
+    // Those runs are reproducible through their file; the in-memory log would be a second recorder.
+    reversible_ = !vm.count("record") && !vm.count("replay");
     if (!tracing_supported()) {
       std::cerr << "wi debug: this wi was built without tracing support (meson -Dtracing=false)\n";
       return kExitUsage;
@@ -110,16 +124,35 @@ class Debugger : public TraceCore, public ExecSession {
     store_ = &store;
     linker_ = linker;
     store.tracer = this;
+    if (rerun_) {
+      reset();
+      running_ = true;
+      entering_ = false;
+      seen_instances_ = 0;
+    }
   }
   Trap done(Trap t) override {
     if (!store_) return t;
     watches_.drop_hit();  // armed by an access that trapped: it never happened
+    // A re-run that went past its scan (reverse from the end of the program) restarts once more.
+    if (!restart_ && rewind_.rerunning() && rewind_.at_end() == Rewinder::Action::Restart) begin_restart();
+    if (restart_) return restarted();
     finish(t);
     store_->tracer = nullptr;
     if (quitting_) return {};  // quit while it ran: the program's outcome does not matter
     running_ = false;
     command_loop();  // post-mortem, until quit or the end of the commands
+    if (restart_) return restarted();
     return t;
+  }
+  replay::Session* host_log() override { return reversible_ ? rewind_.log() : nullptr; }
+
+  // After run_exec returned: whether the debugger abandoned that run to start the program again.
+  bool take_restart() {
+    if (!restart_) return false;
+    restart_ = false;
+    rerun_ = true;
+    return true;
   }
 
  private:
@@ -131,6 +164,7 @@ class Debugger : public TraceCore, public ExecSession {
     return true;
   }
   bool on_return(const TraceEvent& e) override {
+    if (rewind_.rerunning()) return true;
     if (mode_ == Mode::Finish && e.depth == depth_ && !finish_returned_) {
       finish_returned_ = true;
       const TraceInfo& ti = e.func->code->trace;
@@ -142,18 +176,30 @@ class Debugger : public TraceCore, public ExecSession {
     bool entering = entering_;
     entering_ = false;
     // A watchpoint hit by the previous instruction, which has run now: stop here, after it.
+    if (rerun_ && store_->instances().size() != seen_instances_) rebind_after_restart();
     std::optional<WatchHit> hit;
     if (!watches_.empty()) hit = watches_.take_hit();
     Breakpoint* bp = breakpoint_at(i, entering);
-    if (!hit && !bp && !should_stop(i)) return arm_watches(i);
-    cur_ = i;
-    if (hit) report_watch(*hit);
-    if (bp) {
-      ++bp->hits;
-      say(fmt::format("breakpoint {}", bp->id));
+    if (rewind_.rerunning()) {
+      switch (rewind_.on_instr(i.step, i.depth, hit || bp)) {
+        case Rewinder::Action::Run: return arm_watches(i);
+        case Rewinder::Action::Restart: begin_restart(); return false;
+        case Rewinder::Action::Stop: break;
+      }
+      cur_ = i;
+      report_arrival(hit, bp);
+    } else {
+      if (!hit && !bp && !should_stop(i)) return arm_watches(i);
+      cur_ = i;
+      if (hit) report_watch(*hit);
+      if (bp) {
+        ++bp->hits;
+        say(fmt::format("breakpoint {}", bp->id));
+      }
     }
     say(location(i));
-    return command_loop() && arm_watches(i);
+    if (!command_loop()) return false;
+    return arm_watches(i);
   }
   // Armed after the commands: they may have changed the watchpoints or memory.
   bool arm_watches(const Instr& i) {
@@ -266,6 +312,9 @@ class Debugger : public TraceCore, public ExecSession {
       } else if (r == kQuit) {
         quit();
         return false;
+      } else if (r == kRestart) {
+        begin_restart();
+        return false;
       }
     }
   }
@@ -277,7 +326,7 @@ class Debugger : public TraceCore, public ExecSession {
     std::cout.flush();
   }
 
-  static constexpr int kStay = 0, kResume = 1, kQuit = 2;
+  static constexpr int kStay = 0, kResume = 1, kQuit = 2, kRestart = 3;
 
   int run_command(const std::string& cmd, const std::vector<std::string>& args) {
     auto count_arg = [&](uint64_t& n) {
@@ -345,6 +394,7 @@ class Debugger : public TraceCore, public ExecSession {
       target_step_ = *n;
       return kResume;
     }
+    if (cmd.starts_with("reverse-") || cmd == "rs" || cmd == "rn" || cmd == "rc") return reverse(cmd, args);
     if (cmd == "break" || cmd == "b") {
       if (args.size() != 1) say("usage: break FUNC | break MODULE+0xOFFSET | break FILE:LINE");
       else add_breakpoint(args[0]);
@@ -403,6 +453,129 @@ class Debugger : public TraceCore, public ExecSession {
     say(fmt::format("unknown command '{}' (try help)", cmd));
     return kStay;
   }
+  // ---- reverse execution (host/rewind.h) ----
+  int reverse(const std::string& cmd, const std::vector<std::string>& args) {
+    if (!reversible_) {
+      say(fmt::format("{}: not with --record or --replay (re-run the recording's replay in wi debug instead)", cmd));
+      return kStay;
+    }
+    // Where the command is given: the instruction about to run, or past the last one at the end.
+    const uint64_t here = running_ ? cur_.step : step() + 1;
+    const size_t depth = running_ ? cur_.depth : 0;
+    Rewinder::Kind kind;
+    uint64_t n = 1;
+    if (cmd == "reverse-step" || cmd == "rs") {
+      kind = Rewinder::Kind::Step;
+      if (!args.empty()) {
+        auto v = parse_number(args[0]);
+        if (!v || !*v) {
+          say(fmt::format("{}: '{}' is not a positive count", cmd, args[0]));
+          return kStay;
+        }
+        n = *v;
+      }
+    } else if (cmd == "reverse-next" || cmd == "rn") {
+      kind = running_ ? Rewinder::Kind::Next : Rewinder::Kind::Step;  // at the end: the last instruction
+    } else if (cmd == "reverse-finish") {
+      kind = running_ ? Rewinder::Kind::Finish : Rewinder::Kind::Step;
+    } else if (cmd == "reverse-continue" || cmd == "rc") {
+      kind = Rewinder::Kind::Continue;
+    } else {
+      say(fmt::format("unknown command '{}' (try help)", cmd));
+      return kStay;
+    }
+    if (here <= 1) {
+      say("at the first instruction: there is nothing before it");
+      return kStay;
+    }
+    rewind_.plan(kind, here, depth, n);
+    return kRestart;
+  }
+  // Abandons this run (the guest stops at once, without a report) so that cmd_debug starts the
+  // program again. Breakpoints and watchpoints are kept by what survives a new store: module names
+  // and the memory's place among the store's memories.
+  void begin_restart() {
+    restart_ = true;
+    halt_ = true;
+    stop_trap_ = Trap();
+    stop_trap_.kind = TrapKind::Host;
+    stop_trap_.message = "restarted by the debugger";
+    rewind_.log()->freeze();
+    std::vector<const Memory*> mems = memories();
+    saved_watches_ = watches_.watches();
+    watch_memory_.clear();
+    for (Watch& w : saved_watches_) {
+      auto it = std::find(mems.begin(), mems.end(), w.mem);
+      watch_memory_.push_back(it == mems.end() ? SIZE_MAX : size_t(it - mems.begin()));
+      w.mem = nullptr;
+    }
+    watches_.replace({});
+    pending_watches_ = !saved_watches_.empty();
+    for (Breakpoint& b : bps_)
+      for (Breakpoint::Site& site : b.sites) site.instance = nullptr;
+  }
+  Trap restarted() {
+    store_->tracer = nullptr;
+    std::cout.flush();
+    Trap t;  // a silent end for run_exec (exit status 0, nothing printed)
+    t.kind = TrapKind::Exit;
+    return t;
+  }
+  // The store's memories in instance order, each once (a linked program's instances share one).
+  std::vector<const Memory*> memories() const {
+    std::vector<const Memory*> out;
+    for (const Instance& inst : store_->instances())
+      for (const Memory* m : inst.memories)
+        if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+    return out;
+  }
+  // In a re-run, whenever instances were added: finds breakpoint sites and watched memories again.
+  void rebind_after_restart() {
+    seen_instances_ = store_->instances().size();
+    for (Breakpoint& b : bps_)
+      for (size_t k = 0; k < b.sites.size(); ++k)
+        if (!b.sites[k].instance) b.sites[k].instance = find_instance(b.site_modules[k]);
+    if (!pending_watches_) return;
+    std::vector<const Memory*> mems = memories();
+    std::vector<Watch> ws;
+    bool all = true;
+    for (size_t k = 0; k < saved_watches_.size(); ++k) {
+      if (!saved_watches_[k].mem && watch_memory_[k] < mems.size()) saved_watches_[k].mem = mems[watch_memory_[k]];
+      if (saved_watches_[k].mem) ws.push_back(saved_watches_[k]);
+      else all = false;
+    }
+    watches_.replace(std::move(ws));
+    pending_watches_ = !all;
+  }
+  // The re-run reached its step: says why a reverse-continue stopped here, or that a scan found nothing.
+  void report_arrival(const std::optional<WatchHit>& hit, const Breakpoint* bp) {
+    // Hits met on the way were the first run's: the counts are as they were before going back. A
+    // watchpoint whose memory does not exist yet at this step is dropped (said so).
+    if (!saved_watches_.empty()) {
+      std::vector<Watch> ws;
+      for (const Watch& w : saved_watches_) {
+        if (w.mem) ws.push_back(w);
+        else say(fmt::format("watchpoint {} deleted: its memory does not exist at this step", w.id));
+      }
+      watches_.replace(std::move(ws));
+      saved_watches_.clear();
+      pending_watches_ = false;
+    }
+    switch (rewind_.kind()) {
+      case Rewinder::Kind::Step: return;
+      case Rewinder::Kind::Next: if (!rewind_.found()) say("no earlier instruction in this function or its callers"); return;
+      case Rewinder::Kind::Finish: if (!rewind_.found()) say("no caller: the current function was entered from the host"); return;
+      case Rewinder::Kind::Continue:
+        if (!rewind_.found()) {
+          say("no earlier breakpoint or watchpoint hit: back where the command was given");
+          return;
+        }
+        if (hit) report_watch(*hit);
+        if (bp) say(fmt::format("breakpoint {}", bp->id));
+        return;
+    }
+  }
+
   // ---- breakpoints ----
   void add_breakpoint(const std::string& spec) {
     Breakpoint b;
@@ -425,6 +598,7 @@ class Debugger : public TraceCore, public ExecSession {
         return;
       }
       b.sites.push_back({inst, at->offset});
+      b.site_modules.push_back(module);
       say(fmt::format("breakpoint {} at {}+0x{:x} ({})", b.id, module, at->offset, at->function));
     } else if (source_line) {
       if (!add_line_sites(b, spec.substr(0, colon), uint32_t(std::stoul(spec.substr(colon + 1))))) return;
@@ -469,6 +643,7 @@ class Debugger : public TraceCore, public ExecSession {
         if (!at) continue;
         if (b.sites.empty()) first_function = at->function;
         b.sites.push_back({inst, at->offset});
+        b.site_modules.push_back(names().module_name(inst));
       }
     }
     if (b.sites.empty()) {
@@ -730,6 +905,15 @@ class Debugger : public TraceCore, public ExecSession {
 
   Store* store_ = nullptr;
   link::Linker* linker_ = nullptr;
+  bool configured_ = false;
+  bool reversible_ = true;
+  Rewinder rewind_;
+  bool restart_ = false;  // this run is being abandoned: cmd_debug starts the program again
+  bool rerun_ = false;    // a re-run: breakpoint sites and watched memories are found again
+  size_t seen_instances_ = 0;
+  std::vector<Watch> saved_watches_;  // as they were when the run was abandoned
+  std::vector<size_t> watch_memory_;  // each one's memory: its index in memories() (SIZE_MAX: none)
+  bool pending_watches_ = false;      // some of saved_watches_ have no memory in this run yet
   std::ifstream commands_;  // --commands FILE: the commands, leaving stdin to the guest
   bool interactive_ = false;
   bool running_ = true;
@@ -752,7 +936,10 @@ class Debugger : public TraceCore, public ExecSession {
 
 int cmd_debug(const std::vector<std::string>& args) {
   Debugger d;
-  return run_exec(args, d);
+  while (true) {
+    int status = run_exec(args, d);
+    if (!d.take_restart()) return status;
+  }
 }
 
 }  // namespace wi

@@ -398,9 +398,17 @@ int run_exec(const std::vector<std::string>& all_args, ExecSession& session) {
       return s->interpose(func, type, std::move(fn));
     };
   }
-  int status = run_configured(vm, file, values, ro, session, rs.get());
-  if (rs) {
-    if (auto r = rs->end(status); !r) {
+  replay::Session* log = rs.get();
+  if (!log && (log = session.host_log())) {
+    // The session's own log (wi debug): every run of the same command goes through it.
+    log->set_args_env(replay::ArgsEnv{ro.wasi.args, ro.wasi.env});
+    ro.wasi.interpose = [log](std::string_view func, const FuncType& type, HostFunction fn) {
+      return log->interpose(func, type, std::move(fn));
+    };
+  }
+  int status = run_configured(vm, file, values, ro, session, log);
+  if (log) {
+    if (auto r = log->end(status); !r) {
       std::cerr << "wi: " << r.error().message << "\n";
       return kExitFailure;
     }

@@ -51,6 +51,13 @@ Result<std::unique_ptr<Session>> Session::record(const std::string& path, Settin
   return s;
 }
 
+std::unique_ptr<Session> Session::in_memory() {
+  std::unique_ptr<Session> s(new Session);
+  s->in_memory_ = true;
+  s->path_ = "the debugger's log";
+  return s;
+}
+
 Result<std::unique_ptr<Session>> Session::replay(const std::string& path, const Settings& settings) {
   std::unique_ptr<Session> s(new Session);
   s->replaying_ = true;
@@ -94,6 +101,16 @@ std::vector<ModuleHash> Session::modules_loaded_since(size_t first) const {
 }
 
 Result<void> Session::begin(const std::vector<std::string>& module_files) {
+  if (in_memory_) {
+    // Each run of the debugger's program starts at the log's first event; the modules are the same
+    // files as in the first run (wi debug reads them again, so there is nothing to compare against).
+    next_ = 0;
+    frozen_ = false;
+    nested_.clear();
+    divergence_.clear();
+    begun_ = true;
+    return {};
+  }
   if (begun_) return {};
   std::vector<ModuleHash> mods;
   for (const std::string& f : module_files) {
@@ -124,6 +141,7 @@ Result<void> Session::begin(const std::vector<std::string>& module_files) {
 }
 
 Result<void> Session::end(int status) {
+  if (in_memory_) return {};  // the log lives on for the next run
   if (!replaying_) {
     if (!begun_) WI_TRY(begin({}));
     return writer_.finish(status);
@@ -153,6 +171,8 @@ bool Session::call(const std::string& func, const FuncType& type, const HostFunc
     args[i] = type.params[i] == ValType::I32 ? uint64_t(hc.args[i].i32) : hc.args[i].i64;
   CallKind kind = kind_of(func, args);
   if (kind == CallKind::Passthrough) return real(hc);
+  // In memory: what the log has is answered from it; past its end the call is live and logged.
+  if (in_memory_ && next_ < rec_.events.size()) return replay_call(func, type, real, hc, args, kind);
   if (replaying_) return replay_call(func, type, real, hc, args, kind);
   return record_call(func, type, real, hc, std::move(args), kind);
 }
@@ -205,6 +225,12 @@ bool Session::record_call(const std::string& func, const FuncType& type, const H
 void Session::emit(Event e) {
   if (!nested_.empty()) {
     nested_.back().push_back(std::move(e));
+    return;
+  }
+  if (in_memory_) {
+    if (frozen_) return;
+    rec_.events.push_back(std::move(e));
+    next_ = rec_.events.size();
     return;
   }
   if (!begun_) (void)begin({});
@@ -266,7 +292,8 @@ bool Session::replay_call(const std::string& func, const FuncType& type, const H
     if (!output_bytes(func, args, e.out_len, mem, bytes) || fnv1a(bytes.data(), bytes.size()) != e.out_hash)
       return diverge(hc, fmt::format("{} wrote other bytes than the recorded run ({} bytes, FNV-1a {:016x})",
                                      call_text(func, args), e.out_len, e.out_hash));
-    if (e.out_stream && !write_all(e.out_stream == 1 ? STDOUT_FILENO : STDERR_FILENO, bytes))
+    // The in-memory log's output was written when the call ran live: it is not repeated.
+    if (e.out_stream && !in_memory_ && !write_all(e.out_stream == 1 ? STDOUT_FILENO : STDERR_FILENO, bytes))
       return diverge(hc, fmt::format("{}: writing the output failed: {}", call_text(func, args), std::strerror(errno)));
   }
   ++next_;

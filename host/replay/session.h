@@ -4,6 +4,10 @@
 // answers it from the recording without touching the host, except that it writes the recorded
 // output to stdout/stderr again and runs dlopen (loading modules). Owns the run-level checks: the
 // settings and module hashes of the header, the end of the run, and the divergence report.
+// A third mode serves `wi debug`'s reverse execution (docs/reverse.md): an in-memory log that one
+// Session keeps across several runs of the same program. A run answers calls from the log while it
+// has events left (writing no output again: the first run printed it) and records live calls once it
+// has gone past the end, so re-executing the run's beginning reads no stdin and repeats no output.
 // Policy: nothing here is on the interpreter's hot path (only host calls pass through); errors are
 // Result values and one-line messages, never exceptions.
 #pragma once
@@ -35,9 +39,20 @@ class Session {
   // `settings` with the recorded ones. Errors are one line, without the "wi: " prefix.
   static Result<std::unique_ptr<Session>> record(const std::string& path, Settings settings, ArgsEnv ae);
   static Result<std::unique_ptr<Session>> replay(const std::string& path, const Settings& settings);
+  // The in-memory log of `wi debug` (no file, no header checks): see the top of this file.
+  static std::unique_ptr<Session> in_memory();
   ~Session();
 
   bool replaying() const { return replaying_; }
+  bool is_in_memory() const { return in_memory_; }
+  // In memory: the guest's argv and environment for this run (args_get and environ_get write them).
+  void set_args_env(ArgsEnv ae) { ae_ = std::move(ae); }
+  // In memory: the run is being abandoned (the debugger restarts it): calls made from now until the
+  // next begin() are not logged, so a call cut short by the stop never becomes an event.
+  void freeze() { frozen_ = true; }
+  // In memory: events logged so far, and how many this run has consumed or added.
+  size_t logged() const { return rec_.events.size(); }
+  size_t consumed() const { return next_; }
   // Replay: the guest's argv and environment as recorded (the guest sees these, whatever is given).
   const ArgsEnv& recorded_args_env() const { return ae_; }
 
@@ -71,6 +86,8 @@ class Session {
   size_t modules_loaded() const;
 
   bool replaying_ = false;
+  bool in_memory_ = false;
+  bool frozen_ = false;
   std::string path_;
   ArgsEnv ae_;
   wasi::FdTable* fds_ = nullptr;
@@ -80,7 +97,7 @@ class Session {
   Writer writer_;
   Settings settings_;
   std::vector<std::vector<Event>> nested_;  // events of calls made inside running dlopens
-  // Replay
+  // Replay (in memory: rec_.events is the log, next_ the cursor of this run)
   Recording rec_;
   size_t next_ = 0;
   std::string divergence_;

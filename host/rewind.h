@@ -1,0 +1,62 @@
+// Reverse execution for `wi debug` (docs/reverse.md): the plan for going back, and the in-memory
+// host-call log that makes re-running the program's beginning repeat exactly what the first run did.
+// Going back is re-execution: the debugger abandons the run, the program starts again from its first
+// instruction in a fresh store (same modules, same arguments, host calls answered from the log, no
+// output repeated), and this class tells the debugger, at each instruction of the silent re-run,
+// whether to go on, stop (the target is reached) or restart once more (a scan found the target). A
+// run is deterministic under the debugger (virtual clocks, seeded random, the log for everything
+// else), so step S of a re-run is step S of the first run.
+// Policy: no snapshots yet: a reverse command costs a re-run of the program up to its target, in time
+// proportional to the target step, not to N (docs/reverse.md says what is missing). Nothing here is on
+// the untraced path; no exceptions.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include "host/replay/session.h"
+
+namespace wi {
+
+class Rewinder {
+ public:
+  enum class Kind { Step, Next, Finish, Continue };
+  enum class Action { Run, Stop, Restart };
+
+  Rewinder() : log_(replay::Session::in_memory()) {}
+  // The host-call log the runs of the program share (ExecSession::host_log).
+  replay::Session* log() { return log_.get(); }
+
+  // Plans going back from `here` — the step about to run, or the last step + 1 once the program has
+  // ended — whose frame is at `depth`. Step: `n` instructions back (to step 1 at most). Next: the
+  // previous instruction at `depth` or shallower. Finish: the previous instruction shallower than
+  // `depth` (the call of the current function). Continue: the previous instruction where a
+  // breakpoint or watchpoint would have stopped. Then the debugger restarts the program.
+  void plan(Kind k, uint64_t here, size_t depth, uint64_t n);
+  // A re-run is under way (or about to start): the debugger neither stops nor reports until Stop.
+  bool rerunning() const { return phase_ != Phase::Idle; }
+  // At each instruction of a re-run: `stop_here` says whether a breakpoint or watchpoint hit it.
+  Action on_instr(uint64_t step, size_t depth, bool stop_here);
+  // The re-run ended before reaching `here` (reverse from the end of the program): Restart, or Run
+  // when nothing was planned.
+  Action at_end();
+  // After Stop: what to tell the user about where the re-run stopped.
+  Kind kind() const { return kind_; }
+  bool found() const { return found_.has_value(); }  // Next/Finish/Continue: the scan found its step
+  uint64_t restarts() const { return restarts_; }
+
+ private:
+  enum class Phase { Idle, Scan, Goto };
+  Action restart_to_found();
+
+  std::unique_ptr<replay::Session> log_;
+  Phase phase_ = Phase::Idle;
+  Kind kind_ = Kind::Step;
+  uint64_t until_ = 0;            // Scan: the step the command was given at (not included)
+  size_t depth_ = 0;
+  uint64_t target_ = 0;           // Goto: the step to stop at
+  std::optional<uint64_t> found_; // Scan: the last matching step so far
+  uint64_t restarts_ = 0;
+};
+
+}  // namespace wi
