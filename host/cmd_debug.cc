@@ -7,8 +7,10 @@
 // after the prompt, so a transcript over a pipe reads like a session), or from `--commands FILE`,
 // which leaves stdin to the guest. Watchpoints (`watch`) are host/watch.h's: checked at trace points
 // only while one is set, reported at the instruction after the access. Reverse commands
-// (`reverse-step` ...) re-run the program from its start, silently, to the step they go back to
-// (host/rewind.h, docs/reverse.md): every run of one session goes through one in-memory host-call log.
+// (`reverse-step` ...) leave the live run waiting where it is and re-run the program from its start
+// in a second store, a *replica*, silently, to the step they go back to (host/rewind.h,
+// docs/reverse.md); the replica's host calls are answered from the live run's in-memory log. The
+// user then debugs the replica; when it gets back to the live run's step, the live run takes over.
 #include <fnmatch.h>
 #include <unistd.h>
 #include <cstdlib>
@@ -124,7 +126,7 @@ class Debugger : public TraceCore, public ExecSession {
     store_ = &store;
     linker_ = linker;
     store.tracer = this;
-    if (rerun_) {
+    if (in_replica_) {
       reset();
       running_ = true;
       entering_ = false;
@@ -136,24 +138,21 @@ class Debugger : public TraceCore, public ExecSession {
     watches_.drop_hit();  // armed by an access that trapped: it never happened
     // A re-run that went past its scan (reverse from the end of the program) restarts once more.
     if (!restart_ && rewind_.rerunning() && rewind_.at_end() == Rewinder::Action::Restart) begin_restart();
-    if (restart_) return restarted();
+    if (restart_ || leave_ != Leave::None) return replica_over();
     finish(t);
     store_->tracer = nullptr;
-    if (quitting_) return {};  // quit while it ran: the program's outcome does not matter
+    if (quitting_) return in_replica_ ? replica_over() : Trap();  // the outcome does not matter
     running_ = false;
     command_loop();  // post-mortem, until quit or the end of the commands
-    if (restart_) return restarted();
+    // The live run reports the program's outcome; a replica's end was said by on_finish already.
+    if (in_replica_) return replica_over();
     return t;
   }
-  replay::Session* host_log() override { return reversible_ ? rewind_.log() : nullptr; }
-
-  // After run_exec returned: whether the debugger abandoned that run to start the program again.
-  bool take_restart() {
-    if (!restart_) return false;
-    restart_ = false;
-    rerun_ = true;
-    return true;
+  replay::Session* host_log() override {
+    if (in_replica_) return replica_log_.get();
+    return reversible_ ? rewind_.log() : nullptr;
   }
+  void set_args(std::vector<std::string> args) { args_ = std::move(args); }
 
  private:
   enum class Mode { Start, Step, StepLine, Next, Finish, Continue };
@@ -175,11 +174,14 @@ class Debugger : public TraceCore, public ExecSession {
   bool on_instr(const Instr& i) override {
     bool entering = entering_;
     entering_ = false;
+    if (rebind_ && store_->instances().size() != seen_instances_) rebind();
     // A watchpoint hit by the previous instruction, which has run now: stop here, after it.
-    if (rerun_ && store_->instances().size() != seen_instances_) rebind_after_restart();
     std::optional<WatchHit> hit;
     if (!watches_.empty()) hit = watches_.take_hit();
     Breakpoint* bp = breakpoint_at(i, entering);
+    // A replica at the live run's step: the live run takes over from here (it has not run this
+    // instruction yet; the replica must not, its host calls are not in the log).
+    const bool frontier = in_replica_ && i.step >= frontier_;
     if (rewind_.rerunning()) {
       switch (rewind_.on_instr(i.step, i.depth, hit || bp)) {
         case Rewinder::Action::Run: return arm_watches(i);
@@ -188,9 +190,19 @@ class Debugger : public TraceCore, public ExecSession {
       }
       cur_ = i;
       report_arrival(hit, bp);
+      if (frontier) return leave_replica(true);
     } else {
-      if (!hit && !bp && !should_stop(i)) return arm_watches(i);
+      bool stop = hit || bp || should_stop(i);
+      if (!stop && !frontier) return arm_watches(i);
       cur_ = i;
+      if (frontier) {
+        if (hit) report_watch(*hit);
+        if (bp) {
+          ++bp->hits;
+          say(fmt::format("breakpoint {}", bp->id));
+        }
+        return leave_replica(stop);
+      }
       if (hit) report_watch(*hit);
       if (bp) {
         ++bp->hits;
@@ -312,7 +324,7 @@ class Debugger : public TraceCore, public ExecSession {
       } else if (r == kQuit) {
         quit();
         return false;
-      } else if (r == kRestart) {
+      } else if (r == kRestart) {  // only in a replica (reverse())
         begin_restart();
         return false;
       }
@@ -489,18 +501,75 @@ class Debugger : public TraceCore, public ExecSession {
       return kStay;
     }
     rewind_.plan(kind, here, depth, n);
-    return kRestart;
+    if (in_replica_) return kRestart;  // this replica is abandoned; run_replicas starts another
+    return run_replicas();
   }
-  // Abandons this run (the guest stops at once, without a report) so that cmd_debug starts the
-  // program again. Breakpoints and watchpoints are kept by what survives a new store: module names
-  // and the memory's place among the store's memories.
+  // In the live run, waiting at a trace point (or at its end): runs replicas of the program until one
+  // gets back here (or the user quits). Returns what the live run does next, as a command would.
+  int run_replicas() {
+    // The live run's view of itself, put back when a replica hands over.
+    TraceCore core = *this;
+    Store* store = store_;
+    link::Linker* linker = linker_;
+    Instr cur = cur_;
+    bool running = running_;
+    detach();
+    detach_done_ = false;  // for each replica's store
+    rebind_ = true;
+    in_replica_ = true;
+    frontier_ = running ? cur.step : UINT64_MAX;
+    do {
+      restart_ = false;
+      replica_log_ = replay::Session::replica_of(*rewind_.log());
+      run_exec(args_, *this);
+      rebind_ = true;  // watch memories and breakpoint sites of a store that is gone
+    } while (restart_ && !quitting_);
+    in_replica_ = false;
+    replica_log_.reset();
+    detach_done_ = false;
+    static_cast<TraceCore&>(*this) = core;
+    store_ = store;
+    linker_ = linker;
+    cur_ = cur;
+    running_ = running;
+    seen_instances_ = 0;
+    rebind();
+    if (quitting_) {
+      quit();  // the live run stops too (quit set halt_ in the replica's TraceCore state)
+      return kQuit;
+    }
+    Leave leave = leave_;
+    leave_ = Leave::None;
+    if (leave == Leave::Run) return kResume;
+    if (leave == Leave::Stop) say(location(cur_));
+    return kStay;
+  }
+  // A replica reached the live run's step: hand over to it, stopped there (the command that brought
+  // the replica here stops at this step) or running on.
+  bool leave_replica(bool stop) {
+    leave_ = stop ? Leave::Stop : Leave::Run;
+    halt_ = true;
+    stop_trap_ = Trap();
+    stop_trap_.kind = TrapKind::Host;
+    stop_trap_.message = "handed over to the live run";
+    detach();
+    return false;
+  }
+  // Abandons this replica (the guest stops at once, without a report) so that run_replicas starts
+  // another one.
   void begin_restart() {
     restart_ = true;
     halt_ = true;
     stop_trap_ = Trap();
     stop_trap_.kind = TrapKind::Host;
     stop_trap_.message = "restarted by the debugger";
-    rewind_.log()->freeze();
+    detach();
+  }
+  // Before this store goes away (or stops being debugged): keeps breakpoints and watchpoints by what
+  // survives in another run's store: module names, and the memory's place among the store's memories.
+  void detach() {
+    if (detach_done_) return;
+    detach_done_ = true;
     std::vector<const Memory*> mems = memories();
     saved_watches_ = watches_.watches();
     watch_memory_.clear();
@@ -514,8 +583,10 @@ class Debugger : public TraceCore, public ExecSession {
     for (Breakpoint& b : bps_)
       for (Breakpoint::Site& site : b.sites) site.instance = nullptr;
   }
-  Trap restarted() {
+  Trap replica_over() {
+    detach();
     store_->tracer = nullptr;
+    detach_done_ = false;
     std::cout.flush();
     Trap t;  // a silent end for run_exec (exit status 0, nothing printed)
     t.kind = TrapKind::Exit;
@@ -529,8 +600,9 @@ class Debugger : public TraceCore, public ExecSession {
         if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
     return out;
   }
-  // In a re-run, whenever instances were added: finds breakpoint sites and watched memories again.
-  void rebind_after_restart() {
+  // In another run's store, whenever instances were added: finds breakpoint sites and watched
+  // memories again.
+  void rebind() {
     seen_instances_ = store_->instances().size();
     for (Breakpoint& b : bps_)
       for (size_t k = 0; k < b.sites.size(); ++k)
@@ -908,8 +980,15 @@ class Debugger : public TraceCore, public ExecSession {
   bool configured_ = false;
   bool reversible_ = true;
   Rewinder rewind_;
-  bool restart_ = false;  // this run is being abandoned: cmd_debug starts the program again
-  bool rerun_ = false;    // a re-run: breakpoint sites and watched memories are found again
+  std::vector<std::string> args_;  // wi debug's arguments: each replica runs the same command
+  bool in_replica_ = false;        // the running guest is a replica (the live run waits in run_replicas)
+  uint64_t frontier_ = 0;          // a replica: the live run's step (UINT64_MAX: it has ended)
+  std::unique_ptr<replay::Session> replica_log_;
+  bool restart_ = false;           // this replica is abandoned for another one
+  enum class Leave { None, Stop, Run };
+  Leave leave_ = Leave::None;      // this replica reached the frontier: how the live run goes on
+  bool rebind_ = false;            // breakpoint sites and watched memories may need finding again
+  bool detach_done_ = false;       // detach() ran for this store
   size_t seen_instances_ = 0;
   std::vector<Watch> saved_watches_;  // as they were when the run was abandoned
   std::vector<size_t> watch_memory_;  // each one's memory: its index in memories() (SIZE_MAX: none)
@@ -936,10 +1015,8 @@ class Debugger : public TraceCore, public ExecSession {
 
 int cmd_debug(const std::vector<std::string>& args) {
   Debugger d;
-  while (true) {
-    int status = run_exec(args, d);
-    if (!d.take_restart()) return status;
-  }
+  d.set_args(args);
+  return run_exec(args, d);
 }
 
 }  // namespace wi

@@ -58,6 +58,16 @@ std::unique_ptr<Session> Session::in_memory() {
   return s;
 }
 
+std::unique_ptr<Session> Session::replica_of(const Session& log) {
+  std::unique_ptr<Session> s(new Session);
+  s->in_memory_ = true;
+  s->replaying_ = true;
+  s->source_ = &log.rec_;
+  s->ae_ = log.ae_;
+  s->path_ = "the debugger's log";
+  return s;
+}
+
 Result<std::unique_ptr<Session>> Session::replay(const std::string& path, const Settings& settings) {
   std::unique_ptr<Session> s(new Session);
   s->replaying_ = true;
@@ -105,7 +115,6 @@ Result<void> Session::begin(const std::vector<std::string>& module_files) {
     // Each run of the debugger's program starts at the log's first event; the modules are the same
     // files as in the first run (wi debug reads them again, so there is nothing to compare against).
     next_ = 0;
-    frozen_ = false;
     nested_.clear();
     divergence_.clear();
     begun_ = true;
@@ -148,8 +157,8 @@ Result<void> Session::end(int status) {
   }
   if (!divergence_.empty()) return make_error(SIZE_MAX, divergence_);
   if (!begun_) return {};  // stopped before the guest ran (its error is reported already)
-  if (next_ < rec_.events.size()) {
-    const Event& e = rec_.events[next_];
+  if (next_ < events().size()) {
+    const Event& e = events()[next_];
     return make_error(SIZE_MAX, fmt::format("replay diverged at event {}: the guest ended (exit status {}) but the "
                                             "recording has {} next", next_ + 1, status, call_text(e.func, e.args)));
   }
@@ -171,8 +180,6 @@ bool Session::call(const std::string& func, const FuncType& type, const HostFunc
     args[i] = type.params[i] == ValType::I32 ? uint64_t(hc.args[i].i32) : hc.args[i].i64;
   CallKind kind = kind_of(func, args);
   if (kind == CallKind::Passthrough) return real(hc);
-  // In memory: what the log has is answered from it; past its end the call is live and logged.
-  if (in_memory_ && next_ < rec_.events.size()) return replay_call(func, type, real, hc, args, kind);
   if (replaying_) return replay_call(func, type, real, hc, args, kind);
   return record_call(func, type, real, hc, std::move(args), kind);
 }
@@ -228,9 +235,7 @@ void Session::emit(Event e) {
     return;
   }
   if (in_memory_) {
-    if (frozen_) return;
     rec_.events.push_back(std::move(e));
-    next_ = rec_.events.size();
     return;
   }
   if (!begun_) (void)begin({});
@@ -247,10 +252,11 @@ bool Session::diverge_at(HostCall& hc, size_t index, std::string what) {
 bool Session::replay_call(const std::string& func, const FuncType& type, const HostFunction& real, HostCall& hc,
                           const std::vector<uint64_t>& args, CallKind kind) {
   if (!divergence_.empty()) return hc.fail(TrapKind::Host, divergence_);
-  if (next_ >= rec_.events.size())
-    return diverge(hc, fmt::format("guest called {} but the recording ends after {} events", call_text(func, args),
-                                   rec_.events.size()));
-  const Event& e = rec_.events[next_];
+  if (next_ >= events().size())
+    return diverge(hc, fmt::format("guest called {} but the recording ends after {} events{}", call_text(func, args),
+                                   events().size(),
+                                   source_ ? " (going back into a host call that had not returned?)" : ""));
+  const Event& e = events()[next_];
   if (e.func != func || e.args != args)
     return diverge(hc, fmt::format("guest called {} but the recording has {}", call_text(func, args),
                                    call_text(e.func, e.args)));
