@@ -177,7 +177,7 @@ class Debugger : public TraceCore, public ExecSession {
     if (rebind_ && store_->instances().size() != seen_instances_) rebind();
     // A watchpoint hit by the previous instruction, which has run now: stop here, after it.
     std::optional<WatchHit> hit;
-    if (!watches_.empty()) hit = watches_.take_hit();
+    if (!watches_.empty()) hit = watches_.take_hit(!rewind_.rerunning());
     Breakpoint* bp = breakpoint_at(i, entering);
     // A replica at the live run's step: the live run takes over from here (it has not run this
     // instruction yet; the replica must not, its host calls are not in the log).

@@ -83,7 +83,8 @@ class WatchList {
   // At a trace point, before its instruction runs (call only while !empty()): first the hit armed by
   // the previous instruction, which has run now (the caller stops and reports it), then arming for
   // this instruction.
-  std::optional<WatchHit> take_hit();
+  // `count`: add it to the watchpoint's hits (not while wi debug re-runs the program to go back).
+  std::optional<WatchHit> take_hit(bool count = true);
   void check(const FuncInst* f, const Slot* fp, const TracePoint& p);
   // The run ended or the debugger went away: a hit armed by an instruction that trapped never happened.
   void drop_hit() { armed_.reset(); }
