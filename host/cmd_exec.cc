@@ -271,7 +271,7 @@ int cmd_exec(const std::vector<std::string>& all_args) {
     if (a == "--") break;
     if (a == "--gdb" || a.starts_with("--gdb=")) gdb = true;
   }
-  auto session = gdb ? make_gdb_session() : make_trace_session();
+  auto session = gdb ? make_gdb_session(all_args) : make_trace_session();
   return run_exec(all_args, *session);
 }
 

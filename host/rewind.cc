@@ -1,10 +1,12 @@
 // Rewinder: planning reverse commands as re-runs (rewind.h, docs/reverse.md).
 #include "host/rewind.h"
+#include <algorithm>
 
 namespace wi {
 
-void Rewinder::plan(Kind k, uint64_t here, size_t depth, uint64_t n) {
+void Rewinder::plan(Kind k, uint64_t here, size_t depth, uint64_t n, bool to_start) {
   kind_ = k;
+  to_start_ = to_start;
   depth_ = depth;
   until_ = here;
   found_.reset();
@@ -47,9 +49,47 @@ Rewinder::Action Rewinder::at_end() {
 // given when there was none (the debugger says so).
 Rewinder::Action Rewinder::restart_to_found() {
   phase_ = Phase::Goto;
-  target_ = found_ ? *found_ : until_;
+  target_ = found_ ? *found_ : to_start_ ? 1 : until_;
   ++restarts_;
   return Action::Restart;
+}
+
+std::vector<const Memory*> store_memories(const Store& s) {
+  std::vector<const Memory*> out;
+  for (const Instance& inst : s.instances())
+    for (const Memory* m : inst.memories)
+      if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+  return out;
+}
+
+void WatchCarry::take(WatchList& w, const Store& s) {
+  if (taken_) return;
+  taken_ = true;
+  std::vector<const Memory*> mems = store_memories(s);
+  saved_ = w.watches();
+  index_.clear();
+  for (Watch& x : saved_) {
+    auto it = std::find(mems.begin(), mems.end(), x.mem);
+    index_.push_back(it == mems.end() ? SIZE_MAX : size_t(it - mems.begin()));
+    x.mem = nullptr;
+  }
+  pending_ = !saved_.empty();
+  w.replace({});
+}
+
+void WatchCarry::give(WatchList& w, const Store& s) {
+  taken_ = false;
+  if (!pending_) return;
+  std::vector<const Memory*> mems = store_memories(s);
+  std::vector<Watch> ws;
+  pending_ = false;
+  for (size_t k = 0; k < saved_.size(); ++k) {
+    Watch x = saved_[k];
+    if (index_[k] < mems.size()) x.mem = mems[index_[k]];
+    if (x.mem) ws.push_back(x);
+    else pending_ = true;
+  }
+  w.replace(std::move(ws));
 }
 
 }  // namespace wi

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include "host/replay/session.h"
+#include "host/watch.h"
 
 namespace wi {
 
@@ -32,7 +33,9 @@ class Rewinder {
   // previous instruction at `depth` or shallower. Finish: the previous instruction shallower than
   // `depth` (the call of the current function). Continue: the previous instruction where a
   // breakpoint or watchpoint would have stopped. Then the debugger restarts the program.
-  void plan(Kind k, uint64_t here, size_t depth, uint64_t n);
+  // `to_start`: a scan that finds nothing goes to step 1 (GDB's end of the replay log) rather than
+  // back to `here`.
+  void plan(Kind k, uint64_t here, size_t depth, uint64_t n, bool to_start = false);
   // A re-run is under way (or about to start): the debugger neither stops nor reports until Stop.
   bool rerunning() const { return phase_ != Phase::Idle; }
   // At each instruction of a re-run: `stop_here` says whether a breakpoint or watchpoint hit it.
@@ -57,6 +60,31 @@ class Rewinder {
   uint64_t target_ = 0;           // Goto: the step to stop at
   std::optional<uint64_t> found_; // Scan: the last matching step so far
   uint64_t restarts_ = 0;
+  bool to_start_ = false;
+};
+
+// The store's memories in instance order, each once (a linked program's instances share one): the
+// same list, in the same order, in every run of one program at the same step.
+std::vector<const Memory*> store_memories(const Store& s);
+
+// Watchpoints carried from one run's store to another's (the live run and its replicas): each
+// watchpoint's memory is kept by its place in store_memories.
+class WatchCarry {
+ public:
+  // Takes the watchpoints out of `w` (empty afterwards) while `s`, their store, is still alive; a
+  // second take before a give does nothing.
+  void take(WatchList& w, const Store& s);
+  // Puts back into `w` those whose memory exists in `s` now, with their hit counts (replacing what `w`
+  // holds). Call again when instances were added while pending().
+  void give(WatchList& w, const Store& s);
+  bool pending() const { return pending_; }
+  bool taken() const { return taken_; }
+
+ private:
+  std::vector<Watch> saved_;
+  std::vector<size_t> index_;  // each one's memory in store_memories (SIZE_MAX: none)
+  bool pending_ = false;
+  bool taken_ = false;
 };
 
 }  // namespace wi
