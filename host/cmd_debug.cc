@@ -126,30 +126,33 @@ class Debugger : public TraceCore, public ExecSession {
     store_ = &store;
     linker_ = linker;
     store.tracer = this;
-    if (in_replica_) {
+    if (replicas_.active()) {
       reset();
       running_ = true;
       entering_ = false;
       seen_instances_ = 0;
+      carry_.give(watches_, store);  // none found yet (no instances): on_instr finds them
     }
   }
   Trap done(Trap t) override {
     if (!store_) return t;
     watches_.drop_hit();  // armed by an access that trapped: it never happened
     // A re-run that went past its scan (reverse from the end of the program) restarts once more.
-    if (!restart_ && rewind_.rerunning() && rewind_.at_end() == Rewinder::Action::Restart) begin_restart();
-    if (restart_ || leave_ != Leave::None) return replica_over();
+    if (!replicas_.over() && rewind_.rerunning() && rewind_.at_end() == Rewinder::Action::Restart) {
+      replicas_.abandon();
+    }
+    if (replicas_.over()) return replica_over();
     finish(t);
     store_->tracer = nullptr;
-    if (quitting_) return in_replica_ ? replica_over() : Trap();  // the outcome does not matter
+    if (quitting_) return replicas_.active() ? replica_over() : Trap();  // the outcome does not matter
     running_ = false;
     command_loop();  // post-mortem, until quit or the end of the commands
     // The live run reports the program's outcome; a replica's end was said by on_finish already.
-    if (in_replica_) return replica_over();
+    if (replicas_.active()) return replica_over();
     return t;
   }
   replay::Session* host_log() override {
-    if (in_replica_) return replica_log_.get();
+    if (replicas_.active()) return replicas_.log();
     return reversible_ ? rewind_.log() : nullptr;
   }
   void set_args(std::vector<std::string> args) { args_ = std::move(args); }
@@ -174,18 +177,18 @@ class Debugger : public TraceCore, public ExecSession {
   bool on_instr(const Instr& i) override {
     bool entering = entering_;
     entering_ = false;
-    if (rebind_ && store_->instances().size() != seen_instances_) rebind();
+    if (replicas_.active() && store_->instances().size() != seen_instances_) rebind();
     // A watchpoint hit by the previous instruction, which has run now: stop here, after it.
     std::optional<WatchHit> hit;
     if (!watches_.empty()) hit = watches_.take_hit(!rewind_.rerunning());
     Breakpoint* bp = breakpoint_at(i, entering);
     // A replica at the live run's step: the live run takes over from here (it has not run this
     // instruction yet; the replica must not, its host calls are not in the log).
-    const bool frontier = in_replica_ && i.step >= frontier_;
+    const bool frontier = replicas_.active() && i.step >= replicas_.frontier();
     if (rewind_.rerunning()) {
       switch (rewind_.on_instr(i.step, i.depth, hit || bp)) {
         case Rewinder::Action::Run: return arm_watches(i);
-        case Rewinder::Action::Restart: begin_restart(); return false;
+        case Rewinder::Action::Restart: return abandon_replica();
         case Rewinder::Action::Stop: break;
       }
       cur_ = i;
@@ -325,8 +328,7 @@ class Debugger : public TraceCore, public ExecSession {
         quit();
         return false;
       } else if (r == kRestart) {  // only in a replica (reverse())
-        begin_restart();
-        return false;
+        return abandon_replica();
       }
     }
   }
@@ -501,7 +503,7 @@ class Debugger : public TraceCore, public ExecSession {
       return kStay;
     }
     rewind_.plan(kind, here, depth, n);
-    if (in_replica_) return kRestart;  // this replica is abandoned; run_replicas starts another
+    if (replicas_.active()) return kRestart;  // this replica is abandoned; Replicas::run starts another
     return run_replicas();
   }
   // In the live run, waiting at a trace point (or at its end): runs replicas of the program until one
@@ -513,20 +515,9 @@ class Debugger : public TraceCore, public ExecSession {
     link::Linker* linker = linker_;
     Instr cur = cur_;
     bool running = running_;
-    detach();
-    detach_done_ = false;  // for each replica's store
-    rebind_ = true;
-    in_replica_ = true;
-    frontier_ = running ? cur.step : UINT64_MAX;
-    do {
-      restart_ = false;
-      replica_log_ = replay::Session::replica_of(*rewind_.log());
-      run_exec(args_, *this);
-      rebind_ = true;  // watch memories and breakpoint sites of a store that is gone
-    } while (restart_ && !quitting_);
-    in_replica_ = false;
-    replica_log_.reset();
-    detach_done_ = false;
+    stop_debugging_store();
+    Replicas::Leave leave = replicas_.run(args_, *this, *rewind_.log(), running ? cur.step : UINT64_MAX,
+                                          [this] { return quitting_; });
     static_cast<TraceCore&>(*this) = core;
     store_ = store;
     linker_ = linker;
@@ -538,67 +529,44 @@ class Debugger : public TraceCore, public ExecSession {
       quit();  // the live run stops too (quit set halt_ in the replica's TraceCore state)
       return kQuit;
     }
-    Leave leave = leave_;
-    leave_ = Leave::None;
-    if (leave == Leave::Run) return kResume;
-    if (leave == Leave::Stop) say(location(cur_));
+    if (leave == Replicas::Leave::Run) return kResume;
+    if (leave == Replicas::Leave::Stop) say(location(cur_));
     return kStay;
   }
   // A replica reached the live run's step: hand over to it, stopped there (the command that brought
   // the replica here stops at this step) or running on.
   bool leave_replica(bool stop) {
-    leave_ = stop ? Leave::Stop : Leave::Run;
-    halt_ = true;
-    stop_trap_ = Trap();
-    stop_trap_.kind = TrapKind::Host;
-    stop_trap_.message = "handed over to the live run";
-    detach();
+    replicas_.hand_over(stop);
+    stop_guest("handed over to the live run");
     return false;
   }
-  // Abandons this replica (the guest stops at once, without a report) so that run_replicas starts
-  // another one.
-  void begin_restart() {
-    restart_ = true;
+  // Abandons this replica (the guest stops at once, without a report) for another one.
+  bool abandon_replica() {
+    replicas_.abandon();
+    stop_guest("restarted by the debugger");
+    return false;
+  }
+  void stop_guest(const char* why) {
     halt_ = true;
     stop_trap_ = Trap();
     stop_trap_.kind = TrapKind::Host;
-    stop_trap_.message = "restarted by the debugger";
-    detach();
+    stop_trap_.message = why;
+    stop_debugging_store();
   }
   // Before this store goes away (or stops being debugged): keeps breakpoints and watchpoints by what
   // survives in another run's store: module names, and the memory's place among the store's memories.
-  void detach() {
-    if (detach_done_) return;
-    detach_done_ = true;
-    std::vector<const Memory*> mems = memories();
-    saved_watches_ = watches_.watches();
-    watch_memory_.clear();
-    for (Watch& w : saved_watches_) {
-      auto it = std::find(mems.begin(), mems.end(), w.mem);
-      watch_memory_.push_back(it == mems.end() ? SIZE_MAX : size_t(it - mems.begin()));
-      w.mem = nullptr;
-    }
-    watches_.replace({});
-    pending_watches_ = !saved_watches_.empty();
+  void stop_debugging_store() {
+    carry_.take(watches_, *store_);
     for (Breakpoint& b : bps_)
       for (Breakpoint::Site& site : b.sites) site.instance = nullptr;
   }
   Trap replica_over() {
-    detach();
+    stop_debugging_store();
     store_->tracer = nullptr;
-    detach_done_ = false;
     std::cout.flush();
     Trap t;  // a silent end for run_exec (exit status 0, nothing printed)
     t.kind = TrapKind::Exit;
     return t;
-  }
-  // The store's memories in instance order, each once (a linked program's instances share one).
-  std::vector<const Memory*> memories() const {
-    std::vector<const Memory*> out;
-    for (const Instance& inst : store_->instances())
-      for (const Memory* m : inst.memories)
-        if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
-    return out;
   }
   // In another run's store, whenever instances were added: finds breakpoint sites and watched
   // memories again.
@@ -607,32 +575,10 @@ class Debugger : public TraceCore, public ExecSession {
     for (Breakpoint& b : bps_)
       for (size_t k = 0; k < b.sites.size(); ++k)
         if (!b.sites[k].instance) b.sites[k].instance = find_instance(b.site_modules[k]);
-    if (!pending_watches_) return;
-    std::vector<const Memory*> mems = memories();
-    std::vector<Watch> ws;
-    bool all = true;
-    for (size_t k = 0; k < saved_watches_.size(); ++k) {
-      if (!saved_watches_[k].mem && watch_memory_[k] < mems.size()) saved_watches_[k].mem = mems[watch_memory_[k]];
-      if (saved_watches_[k].mem) ws.push_back(saved_watches_[k]);
-      else all = false;
-    }
-    watches_.replace(std::move(ws));
-    pending_watches_ = !all;
+    if (carry_.pending()) carry_.give(watches_, *store_);
   }
   // The re-run reached its step: says why a reverse-continue stopped here, or that a scan found nothing.
   void report_arrival(const std::optional<WatchHit>& hit, const Breakpoint* bp) {
-    // Hits met on the way were the first run's: the counts are as they were before going back. A
-    // watchpoint whose memory does not exist yet at this step is dropped (said so).
-    if (!saved_watches_.empty()) {
-      std::vector<Watch> ws;
-      for (const Watch& w : saved_watches_) {
-        if (w.mem) ws.push_back(w);
-        else say(fmt::format("watchpoint {} deleted: its memory does not exist at this step", w.id));
-      }
-      watches_.replace(std::move(ws));
-      saved_watches_.clear();
-      pending_watches_ = false;
-    }
     switch (rewind_.kind()) {
       case Rewinder::Kind::Step: return;
       case Rewinder::Kind::Next: if (!rewind_.found()) say("no earlier instruction in this function or its callers"); return;
@@ -981,18 +927,9 @@ class Debugger : public TraceCore, public ExecSession {
   bool reversible_ = true;
   Rewinder rewind_;
   std::vector<std::string> args_;  // wi debug's arguments: each replica runs the same command
-  bool in_replica_ = false;        // the running guest is a replica (the live run waits in run_replicas)
-  uint64_t frontier_ = 0;          // a replica: the live run's step (UINT64_MAX: it has ended)
-  std::unique_ptr<replay::Session> replica_log_;
-  bool restart_ = false;           // this replica is abandoned for another one
-  enum class Leave { None, Stop, Run };
-  Leave leave_ = Leave::None;      // this replica reached the frontier: how the live run goes on
-  bool rebind_ = false;            // breakpoint sites and watched memories may need finding again
-  bool detach_done_ = false;       // detach() ran for this store
-  size_t seen_instances_ = 0;
-  std::vector<Watch> saved_watches_;  // as they were when the run was abandoned
-  std::vector<size_t> watch_memory_;  // each one's memory: its index in memories() (SIZE_MAX: none)
-  bool pending_watches_ = false;      // some of saved_watches_ have no memory in this run yet
+  Replicas replicas_;
+  WatchCarry carry_;               // watchpoints between the live run's store and the replicas'
+  size_t seen_instances_ = 0;      // a replica's instances when breakpoints were last bound
   std::ifstream commands_;  // --commands FILE: the commands, leaving stdin to the guest
   bool interactive_ = false;
   bool running_ = true;

@@ -1,6 +1,7 @@
 // Rewinder: planning reverse commands as re-runs (rewind.h, docs/reverse.md).
 #include "host/rewind.h"
 #include <algorithm>
+#include "host/trace_session.h"
 
 namespace wi {
 
@@ -54,6 +55,25 @@ Rewinder::Action Rewinder::restart_to_found() {
   return Action::Restart;
 }
 
+Replicas::Leave Replicas::run(const std::vector<std::string>& args, ExecSession& session,
+                              const replay::Session& live_log, uint64_t frontier,
+                              const std::function<bool()>& give_up) {
+  active_ = true;
+  frontier_ = frontier;
+  leave_ = Leave::None;
+  do {
+    abandoned_ = false;
+    replica_log_ = replay::Session::replica_of(live_log);
+    run_exec(args, session);  // its exit status is the replica's, never reported
+  } while (abandoned_ && !give_up());
+  active_ = false;
+  abandoned_ = false;
+  replica_log_.reset();
+  Leave l = leave_;
+  leave_ = Leave::None;
+  return l;
+}
+
 std::vector<const Memory*> store_memories(const Store& s) {
   std::vector<const Memory*> out;
   for (const Instance& inst : s.instances())
@@ -63,8 +83,7 @@ std::vector<const Memory*> store_memories(const Store& s) {
 }
 
 void WatchCarry::take(WatchList& w, const Store& s) {
-  if (taken_) return;
-  taken_ = true;
+  if (w.watches().empty()) return;  // none, or taken already
   std::vector<const Memory*> mems = store_memories(s);
   saved_ = w.watches();
   index_.clear();
@@ -73,12 +92,11 @@ void WatchCarry::take(WatchList& w, const Store& s) {
     index_.push_back(it == mems.end() ? SIZE_MAX : size_t(it - mems.begin()));
     x.mem = nullptr;
   }
-  pending_ = !saved_.empty();
+  pending_ = true;
   w.replace({});
 }
 
 void WatchCarry::give(WatchList& w, const Store& s) {
-  taken_ = false;
   if (!pending_) return;
   std::vector<const Memory*> mems = store_memories(s);
   std::vector<Watch> ws;

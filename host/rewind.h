@@ -11,9 +11,11 @@
 // the untraced path; no exceptions.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 #include "host/replay/session.h"
 #include "host/watch.h"
 
@@ -63,6 +65,41 @@ class Rewinder {
   bool to_start_ = false;
 };
 
+class ExecSession;
+
+// The live run and its replicas, for a session that debugs (wi debug's Debugger, the gdb stub). The
+// live run, waiting inside a trace point, calls run(): each replica is a whole `wi exec` of the same
+// command line with the same session as its tracer, its host calls answered from the live run's log.
+// The session stops a replica's guest (and makes done() return quietly) when it abandons it for
+// another (a new reverse command) or hands over to the live run (the replica reached its step).
+class Replicas {
+ public:
+  enum class Leave { None, Stop, Run };  // how the live run goes on: stopped where it is, or running
+
+  bool active() const { return active_; }  // the guest running now is a replica
+  uint64_t frontier() const { return frontier_; }  // the live run's step (UINT64_MAX: it has ended)
+  replay::Session* log() { return replica_log_.get(); }  // a replica's host calls (host_log)
+
+  // Runs replicas of `args` until one ends without being abandoned, or `give_up` says so (the
+  // user quit, the client killed the program). Returns how the live run goes on (None: it does not
+  // matter, the replica ended otherwise). The session saves its own live state before and puts it
+  // back after.
+  Leave run(const std::vector<std::string>& args, ExecSession& session, const replay::Session& live_log,
+            uint64_t frontier, const std::function<bool()>& give_up);
+  // In a replica: abandon it for another one; or hand over to the live run. Either way the session
+  // stops the replica's guest at once.
+  void abandon() { abandoned_ = true; }
+  void hand_over(bool stop) { leave_ = stop ? Leave::Stop : Leave::Run; }
+  bool over() const { return abandoned_ || leave_ != Leave::None; }
+
+ private:
+  bool active_ = false;
+  uint64_t frontier_ = 0;
+  bool abandoned_ = false;
+  Leave leave_ = Leave::None;
+  std::unique_ptr<replay::Session> replica_log_;
+};
+
 // The store's memories in instance order, each once (a linked program's instances share one): the
 // same list, in the same order, in every run of one program at the same step.
 std::vector<const Memory*> store_memories(const Store& s);
@@ -72,19 +109,18 @@ std::vector<const Memory*> store_memories(const Store& s);
 class WatchCarry {
  public:
   // Takes the watchpoints out of `w` (empty afterwards) while `s`, their store, is still alive; a
-  // second take before a give does nothing.
+  // second take before a give finds `w` empty and does nothing. (One whose memory a replica never
+  // found before it was taken again is dropped.)
   void take(WatchList& w, const Store& s);
   // Puts back into `w` those whose memory exists in `s` now, with their hit counts (replacing what `w`
   // holds). Call again when instances were added while pending().
   void give(WatchList& w, const Store& s);
   bool pending() const { return pending_; }
-  bool taken() const { return taken_; }
 
  private:
   std::vector<Watch> saved_;
   std::vector<size_t> index_;  // each one's memory in store_memories (SIZE_MAX: none)
   bool pending_ = false;
-  bool taken_ = false;
 };
 
 }  // namespace wi

@@ -122,21 +122,22 @@ class GdbStub : public TraceCore, public ExecSession {
     store_ = &store;
     linker_ = linker;
     store.tracer = this;
-    if (in_replica_) {
+    if (replicas_.active()) {
       reset();
       ids_.clear();
       reported_pc_.reset();
+      seen_instances_ = 0;
       carry_.give(watches_, store);  // none found yet (no instances): on_instr finds them
     }
   }
   replay::Session* host_log() override {
-    if (in_replica_) return replica_log_.get();
+    if (replicas_.active()) return replicas_.log();
     return reversible_ ? rewind_.log() : nullptr;
   }
   void set_args(std::vector<std::string> args) { args_ = std::move(args); }
   Trap done(Trap t) override {
     if (!store_) return t;
-    if (in_replica_) {
+    if (replicas_.active()) {
       // Abandoned, handed over, or killed: the live run reports the program's end, not a replica.
       watches_.drop_hit();
       carry_.take(watches_, *store_);
@@ -182,12 +183,12 @@ class GdbStub : public TraceCore, public ExecSession {
 
   // ---- TraceCore ----
   bool on_instr(const Instr& i) override {
-    if (in_replica_) {
+    if (replicas_.active()) {
       if (carry_.pending() && store_->instances().size() != seen_instances_) {
         seen_instances_ = store_->instances().size();
         carry_.give(watches_, *store_);
       }
-      if (rewind_.rerunning() || i.step >= frontier_) return replica_instr(i);
+      if (rewind_.rerunning() || i.step >= replicas_.frontier()) return replica_instr(i);
     }
     if (detached_) return true;
     cur_step_ = i.step;
@@ -217,7 +218,7 @@ class GdbStub : public TraceCore, public ExecSession {
   bool replica_instr(const Instr& i) {
     cur_step_ = i.step;
     cur_depth_ = i.depth;
-    const bool frontier = i.step >= frontier_;
+    const bool frontier = i.step >= replicas_.frontier();
     std::optional<StopReason> why;
     if (rewind_.rerunning()) {
       std::optional<WatchHit> hit;
@@ -228,7 +229,7 @@ class GdbStub : public TraceCore, public ExecSession {
           reported_pc_.reset();
           if (!watches_.empty()) watches_.check(i.func, i.fp, *i.point);
           return true;
-        case Rewinder::Action::Restart: begin_restart(); return false;
+        case Rewinder::Action::Restart: abandon_replica(); return false;
         case Rewinder::Action::Stop: break;
       }
       if (hit) why = StopReason{kSigTrap, "", "", gdb::watch_stop_key(*hit)};
@@ -249,16 +250,17 @@ class GdbStub : public TraceCore, public ExecSession {
       why = stop_here(i);
     }
     // The live run's step: it takes over (this instruction's host calls are not in the log).
-    leave_ = why ? Leave::Stop : Leave::Run;
+    replicas_.hand_over(why.has_value());
     if (why) leave_why_ = *why;
     leave_pc_ = reported_pc_;
-    carry_.take(watches_, *store_);
-    halt_ = true;
-    stop_trap_ = kill_trap();
+    stop_replica();
     return false;
   }
-  void begin_restart() {
-    restart_ = true;
+  void abandon_replica() {
+    replicas_.abandon();
+    stop_replica();
+  }
+  void stop_replica() {
     halt_ = true;
     stop_trap_ = kill_trap();
     carry_.take(watches_, *store_);
@@ -277,9 +279,9 @@ class GdbStub : public TraceCore, public ExecSession {
     }
     rewind_.plan(cont ? Rewinder::Kind::Continue : Rewinder::Kind::Step, cur_step_, cur_depth_, 1, true);
     resumed_ = true;  // the replica's stop answers this packet
-    if (in_replica_) {
-      begin_restart();
-      return Action::Kill;  // ends this replica only: the live run's reverse() starts another
+    if (replicas_.active()) {
+      abandon_replica();
+      return Action::Kill;  // ends this replica only: Replicas::run starts another
     }
     TraceCore core = *this;
     Store* store = store_;
@@ -289,16 +291,7 @@ class GdbStub : public TraceCore, public ExecSession {
     uint64_t step = cur_step_;
     size_t depth = cur_depth_;
     carry_.take(watches_, *store_);
-    in_replica_ = true;
-    frontier_ = cur_step_;
-    do {
-      restart_ = false;
-      seen_instances_ = 0;
-      replica_log_ = replay::Session::replica_of(*rewind_.log());
-      run_exec(args_, *this);
-    } while (restart_ && !killed_);
-    in_replica_ = false;
-    replica_log_.reset();
+    Replicas::Leave leave = replicas_.run(args_, *this, *rewind_.log(), cur_step_, [this] { return killed_; });
     static_cast<TraceCore&>(*this) = core;
     store_ = store;
     linker_ = linker;
@@ -311,9 +304,7 @@ class GdbStub : public TraceCore, public ExecSession {
       kill();
       return Action::Kill;
     }
-    Leave leave = leave_;
-    leave_ = Leave::None;
-    if (leave == Leave::Run) return Action::Resume;
+    if (leave == Replicas::Leave::Run) return Action::Resume;
     // Stopped at the live run's step: this is the stop reply of the last resume the replica served.
     stop_ = leave_why_;
     reported_pc_ = leave_pc_;
@@ -757,13 +748,8 @@ class GdbStub : public TraceCore, public ExecSession {
   Rewinder rewind_;
   uint64_t cur_step_ = 0;   // the stop's step and depth
   size_t cur_depth_ = 0;
-  bool in_replica_ = false;
-  uint64_t frontier_ = 0;   // a replica: the live run's step
-  std::unique_ptr<replay::Session> replica_log_;
-  bool restart_ = false;    // this replica is abandoned for another one
-  enum class Leave { None, Stop, Run };
-  Leave leave_ = Leave::None;  // a replica reached the live run's step: how the live run goes on
-  StopReason leave_why_;
+  Replicas replicas_;
+  StopReason leave_why_;    // a replica handed over, stopped: why (the live run's stop reply)
   std::optional<uint64_t> leave_pc_;
   WatchCarry carry_;
   size_t seen_instances_ = 0;
