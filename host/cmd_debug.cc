@@ -138,8 +138,9 @@ class Debugger : public TraceCore, public ExecSession {
     if (!store_) return t;
     watches_.drop_hit();  // armed by an access that trapped: it never happened
     // A re-run that went past its scan (reverse from the end of the program) restarts once more.
-    if (!replicas_.over() && rewind_.rerunning() && rewind_.at_end() == Rewinder::Action::Restart) {
-      replicas_.abandon();
+    if (!replicas_.over() && rewind_.rerunning()) {
+      if (rewind_.at_end() == Rewinder::Action::Restart) replicas_.abandon();
+      else report_arrival({}, nullptr);  // going back to the end: the scan found nothing
     }
     if (replicas_.over()) return replica_over();
     finish(t);

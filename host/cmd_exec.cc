@@ -489,7 +489,8 @@ int run_configured(const po::variables_map& vm, const std::string& file, const s
       if (Trap t = rt.call(inst.instance, "_initialize", {}, results)) return finish(session.done(t));
     }
     if (Trap t = rt.call(inst.instance, entry, call_args, results)) return finish(session.done(t));
-    session.done({});
+    // The session may still end it otherwise (wi debug's replicas end quietly, with exit status 0).
+    if (Trap t = session.done({})) return finish(t);
     for (const Value& v : results) std::cout << format_result(v) << "\n";
     return kExitOk;
   }
@@ -498,8 +499,7 @@ int run_configured(const po::variables_map& vm, const std::string& file, const s
     return kExitUsage;
   }
   if (Trap t = rt.call(inst.instance, "_start", {}, results)) return finish(session.done(t));
-  session.done({});
-  return kExitOk;
+  return finish(session.done({}));
 }
 
 }  // namespace
