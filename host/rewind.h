@@ -1,11 +1,11 @@
-// Reverse execution for `wi debug` (docs/reverse.md): the plan for going back, and the in-memory
-// host-call log that makes re-running the program's beginning repeat exactly what the first run did.
-// Going back is re-execution: the debugger abandons the run, the program starts again from its first
-// instruction in a fresh store (same modules, same arguments, host calls answered from the log, no
-// output repeated), and this class tells the debugger, at each instruction of the silent re-run,
-// whether to go on, stop (the target is reached) or restart once more (a scan found the target). A
-// run is deterministic under the debugger (virtual clocks, seeded random, the log for everything
-// else), so step S of a re-run is step S of the first run.
+// Reverse execution for `wi debug` and the gdb stub (docs/reverse.md). Owns: the plan for going back
+// (Rewinder) with the live run's in-memory host-call log, the replicas (Replicas: the program re-run
+// from its first instruction in a fresh store while the live run waits inside its trace point, host
+// calls answered from the log, no output repeated), and carrying watchpoints between their stores
+// (WatchCarry). Rewinder tells the session, at each instruction of a silent replica, whether to go on,
+// stop (the target is reached) or start another replica (a scan found the target). A run is
+// deterministic under the debugger (virtual clocks, seeded random, the log for everything else), so
+// step S of a replica is step S of the live run.
 // Policy: no snapshots yet: a reverse command costs a re-run of the program up to its target, in time
 // proportional to the target step, not to N (docs/reverse.md says what is missing). Nothing here is on
 // the untraced path; no exceptions.
