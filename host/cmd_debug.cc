@@ -6,7 +6,11 @@
 // instruction. Commands come from libedit when stdin is a terminal, else one per line (each echoed
 // after the prompt, so a transcript over a pipe reads like a session), or from `--commands FILE`,
 // which leaves stdin to the guest. Watchpoints (`watch`) are host/watch.h's: checked at trace points
-// only while one is set, reported at the instruction after the access.
+// only while one is set, reported at the instruction after the access. Reverse commands
+// (`reverse-step` ...) leave the live run waiting where it is and re-run the program from its start
+// in a second store, a *replica*, silently, to the step they go back to (host/rewind.h,
+// docs/reverse.md); the replica's host calls are answered from the live run's in-memory log. The
+// user then debugs the replica; when it gets back to the live run's step, the live run takes over.
 #include <fnmatch.h>
 #include <unistd.h>
 #include <cstdlib>
@@ -17,6 +21,7 @@
 #include "decoder/instruction.h"
 #include "fmt/format.h"
 #include "host/commands.h"
+#include "host/rewind.h"
 #include "host/trace_core.h"
 #include "host/trace_session.h"
 #include "host/watch.h"
@@ -38,6 +43,10 @@ const char* kHelp =
     "finish                run until the current function returns\n"
     "continue              run until a breakpoint or the end\n"
     "run-to STEP           run until instruction number STEP is next\n"
+    "reverse-step [N]      go back N wasm instructions (default 1), to where step would have been\n"
+    "reverse-next          go back to the previous instruction of this function (over calls)\n"
+    "reverse-finish        go back to the call of the current function\n"
+    "reverse-continue      go back to the previous breakpoint or watchpoint hit (else stay)\n"
     "break FUNC            stop when a function whose name matches FUNC (a glob) is entered\n"
     "break MODULE+0xOFF    stop before the instruction at that wasm offset of that module\n"
     "break FILE:LINE       stop where source line LINE of FILE begins (DWARF line info)\n"
@@ -61,6 +70,9 @@ struct Breakpoint {
     uint32_t offset;  // of an instruction
   };
   std::vector<Site> sites;  // else: the instructions it stops before
+  // The sites' modules by name: a re-run of the program (reverse commands) has new instances, found
+  // again by name (a site's instance is null until its module is loaded in the new run).
+  std::vector<std::string> site_modules;
   uint64_t hits = 0;
 };
 
@@ -89,6 +101,10 @@ class Debugger : public TraceCore, public ExecSession {
                        "read debugger commands from FILE instead of stdin (which the guest then has)");
   }
   int configure(const po::variables_map& vm) override {
+    if (configured_) return -1;  // a re-run: the commands file reads on where it was
+    configured_ = true;
+    // Those runs are reproducible through their file; the in-memory log would be a second recorder.
+    reversible_ = !vm.count("record") && !vm.count("replay");
     if (!tracing_supported()) {
       std::cerr << "wi debug: this wi was built without tracing support (meson -Dtracing=false)\n";
       return kExitUsage;
@@ -110,17 +126,37 @@ class Debugger : public TraceCore, public ExecSession {
     store_ = &store;
     linker_ = linker;
     store.tracer = this;
+    if (replicas_.active()) {
+      reset();
+      running_ = true;
+      entering_ = false;
+      seen_instances_ = 0;
+      carry_.give(watches_, store);  // none found yet (no instances): on_instr finds them
+    }
   }
   Trap done(Trap t) override {
     if (!store_) return t;
     watches_.drop_hit();  // armed by an access that trapped: it never happened
+    // A re-run that went past its scan (reverse from the end of the program) restarts once more.
+    if (!replicas_.over() && rewind_.rerunning()) {
+      if (rewind_.at_end() == Rewinder::Action::Restart) replicas_.abandon();
+      else report_arrival({}, nullptr);  // going back to the end: the scan found nothing
+    }
+    if (replicas_.over()) return replica_over();
     finish(t);
     store_->tracer = nullptr;
-    if (quitting_) return {};  // quit while it ran: the program's outcome does not matter
+    if (quitting_) return replicas_.active() ? replica_over() : Trap();  // the outcome does not matter
     running_ = false;
     command_loop();  // post-mortem, until quit or the end of the commands
+    // The live run reports the program's outcome; a replica's end was said by on_finish already.
+    if (replicas_.active()) return replica_over();
     return t;
   }
+  replay::Session* host_log() override {
+    if (replicas_.active()) return replicas_.log();
+    return reversible_ ? rewind_.log() : nullptr;
+  }
+  void set_args(std::vector<std::string> args) { args_ = std::move(args); }
 
  private:
   enum class Mode { Start, Step, StepLine, Next, Finish, Continue };
@@ -131,6 +167,7 @@ class Debugger : public TraceCore, public ExecSession {
     return true;
   }
   bool on_return(const TraceEvent& e) override {
+    if (rewind_.rerunning()) return true;
     if (mode_ == Mode::Finish && e.depth == depth_ && !finish_returned_) {
       finish_returned_ = true;
       const TraceInfo& ti = e.func->code->trace;
@@ -141,19 +178,44 @@ class Debugger : public TraceCore, public ExecSession {
   bool on_instr(const Instr& i) override {
     bool entering = entering_;
     entering_ = false;
+    if (replicas_.active() && store_->instances().size() != seen_instances_) rebind();
     // A watchpoint hit by the previous instruction, which has run now: stop here, after it.
     std::optional<WatchHit> hit;
-    if (!watches_.empty()) hit = watches_.take_hit();
+    if (!watches_.empty()) hit = watches_.take_hit(!rewind_.rerunning());
     Breakpoint* bp = breakpoint_at(i, entering);
-    if (!hit && !bp && !should_stop(i)) return arm_watches(i);
-    cur_ = i;
-    if (hit) report_watch(*hit);
-    if (bp) {
-      ++bp->hits;
-      say(fmt::format("breakpoint {}", bp->id));
+    // A replica at the live run's step: the live run takes over from here (it has not run this
+    // instruction yet; the replica must not, its host calls are not in the log).
+    const bool frontier = replicas_.active() && i.step >= replicas_.frontier();
+    if (rewind_.rerunning()) {
+      switch (rewind_.on_instr(i.step, i.depth, hit || bp)) {
+        case Rewinder::Action::Run: return arm_watches(i);
+        case Rewinder::Action::Restart: return abandon_replica();
+        case Rewinder::Action::Stop: break;
+      }
+      cur_ = i;
+      report_arrival(hit, bp);
+      if (frontier) return leave_replica(true);
+    } else {
+      bool stop = hit || bp || should_stop(i);
+      if (!stop && !frontier) return arm_watches(i);
+      cur_ = i;
+      if (frontier) {
+        if (hit) report_watch(*hit);
+        if (bp) {
+          ++bp->hits;
+          say(fmt::format("breakpoint {}", bp->id));
+        }
+        return leave_replica(stop);
+      }
+      if (hit) report_watch(*hit);
+      if (bp) {
+        ++bp->hits;
+        say(fmt::format("breakpoint {}", bp->id));
+      }
     }
     say(location(i));
-    return command_loop() && arm_watches(i);
+    if (!command_loop()) return false;
+    return arm_watches(i);
   }
   // Armed after the commands: they may have changed the watchpoints or memory.
   bool arm_watches(const Instr& i) {
@@ -268,6 +330,8 @@ class Debugger : public TraceCore, public ExecSession {
       } else if (r == kQuit) {
         quit();
         return false;
+      } else if (r == kRestart) {  // only in a replica (reverse())
+        return abandon_replica();
       }
     }
   }
@@ -279,7 +343,7 @@ class Debugger : public TraceCore, public ExecSession {
     std::cout.flush();
   }
 
-  static constexpr int kStay = 0, kResume = 1, kQuit = 2;
+  static constexpr int kStay = 0, kResume = 1, kQuit = 2, kRestart = 3;
 
   int run_command(const std::string& cmd, const std::vector<std::string>& args) {
     auto count_arg = [&](uint64_t& n) {
@@ -347,6 +411,7 @@ class Debugger : public TraceCore, public ExecSession {
       target_step_ = *n;
       return kResume;
     }
+    if (cmd.starts_with("reverse-") || cmd == "rs" || cmd == "rn" || cmd == "rc") return reverse(cmd, args);
     if (cmd == "break" || cmd == "b") {
       if (args.size() != 1) say("usage: break FUNC | break MODULE+0xOFFSET | break FILE:LINE");
       else add_breakpoint(args[0]);
@@ -405,6 +470,133 @@ class Debugger : public TraceCore, public ExecSession {
     say(fmt::format("unknown command '{}' (try help)", cmd));
     return kStay;
   }
+  // ---- reverse execution (host/rewind.h) ----
+  int reverse(const std::string& cmd, const std::vector<std::string>& args) {
+    if (!reversible_) {
+      say(fmt::format("{}: not with --record or --replay (re-run the recording's replay in wi debug instead)", cmd));
+      return kStay;
+    }
+    // Where the command is given: the instruction about to run, or past the last one at the end.
+    const uint64_t here = running_ ? cur_.step : step() + 1;
+    const size_t depth = running_ ? cur_.depth : 0;
+    Rewinder::Kind kind;
+    uint64_t n = 1;
+    if (cmd == "reverse-step" || cmd == "rs") {
+      kind = Rewinder::Kind::Step;
+      if (!args.empty()) {
+        auto v = parse_number(args[0]);
+        if (!v || !*v) {
+          say(fmt::format("{}: '{}' is not a positive count", cmd, args[0]));
+          return kStay;
+        }
+        n = *v;
+      }
+    } else if (cmd == "reverse-next" || cmd == "rn") {
+      kind = running_ ? Rewinder::Kind::Next : Rewinder::Kind::Step;  // at the end: the last instruction
+    } else if (cmd == "reverse-finish") {
+      kind = running_ ? Rewinder::Kind::Finish : Rewinder::Kind::Step;
+    } else if (cmd == "reverse-continue" || cmd == "rc") {
+      kind = Rewinder::Kind::Continue;
+    } else {
+      say(fmt::format("unknown command '{}' (try help)", cmd));
+      return kStay;
+    }
+    if (here <= 1) {
+      say("at the first instruction: there is nothing before it");
+      return kStay;
+    }
+    rewind_.plan(kind, here, depth, n);
+    if (replicas_.active()) return kRestart;  // this replica is abandoned; Replicas::run starts another
+    return run_replicas();
+  }
+  // In the live run, waiting at a trace point (or at its end): runs replicas of the program until one
+  // gets back here (or the user quits). Returns what the live run does next, as a command would.
+  int run_replicas() {
+    // The live run's view of itself, put back when a replica hands over.
+    TraceCore core = *this;
+    Store* store = store_;
+    link::Linker* linker = linker_;
+    Instr cur = cur_;
+    bool running = running_;
+    stop_debugging_store();
+    Replicas::Leave leave = replicas_.run(args_, *this, *rewind_.log(), running ? cur.step : UINT64_MAX,
+                                          [this] { return quitting_; });
+    static_cast<TraceCore&>(*this) = core;
+    store_ = store;
+    linker_ = linker;
+    cur_ = cur;
+    running_ = running;
+    seen_instances_ = 0;
+    rebind();
+    if (quitting_) {
+      quit();  // the live run stops too (quit set halt_ in the replica's TraceCore state)
+      return kQuit;
+    }
+    if (leave == Replicas::Leave::Run) return kResume;
+    if (leave == Replicas::Leave::Stop) say(location(cur_));
+    return kStay;
+  }
+  // A replica reached the live run's step: hand over to it, stopped there (the command that brought
+  // the replica here stops at this step) or running on.
+  bool leave_replica(bool stop) {
+    replicas_.hand_over(stop);
+    stop_guest("handed over to the live run");
+    return false;
+  }
+  // Abandons this replica (the guest stops at once, without a report) for another one.
+  bool abandon_replica() {
+    replicas_.abandon();
+    stop_guest("restarted by the debugger");
+    return false;
+  }
+  void stop_guest(const char* why) {
+    halt_ = true;
+    stop_trap_ = Trap();
+    stop_trap_.kind = TrapKind::Host;
+    stop_trap_.message = why;
+    stop_debugging_store();
+  }
+  // Before this store goes away (or stops being debugged): keeps breakpoints and watchpoints by what
+  // survives in another run's store: module names, and the memory's place among the store's memories.
+  void stop_debugging_store() {
+    carry_.take(watches_, *store_);
+    for (Breakpoint& b : bps_)
+      for (Breakpoint::Site& site : b.sites) site.instance = nullptr;
+  }
+  Trap replica_over() {
+    stop_debugging_store();
+    store_->tracer = nullptr;
+    std::cout.flush();
+    Trap t;  // a silent end for run_exec (exit status 0, nothing printed)
+    t.kind = TrapKind::Exit;
+    return t;
+  }
+  // In another run's store, whenever instances were added: finds breakpoint sites and watched
+  // memories again.
+  void rebind() {
+    seen_instances_ = store_->instances().size();
+    for (Breakpoint& b : bps_)
+      for (size_t k = 0; k < b.sites.size(); ++k)
+        if (!b.sites[k].instance) b.sites[k].instance = find_instance(b.site_modules[k]);
+    if (carry_.pending()) carry_.give(watches_, *store_);
+  }
+  // The re-run reached its step: says why a reverse-continue stopped here, or that a scan found nothing.
+  void report_arrival(const std::optional<WatchHit>& hit, const Breakpoint* bp) {
+    switch (rewind_.kind()) {
+      case Rewinder::Kind::Step: return;
+      case Rewinder::Kind::Next: if (!rewind_.found()) say("no earlier instruction in this function or its callers"); return;
+      case Rewinder::Kind::Finish: if (!rewind_.found()) say("no caller: the current function was entered from the host"); return;
+      case Rewinder::Kind::Continue:
+        if (!rewind_.found()) {
+          say("no earlier breakpoint or watchpoint hit: back where the command was given");
+          return;
+        }
+        if (hit) report_watch(*hit);
+        if (bp) say(fmt::format("breakpoint {}", bp->id));
+        return;
+    }
+  }
+
   // ---- breakpoints ----
   void add_breakpoint(const std::string& spec) {
     Breakpoint b;
@@ -427,6 +619,7 @@ class Debugger : public TraceCore, public ExecSession {
         return;
       }
       b.sites.push_back({inst, at->offset});
+      b.site_modules.push_back(module);
       say(fmt::format("breakpoint {} at {}+0x{:x} ({})", b.id, module, at->offset, at->function));
     } else if (source_line) {
       if (!add_line_sites(b, spec.substr(0, colon), uint32_t(std::stoul(spec.substr(colon + 1))))) return;
@@ -471,6 +664,7 @@ class Debugger : public TraceCore, public ExecSession {
         if (!at) continue;
         if (b.sites.empty()) first_function = at->function;
         b.sites.push_back({inst, at->offset});
+        b.site_modules.push_back(names().module_name(inst));
       }
     }
     if (b.sites.empty()) {
@@ -732,6 +926,13 @@ class Debugger : public TraceCore, public ExecSession {
 
   Store* store_ = nullptr;
   link::Linker* linker_ = nullptr;
+  bool configured_ = false;
+  bool reversible_ = true;
+  Rewinder rewind_;
+  std::vector<std::string> args_;  // wi debug's arguments: each replica runs the same command
+  Replicas replicas_;
+  WatchCarry carry_;               // watchpoints between the live run's store and the replicas'
+  size_t seen_instances_ = 0;      // a replica's instances when breakpoints were last bound
   std::ifstream commands_;  // --commands FILE: the commands, leaving stdin to the guest
   bool interactive_ = false;
   bool running_ = true;
@@ -754,6 +955,7 @@ class Debugger : public TraceCore, public ExecSession {
 
 int cmd_debug(const std::vector<std::string>& args) {
   Debugger d;
+  d.set_args(args);
   return run_exec(args, d);
 }
 

@@ -273,7 +273,7 @@ int cmd_exec(const std::vector<std::string>& all_args) {
     if (a == "--") break;
     if (a == "--gdb" || a.starts_with("--gdb=")) gdb = true;
   }
-  auto session = gdb ? make_gdb_session() : make_trace_session();
+  auto session = gdb ? make_gdb_session(all_args) : make_trace_session();
   return run_exec(all_args, *session);
 }
 
@@ -400,9 +400,17 @@ int run_exec(const std::vector<std::string>& all_args, ExecSession& session) {
       return s->interpose(func, type, std::move(fn));
     };
   }
-  int status = run_configured(vm, file, values, ro, session, rs.get());
-  if (rs) {
-    if (auto r = rs->end(status); !r) {
+  replay::Session* log = rs.get();
+  if (!log && (log = session.host_log())) {
+    // The session's own log (wi debug): every run of the same command goes through it.
+    log->set_args_env(replay::ArgsEnv{ro.wasi.args, ro.wasi.env});
+    ro.wasi.interpose = [log](std::string_view func, const FuncType& type, HostFunction fn) {
+      return log->interpose(func, type, std::move(fn));
+    };
+  }
+  int status = run_configured(vm, file, values, ro, session, log);
+  if (log) {
+    if (auto r = log->end(status); !r) {
       std::cerr << "wi: " << r.error().message << "\n";
       return kExitFailure;
     }
@@ -483,7 +491,8 @@ int run_configured(const po::variables_map& vm, const std::string& file, const s
       if (Trap t = rt.call(inst.instance, "_initialize", {}, results)) return finish(session.done(t));
     }
     if (Trap t = rt.call(inst.instance, entry, call_args, results)) return finish(session.done(t));
-    session.done({});
+    // The session may still end it otherwise (wi debug's replicas end quietly, with exit status 0).
+    if (Trap t = session.done({})) return finish(t);
     for (const Value& v : results) std::cout << format_result(v) << "\n";
     return kExitOk;
   }
@@ -492,8 +501,7 @@ int run_configured(const po::variables_map& vm, const std::string& file, const s
     return kExitUsage;
   }
   if (Trap t = rt.call(inst.instance, "_start", {}, results)) return finish(session.done(t));
-  session.done({});
-  return kExitOk;
+  return finish(session.done({}));
 }
 
 }  // namespace

@@ -281,6 +281,19 @@ void TraceCore::resolve_call(const TraceEvent& e, Instr& i) {
   }
 }
 
+void TraceCore::reset() {
+  // Modules of the old run are gone: names cached under their addresses could alias new ones.
+  names_ = TraceNames();
+  step_ = 0;
+  frames_.clear();
+  pending_ = Instr();
+  has_pending_ = false;
+  host_calls_.clear();
+  binds_.clear();
+  stop_trap_ = Trap();
+  halt_ = false;
+}
+
 bool TraceCore::on_trace(const TraceEvent& e, Trap& trap) {
   auto stop = [&] {
     trap = stop_trap_;

@@ -97,6 +97,10 @@ class TraceCore : public Tracer {
   // The run ended (t empty: normally): reports what is still pending, without results.
   void finish(const Trap& t);
 
+  // Forgets the run (steps, frames, pending events, names cached by module): the tracer is about to
+  // see a new run of the program (wi debug's reverse execution restarts it, docs/reverse.md).
+  void reset();
+
   uint64_t step() const { return step_; }
   const std::vector<Frame>& frames() const { return frames_; }
   // Host functions called from traced code that have not returned yet, outermost first.

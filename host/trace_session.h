@@ -15,6 +15,9 @@ namespace wi {
 namespace link {
 class Linker;
 }
+namespace replay {
+class Session;
+}
 
 class ExecSession {
  public:
@@ -28,6 +31,9 @@ class ExecSession {
   virtual void attach(Store& store, link::Linker* linker) = 0;
   // The guest is done (`t` empty: it returned). Returns the outcome wi exec reports.
   virtual Trap done(Trap t) = 0;
+  // A log of host calls the session keeps across runs (Session::in_memory, for wi debug's reverse
+  // execution), used when neither --record nor --replay is given; null: none.
+  virtual replay::Session* host_log() { return nullptr; }
 };
 
 // `--trace[=FILE]`, `--trace-format`, `--trace-funcs`, `--trace-from`, `--trace-limit`,

@@ -111,13 +111,13 @@ void WatchList::clear() {
   armed_.reset();
 }
 
-std::optional<WatchHit> WatchList::take_hit() {
+std::optional<WatchHit> WatchList::take_hit(bool count) {
   if (!armed_) return std::nullopt;
   std::optional<WatchHit> h = std::move(armed_);
   armed_.reset();
   // Count it on the watchpoint if it is still set (the debugger may have deleted it meanwhile).
   for (Watch& w : watches_)
-    if (w.id == h->watch.id) h->watch.hits = ++w.hits;
+    if (w.id == h->watch.id) h->watch.hits = count ? ++w.hits : w.hits;
   return h;
 }
 

@@ -73,11 +73,18 @@ class WatchList {
   void clear();
   bool empty() const { return watches_.empty(); }
   const std::vector<Watch>& watches() const { return watches_; }
+  // Puts back watchpoints taken from watches() (ids and counts kept), with their memories rebound
+  // when the program was restarted (wi debug's reverse execution); drops an armed hit.
+  void replace(std::vector<Watch> ws) {
+    watches_ = std::move(ws);
+    armed_.reset();
+  }
 
   // At a trace point, before its instruction runs (call only while !empty()): first the hit armed by
   // the previous instruction, which has run now (the caller stops and reports it), then arming for
   // this instruction.
-  std::optional<WatchHit> take_hit();
+  // `count`: add it to the watchpoint's hits (not while wi debug re-runs the program to go back).
+  std::optional<WatchHit> take_hit(bool count = true);
   void check(const FuncInst* f, const Slot* fp, const TracePoint& p);
   // The run ended or the debugger went away: a hit armed by an instruction that trapped never happened.
   void drop_hit() { armed_.reset(); }

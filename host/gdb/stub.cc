@@ -9,6 +9,11 @@
 // host address); every packet it cannot parse or serve gets an error or the empty "unsupported"
 // reply; a lost connection kills the guest. Errors on this path are Result values.
 //
+// Reverse execution (`bs`, `bc`; docs/reverse.md): like wi debug, the stub leaves the live run waiting
+// and serves the client from a replica of the program re-run from its start (host/rewind.h), with the
+// host calls answered from the live run's in-memory log; a replica that gets back to the live run's
+// step hands over to it. Module ids and code addresses are the same in every run of the program.
+//
 // Addresses are ProcessWasm's (lldb/source/Plugins/Process/wasm/ProcessWasm.h): bits 62-63 say the
 // space (0 linear memory, 1 a module's bytes), bits 32-55 the module id, bits 0-31 the offset. Module
 // ids are positions in the Store's instances (load order: the main module first in a linked program).
@@ -24,6 +29,7 @@
 #include "host/commands.h"
 #include "host/gdb/connection.h"
 #include "host/gdb/watchpoints.h"
+#include "host/rewind.h"
 #include "host/trace_core.h"
 #include "linker/linker.h"
 
@@ -56,6 +62,7 @@ struct StopReason {
   std::string reason;       // LLDB's stop reply key: "breakpoint", "trace", "exception", "" (just the signal)
   std::string description;  // "exception": the text LLDB shows
   std::string watch;        // a watchpoint hit: "watch:ADDR;" (LLDB makes it reason "watchpoint")
+  bool history_begin = false;  // a reverse command reached step 1: "replaylog:begin;"
 };
 
 std::string xml_escape(const std::string& s) {
@@ -89,6 +96,9 @@ class GdbStub : public TraceCore, public ExecSession {
                        "(0: any free port, printed on stderr)");
   }
   int configure(const po::variables_map& vm) override {
+    if (configured_) return -1;  // a replica: the connection is the live run's
+    configured_ = true;
+    reversible_ = !vm.count("record") && !vm.count("replay");
     if (!tracing_supported()) {
       std::cerr << "wi exec: --gdb needs tracing support (this wi was built with -Dtracing=false)\n";
       return kExitUsage;
@@ -112,9 +122,30 @@ class GdbStub : public TraceCore, public ExecSession {
     store_ = &store;
     linker_ = linker;
     store.tracer = this;
+    if (replicas_.active()) {
+      reset();
+      ids_.clear();
+      reported_pc_.reset();
+      seen_instances_ = 0;
+      carry_.give(watches_, store);  // none found yet (no instances): on_instr finds them
+    }
   }
+  replay::Session* host_log() override {
+    if (replicas_.active()) return replicas_.log();
+    return reversible_ ? rewind_.log() : nullptr;
+  }
+  void set_args(std::vector<std::string> args) { args_ = std::move(args); }
   Trap done(Trap t) override {
     if (!store_) return t;
+    if (replicas_.active()) {
+      // Abandoned, handed over, or killed: the live run reports the program's end, not a replica.
+      watches_.drop_hit();
+      carry_.take(watches_, *store_);
+      store_->tracer = nullptr;
+      Trap silent;
+      silent.kind = TrapKind::Exit;
+      return silent;
+    }
     store_->tracer = nullptr;
     watches_.drop_hit();  // armed by an access that trapped: it never happened
     if (killed_) {
@@ -141,6 +172,7 @@ class GdbStub : public TraceCore, public ExecSession {
 
  private:
   enum class Mode { Start, Step, Continue };
+  enum class Action { Reply, Resume, Kill, Detach };
 
   static Trap kill_trap() {
     Trap k;
@@ -151,7 +183,16 @@ class GdbStub : public TraceCore, public ExecSession {
 
   // ---- TraceCore ----
   bool on_instr(const Instr& i) override {
+    if (replicas_.active()) {
+      if (carry_.pending() && store_->instances().size() != seen_instances_) {
+        seen_instances_ = store_->instances().size();
+        carry_.give(watches_, *store_);
+      }
+      if (rewind_.rerunning() || i.step >= replicas_.frontier()) return replica_instr(i);
+    }
     if (detached_) return true;
+    cur_step_ = i.step;
+    cur_depth_ = i.depth;
     std::optional<StopReason> why = stop_here(i);
     if (!why && store_->instances().size() != announced_) {
       // Modules appeared since the last stop (a dlopen instantiated them; their constructors, if any,
@@ -173,6 +214,106 @@ class GdbStub : public TraceCore, public ExecSession {
     if (!watches_.empty()) watches_.check(i.func, i.fp, *i.point);
     return true;
   }
+  // A replica's instruction while it re-runs silently, or at the live run's step.
+  bool replica_instr(const Instr& i) {
+    cur_step_ = i.step;
+    cur_depth_ = i.depth;
+    const bool frontier = i.step >= replicas_.frontier();
+    std::optional<StopReason> why;
+    if (rewind_.rerunning()) {
+      std::optional<WatchHit> hit;
+      if (!watches_.empty()) hit = watches_.take_hit(false);
+      std::optional<StopReason> bp = breakpoint_here(i);
+      switch (rewind_.on_instr(i.step, i.depth, hit || bp)) {
+        case Rewinder::Action::Run:
+          reported_pc_.reset();
+          if (!watches_.empty()) watches_.check(i.func, i.fp, *i.point);
+          return true;
+        case Rewinder::Action::Restart: abandon_replica(); return false;
+        case Rewinder::Action::Stop: break;
+      }
+      if (hit) why = StopReason{kSigTrap, "", "", gdb::watch_stop_key(*hit)};
+      else if (bp && rewind_.kind() == Rewinder::Kind::Continue) why = bp;
+      else why = StopReason{kSigTrap, "trace", ""};
+      if (rewind_.kind() == Rewinder::Kind::Continue && !rewind_.found()) {
+        why = StopReason{kSigTrap, "", ""};
+        why->history_begin = true;
+      }
+      if (!frontier) {
+        bool go = serve(*why);
+        reported_pc_.reset();
+        if (!go) return false;
+        if (!watches_.empty()) watches_.check(i.func, i.fp, *i.point);
+        return true;
+      }
+    } else if (!detached_) {
+      why = stop_here(i);
+    }
+    // The live run's step: it takes over (this instruction's host calls are not in the log).
+    replicas_.hand_over(why.has_value());
+    if (why) leave_why_ = *why;
+    leave_pc_ = reported_pc_;
+    stop_replica();
+    return false;
+  }
+  void abandon_replica() {
+    replicas_.abandon();
+    stop_replica();
+  }
+  void stop_replica() {
+    halt_ = true;
+    stop_trap_ = kill_trap();
+    carry_.take(watches_, *store_);
+  }
+  // `bs` / `bc` from the live run (replicas until one gets back here) or from a replica (another one).
+  Action reverse(bool cont, std::string& reply) {
+    if (!reversible_ || trapped_) {
+      reply = "E01";
+      return Action::Reply;
+    }
+    if (cur_step_ <= 1) {  // nothing before the first instruction
+      stop_ = StopReason{kSigTrap, "", ""};
+      stop_.history_begin = true;
+      reply = stop_reply();
+      return Action::Reply;
+    }
+    rewind_.plan(cont ? Rewinder::Kind::Continue : Rewinder::Kind::Step, cur_step_, cur_depth_, 1, true);
+    resumed_ = true;  // the replica's stop answers this packet
+    if (replicas_.active()) {
+      abandon_replica();
+      return Action::Kill;  // ends this replica only: Replicas::run starts another
+    }
+    TraceCore core = *this;
+    Store* store = store_;
+    link::Linker* linker = linker_;
+    auto ids = ids_;
+    size_t announced = announced_;
+    uint64_t step = cur_step_;
+    size_t depth = cur_depth_;
+    carry_.take(watches_, *store_);
+    Replicas::Leave leave = replicas_.run(args_, *this, *rewind_.log(), cur_step_, [this] { return killed_; });
+    static_cast<TraceCore&>(*this) = core;
+    store_ = store;
+    linker_ = linker;
+    ids_ = std::move(ids);
+    announced_ = announced;
+    cur_step_ = step;
+    cur_depth_ = depth;
+    carry_.give(watches_, *store_);
+    if (killed_) {
+      kill();
+      return Action::Kill;
+    }
+    if (leave == Replicas::Leave::Run) return Action::Resume;
+    // Stopped at the live run's step: this is the stop reply of the last resume the replica served.
+    stop_ = leave_why_;
+    reported_pc_ = leave_pc_;
+    library_changed_ = false;
+    resumed_ = false;
+    reply = stop_reply();
+    return Action::Reply;
+  }
+
   // Why the guest stops before `i` (the first instruction, a step, a breakpoint, an interrupt, a
   // watchpoint hit), or nothing.
   std::optional<StopReason> stop_here(const Instr& i) {
@@ -339,6 +480,7 @@ class GdbStub : public TraceCore, public ExecSession {
     auto fs = lldb_frames();
     if (!fs.empty()) s += "00:" + hex_le(frame_pc(fs, 0), 8) + ";";  // the pc, saving a p0
     s += stop_.watch;
+    if (stop_.history_begin) s += "replaylog:begin;";
     if (!stop_.reason.empty()) s += "reason:" + stop_.reason + ";";
     if (!stop_.description.empty()) s += "description:" + hex_encode(stop_.description) + ";";
     // Modules were added since the previous stop: LLDB reloads qXfer:libraries:read (GDB's "library"
@@ -346,8 +488,6 @@ class GdbStub : public TraceCore, public ExecSession {
     if (library_changed_) s += "library:;";
     return s;
   }
-
-  enum class Action { Reply, Resume, Kill, Detach };
 
   Action handle(const Input& in, std::string& reply) {
     if (in.kind == Input::Oversized) {
@@ -366,6 +506,7 @@ class GdbStub : public TraceCore, public ExecSession {
       reply = "OK";
       return Action::Detach;
     }
+    if (p == "bs" || p == "bc") return reverse(p == "bc", reply);
     if (p == "vCont?") {
       reply = "vCont;c;C;s;S";
       return Action::Reply;
@@ -403,7 +544,9 @@ class GdbStub : public TraceCore, public ExecSession {
       no_ack_after_reply_ = true;
       return "OK";
     }
-    if (p.starts_with("qSupported")) return fmt::format("PacketSize={:x};qXfer:libraries:read+;vContSupported+", gdb::kMaxPacket);
+    if (p.starts_with("qSupported"))
+      return fmt::format("PacketSize={:x};qXfer:libraries:read+;vContSupported+{}", gdb::kMaxPacket,
+                         reversible_ ? ";ReverseStep+;ReverseContinue+" : "");
     if (p == "?") return stop_reply();
     if (p == "qHostInfo") return "";  // what LLDB's own wasm tests answer: the triple comes from qProcessInfo
     if (p == "qProcessInfo")
@@ -603,10 +746,26 @@ class GdbStub : public TraceCore, public ExecSession {
   std::map<uint64_t, uint64_t> breakpoints_;     // instruction's code address -> the address LLDB gave
   WatchList watches_;
   std::unordered_map<const Instance*, uint32_t> ids_;  // looked up, never iterated
+  // Reverse execution (docs/reverse.md).
+  bool configured_ = false;
+  bool reversible_ = true;  // not with --record/--replay
+  std::vector<std::string> args_;  // wi exec's arguments: each replica runs the same command
+  Rewinder rewind_;
+  uint64_t cur_step_ = 0;   // the stop's step and depth
+  size_t cur_depth_ = 0;
+  Replicas replicas_;
+  StopReason leave_why_;    // a replica handed over, stopped: why (the live run's stop reply)
+  std::optional<uint64_t> leave_pc_;
+  WatchCarry carry_;
+  size_t seen_instances_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<ExecSession> make_gdb_session() { return std::make_unique<GdbStub>(); }
+std::unique_ptr<ExecSession> make_gdb_session(const std::vector<std::string>& args) {
+  auto s = std::make_unique<GdbStub>();
+  s->set_args(args);
+  return s;
+}
 
 }  // namespace wi

@@ -3,10 +3,13 @@
 // `wi debug`; it stops inside trace callbacks and serves the debugger's packets there.
 #pragma once
 #include <memory>
+#include <string>
+#include <vector>
 #include "host/trace_session.h"
 
 namespace wi {
 
-std::unique_ptr<ExecSession> make_gdb_session();
+// `args`: wi exec's command line, which replicas of the program run again (reverse execution).
+std::unique_ptr<ExecSession> make_gdb_session(const std::vector<std::string>& args);
 
 }  // namespace wi

@@ -51,6 +51,23 @@ Result<std::unique_ptr<Session>> Session::record(const std::string& path, Settin
   return s;
 }
 
+std::unique_ptr<Session> Session::in_memory() {
+  std::unique_ptr<Session> s(new Session);
+  s->in_memory_ = true;
+  s->path_ = "the debugger's log";
+  return s;
+}
+
+std::unique_ptr<Session> Session::replica_of(const Session& log) {
+  std::unique_ptr<Session> s(new Session);
+  s->in_memory_ = true;
+  s->replaying_ = true;
+  s->source_ = &log.rec_;
+  s->ae_ = log.ae_;
+  s->path_ = "the debugger's log";
+  return s;
+}
+
 Result<std::unique_ptr<Session>> Session::replay(const std::string& path, const Settings& settings) {
   std::unique_ptr<Session> s(new Session);
   s->replaying_ = true;
@@ -94,6 +111,15 @@ std::vector<ModuleHash> Session::modules_loaded_since(size_t first) const {
 }
 
 Result<void> Session::begin(const std::vector<std::string>& module_files) {
+  if (in_memory_) {
+    // Each run of the debugger's program starts at the log's first event; the modules are the same
+    // files as in the first run (wi debug reads them again, so there is nothing to compare against).
+    next_ = 0;
+    nested_.clear();
+    divergence_.clear();
+    begun_ = true;
+    return {};
+  }
   if (begun_) return {};
   std::vector<ModuleHash> mods;
   for (const std::string& f : module_files) {
@@ -124,14 +150,15 @@ Result<void> Session::begin(const std::vector<std::string>& module_files) {
 }
 
 Result<void> Session::end(int status) {
+  if (in_memory_) return {};  // the log lives on for the next run
   if (!replaying_) {
     if (!begun_) WI_TRY(begin({}));
     return writer_.finish(status);
   }
   if (!divergence_.empty()) return make_error(SIZE_MAX, divergence_);
   if (!begun_) return {};  // stopped before the guest ran (its error is reported already)
-  if (next_ < rec_.events.size()) {
-    const Event& e = rec_.events[next_];
+  if (next_ < events().size()) {
+    const Event& e = events()[next_];
     return make_error(SIZE_MAX, fmt::format("replay diverged at event {}: the guest ended (exit status {}) but the "
                                             "recording has {} next", next_ + 1, status, call_text(e.func, e.args)));
   }
@@ -207,6 +234,10 @@ void Session::emit(Event e) {
     nested_.back().push_back(std::move(e));
     return;
   }
+  if (in_memory_) {
+    rec_.events.push_back(std::move(e));
+    return;
+  }
   if (!begun_) (void)begin({});
   writer_.event(e);
 }
@@ -221,10 +252,11 @@ bool Session::diverge_at(HostCall& hc, size_t index, std::string what) {
 bool Session::replay_call(const std::string& func, const FuncType& type, const HostFunction& real, HostCall& hc,
                           const std::vector<uint64_t>& args, CallKind kind) {
   if (!divergence_.empty()) return hc.fail(TrapKind::Host, divergence_);
-  if (next_ >= rec_.events.size())
-    return diverge(hc, fmt::format("guest called {} but the recording ends after {} events", call_text(func, args),
-                                   rec_.events.size()));
-  const Event& e = rec_.events[next_];
+  if (next_ >= events().size())
+    return diverge(hc, fmt::format("guest called {} but the recording ends after {} events{}", call_text(func, args),
+                                   events().size(),
+                                   source_ ? " (going back into a host call that had not returned?)" : ""));
+  const Event& e = events()[next_];
   if (e.func != func || e.args != args)
     return diverge(hc, fmt::format("guest called {} but the recording has {}", call_text(func, args),
                                    call_text(e.func, e.args)));
@@ -266,7 +298,8 @@ bool Session::replay_call(const std::string& func, const FuncType& type, const H
     if (!output_bytes(func, args, e.out_len, mem, bytes) || fnv1a(bytes.data(), bytes.size()) != e.out_hash)
       return diverge(hc, fmt::format("{} wrote other bytes than the recorded run ({} bytes, FNV-1a {:016x})",
                                      call_text(func, args), e.out_len, e.out_hash));
-    if (e.out_stream && !write_all(e.out_stream == 1 ? STDOUT_FILENO : STDERR_FILENO, bytes))
+    // The in-memory log's output was written when the call ran live: it is not repeated.
+    if (e.out_stream && !in_memory_ && !write_all(e.out_stream == 1 ? STDOUT_FILENO : STDERR_FILENO, bytes))
       return diverge(hc, fmt::format("{}: writing the output failed: {}", call_text(func, args), std::strerror(errno)));
   }
   ++next_;

@@ -4,6 +4,11 @@
 // answers it from the recording without touching the host, except that it writes the recorded
 // output to stdout/stderr again and runs dlopen (loading modules). Owns the run-level checks: the
 // settings and module hashes of the header, the end of the run, and the divergence report.
+// Two more modes serve `wi debug`'s reverse execution (docs/reverse.md), without files: the live run
+// logs its calls in memory as it goes (in_memory), and each re-execution of the program's beginning
+// answers its calls from that log (replica_of) without touching the host and without writing the
+// output again: the live run printed it. A replica never goes past the log: the debugger hands the
+// guest back to the live run, whose host state (clocks, fds, stdin) is where the log ends.
 // Policy: nothing here is on the interpreter's hot path (only host calls pass through); errors are
 // Result values and one-line messages, never exceptions.
 #pragma once
@@ -35,9 +40,18 @@ class Session {
   // `settings` with the recorded ones. Errors are one line, without the "wi: " prefix.
   static Result<std::unique_ptr<Session>> record(const std::string& path, Settings settings, ArgsEnv ae);
   static Result<std::unique_ptr<Session>> replay(const std::string& path, const Settings& settings);
+  // The in-memory log of `wi debug`'s live run (no file, no header checks), and a replay of it for
+  // one re-run (`log` must outlive it; it may grow meanwhile): see the top of this file.
+  static std::unique_ptr<Session> in_memory();
+  static std::unique_ptr<Session> replica_of(const Session& log);
   ~Session();
 
   bool replaying() const { return replaying_; }
+  bool is_in_memory() const { return in_memory_; }
+  // In memory: the guest's argv and environment for this run (args_get and environ_get write them).
+  void set_args_env(ArgsEnv ae) { ae_ = std::move(ae); }
+  // In memory: events logged so far (a replica: in its log).
+  size_t logged() const { return events().size(); }
   // Replay: the guest's argv and environment as recorded (the guest sees these, whatever is given).
   const ArgsEnv& recorded_args_env() const { return ae_; }
 
@@ -71,6 +85,9 @@ class Session {
   size_t modules_loaded() const;
 
   bool replaying_ = false;
+  bool in_memory_ = false;
+  const Recording* source_ = nullptr;  // replica_of: the live run's log
+  const std::vector<Event>& events() const { return source_ ? source_->events : rec_.events; }
   std::string path_;
   ArgsEnv ae_;
   wasi::FdTable* fds_ = nullptr;
@@ -80,7 +97,7 @@ class Session {
   Writer writer_;
   Settings settings_;
   std::vector<std::vector<Event>> nested_;  // events of calls made inside running dlopens
-  // Replay
+  // Replay (in memory: rec_.events is the log, next_ the cursor of this run)
   Recording rec_;
   size_t next_ = 0;
   std::string divergence_;

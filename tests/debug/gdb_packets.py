@@ -147,6 +147,63 @@ def watchpoints(c):
     check(c.ask("z2,9000,4") == "OK", "remove it")
 
 
+def reverse(c, bp, pc0):
+    """bs and bc (docs/reverse.md): the stub re-runs the program in a replica to the previous step or
+    breakpoint hit; running forward from there reaches the live run again, which goes on."""
+    check("ReverseStep+;ReverseContinue+" in c.ask("qSupported:multiprocess+"), "qSupported offers bs and bc")
+    check(c.ask("Z0,%x,1" % bp) == "OK", "set breakpoint")
+    hits = []
+    for _ in range(2):
+        r = c.ask("c")
+        check("reason:breakpoint" in r, "continue stops at the breakpoint: %r" % r)
+        hits.append(le(c.ask("qWasmLocal:0;1")))
+    r = c.ask("bc")
+    check(r.startswith("T05") and "reason:breakpoint" in r, "bc stops at the previous hit: %r" % r)
+    check(le(c.ask("p0")) == bp, "bc: at the breakpoint's pc")
+    check(le(c.ask("qWasmLocal:0;1")) == hits[0], "bc: i is the previous hit's %d" % hits[0])
+    r = c.ask("bs")
+    check(r.startswith("T05") and "reason:trace" in r, "bs stops with reason trace: %r" % r)
+    before = le(c.ask("p0"))
+    check(before != bp, "bs: one instruction before the breakpoint")
+    r = c.ask("vCont;s:1")
+    check(le(c.ask("p0")) == bp, "a step after bs is back at the breakpoint")
+    r = c.ask("c")
+    check("reason:breakpoint" in r and le(c.ask("qWasmLocal:0;1")) == hits[1],
+          "continue from the replica reaches the live run's hit (i = %d): %r" % (hits[1], r))
+    r = c.ask("c")
+    check("reason:breakpoint" in r and le(c.ask("qWasmLocal:0;1")) == hits[1] + 1,
+          "the live run goes on: i = %d" % (hits[1] + 1))
+    check(c.ask("z0,%x,1" % bp) == "OK", "remove breakpoint")
+    r = c.ask("bc")
+    check("replaylog:begin;" in r, "bc with nothing to stop at reaches the beginning: %r" % r)
+    check(le(c.ask("p0")) == pc0, "at the first instruction")
+    check(le(c.ask("qWasmLocal:0;1")) == 0, "i is 0 again")
+    check("replaylog:begin;" in c.ask("bs"), "bs at the first instruction: the beginning")
+    # Forward again with the breakpoint: each hit is one iteration, through the replica into the live run.
+    check(c.ask("Z0,%x,1" % bp) == "OK", "set breakpoint again")
+    for k in range(3):
+        c.ask("c")
+    i3 = le(c.ask("qWasmLocal:0;1"))
+    check(i3 == 2, "three hits from the start (before the increment: i = 0, 1, 2): i = 2, not %d" % i3)
+    check(c.ask("z0,%x,1" % bp) == "OK", "remove breakpoint")
+    # A watchpoint hit going back: bc stops after the previous store, with its value in memory.
+    check(c.ask("Z2,9000,4") == "OK", "set a write watchpoint")
+    stored = []
+    for _ in range(2):
+        r = c.ask("c")
+        check("watch:9000;" in r, "continue stops at the watchpoint: %r" % r)
+        stored.append(le(c.ask("m9000,4")))
+    r = c.ask("bc")
+    check("watch:9000;" in r, "bc stops at the previous watchpoint hit: %r" % r)
+    check(le(c.ask("m9000,4")) == stored[0], "memory as it was then: %d" % stored[0])
+    check(c.ask("z2,9000,4") == "OK", "remove the watchpoint (in the replica)")
+    c.send("c")  # no breakpoint or watchpoint: the replica reaches the live run, which runs on
+    time.sleep(0.3)
+    c.raw(b"\x03")
+    r = c.read_reply()
+    check(r.startswith("T02") and le(c.ask("m9000,4")) > stored[1], "the live run went on: %r" % r)
+
+
 def library_stop(wi, prog, libc):
     """A dlopen while running: a stop with no signal and no reason that carries `library:;`, at the first
     instruction of the new module (its constructor, before it runs); the library list then has it."""
@@ -274,6 +331,7 @@ def main():
             check(le(c.ask("qWasmLocal:0;1")) == i_before + k + 1, "one iteration per hit")
         check(c.ask("z0,%x,1" % bp) == "OK", "remove breakpoint")
 
+        reverse(c, bp, pc0)
         watchpoints(c)
 
         # Running with no breakpoint: the interrupt byte stops it.
