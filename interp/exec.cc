@@ -47,14 +47,14 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
 #ifdef WI_PROFILE_OPS
   // -Dprofile_ops=true: count each dispatch and the one before it (op_profile.h).
   OpProfile* const profile = store->op_profile;
-  int32_t profile_prev = OpProfile::kNoPrev;
-#define NEXT()                                          \
-  do {                                                  \
-    if (profile) {                                      \
-      profile->count(profile_prev, int32_t(*ip));       \
-      profile_prev = int32_t(*ip);                      \
-    }                                                   \
-    goto *(const void*)(base + int32_t(*ip));           \
+  const uint32_t* profile_prev = nullptr;
+#define NEXT()                                \
+  do {                                        \
+    if (profile) {                            \
+      profile->count(profile_prev, ip);       \
+      profile_prev = ip;                      \
+    }                                         \
+    goto *(const void*)(base + int32_t(*ip)); \
   } while (0)
 #else
 #define NEXT() goto *(const void*)(base + int32_t(*ip))

@@ -8,6 +8,7 @@
 // A handler unit is the handler's offset from h_Unreachable's address, as in exec.cc, so the
 // translator and disassembler work on either executor's code alike.
 #include "interp/exec_core.h"
+#include "interp/regop_info.h"
 
 #if !defined(__clang__) || !__has_attribute(preserve_none) || !__has_cpp_attribute(clang::musttail)
 #error "exec_tail.cc needs clang's musttail and preserve_none (build with -Dcore=goto otherwise)"
@@ -52,12 +53,13 @@ inline Handler handler_at(const uint32_t* ip) {
 
 #include "interp/exec_handlers.inc"
 
-// Pair ops (pairs.def): the head's body, whose dispatch of the next instruction becomes a jump to the
-// tail's body in the same handler, which then dispatches as usual. Both bodies come from
+// Pair ops (pairs.def): the head's body, whose dispatch of the instruction right after it becomes a
+// jump to the tail's body in the same handler, which then dispatches as usual. Both bodies come from
 // exec_handlers.inc again, each handler guarded by `if constexpr` on the op it implements, so one
-// template serves every row and the compiler keeps the two bodies whose guards hold. The head falls
-// through (regop.cc checks it), so every NEXT() of its body means "the instruction after it": the
-// tail, whose own handler unit and operands are still in the code where the head left ip.
+// template serves every row and the compiler keeps the two bodies whose guards hold. The tail's own
+// handler unit and operands are still in the code where the head leaves ip. A head that branches,
+// calls or returns dispatches as usual wherever it went; for a head that always goes on to the next
+// instruction the test `ip == next` is known true at compile time and costs nothing.
 // Form F > 0: the tail's operand unit F holds the same slot index as the head's unit 1 (the
 // translator checked, interp/pairs.cc), so the tail reads that slot through the head's index: the
 // same address to the compiler, which then takes the value from the register the head computed it
@@ -73,11 +75,18 @@ namespace op_id {
 
 template <RegOp Head, RegOp Tail, unsigned Form>
 __attribute__((preserve_none, noinline)) void h_pair(WI_HARGS) {
+  constexpr unsigned kHeadUnits = fixed_units(Head);  // evaluated here, never at run time
+  static_assert(kHeadUnits != 0, "a pair's head has a fixed length");
+  const uint32_t* const next = ip + kHeadUnits;
   const uint32_t head_unit1 = ip[1];
 #undef WI_OP
 #undef NEXT
 #define WI_OP(name) if constexpr (Head == op_id::name)
-#define NEXT() goto tail
+#define NEXT()                                       \
+  do {                                               \
+    if (ip == next) goto tail;                       \
+    [[clang::musttail]] return handler_at(ip)(WI_HPASS); \
+  } while (0)
 #include "interp/exec_handlers.inc"
   __builtin_unreachable();
 tail:

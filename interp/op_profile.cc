@@ -40,11 +40,11 @@ void OpProfile::report(std::ostream& out, size_t top) const {
 
   // In a build with pair ops, a pair's head is counted as the op it runs first (the goto executor
   // gives a pair its head's handler), so these are the pairs of the code as the translator fuses it.
-  out << fmt::format("pair candidates (pairs.def lines; the head falls through):\n");
+  out << fmt::format("pair candidates (pairs.def lines; heads of fixed length):\n");
   size_t shown = 0;
   for (auto [c, i] : pairs) {
     RegOp head = RegOp(i / kRegOpCount), tail = RegOp(i % kRegOpCount);
-    if (!regop_falls_through(head)) continue;
+    if (!regop_can_head_pair(head)) continue;
     if (shown++ >= top) break;
     out << fmt::format("WI_PAIR({}, {})  // {} {:.2f}%\n", regop_enum_name(head), regop_enum_name(tail), c,
                        share(c));

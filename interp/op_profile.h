@@ -3,9 +3,8 @@
 // -Dprofile_ops=true counts: its executor is the computed-goto one with a counting dispatch, so the
 // executors of ordinary builds contain no profiling code at all.
 //
-// A pair (A, B) is "B dispatched right after A" in one activation: B may be the target of a branch
-// A took, so a pair is a candidate for fusion only when B usually follows A by falling through; the
-// report gives counts, not that judgement.
+// A pair (A, B) is "B dispatched right after A, from the instruction after A's in the code": what a
+// pair op (pairs.def) can run in one dispatch. A branch taken, a call or a return starts no pair.
 #pragma once
 #include <cstdint>
 #include <iosfwd>
@@ -17,13 +16,14 @@ namespace wi {
 class OpProfile {
  public:
   OpProfile();
-  static constexpr int32_t kNoPrev = INT32_MIN;  // no dispatch before it in this activation
-  // The executor's dispatch of the op whose handler unit is `handler`, after `prev` (a handler unit,
-  // or kNoPrev).
-  void count(int32_t prev, int32_t handler) {
-    unsigned b = op_of(handler);
+  // The executor's dispatch of the instruction at `ip`, after the one at `prev` (null at the start of
+  // an activation).
+  void count(const uint32_t* prev, const uint32_t* ip) {
+    unsigned b = op_of(int32_t(*ip));
     ++singles_[b];
-    if (prev != kNoPrev) ++pairs_[size_t(op_of(prev)) * kRegOpCount + b];
+    if (!prev) return;
+    RegOp a = RegOp(op_of(int32_t(*prev)));
+    if (ip == prev + regop_units(a, prev)) ++pairs_[size_t(a) * kRegOpCount + b];
   }
   uint64_t dispatches() const;
   // The `top` most frequent ops and pairs, each with its count and share of all dispatches, then the

@@ -1,5 +1,6 @@
 // Names and operand layouts of register ops (for the disassembler and tests), from the same tables.
 #include "interp/regop.h"
+#include "interp/regop_info.h"
 #include <algorithm>
 #include <array>
 #include <sstream>
@@ -10,75 +11,18 @@
 namespace wi {
 namespace {
 
-struct RegOpInfo {
-  const char* name;
-  const char* operands;
-};
-
-#define WI_IMM_LAYOUT_I32 "d a i32"
-#define WI_IMM_LAYOUT_F32 "d a i32"
-#define WI_IMM_LAYOUT_I64 "d a i64"
-#define WI_IMM_LAYOUT_F64 "d a i64"
-
-const RegOpInfo kInfo[] = {
-#define WI_REGOP(name, ops) {#name, ops},
-#define WI_LOAD(name, f, mt, rt) {"load." #name, "d a offset"}, {"load." #name "+imm", "d a i32 offset"}, \
-                                 {"load." #name "+add", "d a b offset"}, {"load." #name "@", "d i32 offset"}, \
-                                 {"load." #name "+shl", "d a b i32 offset"},
-#define WI_STORE(name, f, mt) {"store." #name, "a s offset"}, {"store." #name "+imm", "a i32 s offset"}, \
-                              {"store." #name "+add", "a b s offset"}, {"store." #name "@", "i32 s offset"}, \
-                              {"store." #name "+shl", "a b i32 s offset"},
-#include "interp/regops.def"
-#undef WI_REGOP
-#undef WI_LOAD
-#undef WI_STORE
-#define WI_UN(name, r, a, e) {#name, "d a"},
-#define WI_UN_T(name, r, a, e) WI_UN(name, r, a, e)
-#define WI_BIN(name, r, a, e) {#name, "d a b"}, {#name "_imm", WI_IMM_LAYOUT_##a},
-#define WI_BIN_T(name, r, a, e) WI_BIN(name, r, a, e)
-#include "interp/numeric.def"
-#undef WI_UN
-#undef WI_UN_T
-#undef WI_BIN
-#undef WI_BIN_T
-#define WI_SIMD(name, ops) {#name, ops},
-#include "interp/simd.def"
-#undef WI_SIMD
-#define WI_FUSE(name, t) {"BrT_" #name, "a b rel"}, {"BrTI_" #name, WI_FUSE_IMM_##t}, \
-                         {"BrF_" #name, "a b rel"}, {"BrFI_" #name, WI_FUSE_IMM_##t},
-#define WI_FUSE_IMM_I32 "a i32 rel"
-#define WI_FUSE_IMM_F32 "a i32 rel"
-#define WI_FUSE_IMM_I64 "a i64 rel"
-#define WI_FUSE_IMM_F64 "a i64 rel"
-#include "interp/fused.def"
-#undef WI_FUSE
-// A pair op's operands are its head's; its name is made from both (pair_names below).
-#define WI_PAIR(a, b) {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr},
-#include "interp/pairs.def"
-#undef WI_PAIR
-};
-static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == kRegOpCount);
+constexpr const RegOpInfo* kInfo = kRegOpInfo;
 
 constexpr std::string_view kEnumNames[] = {
 #define WI_OP_NAME(name) #name,
 #include "interp/regop_list.inc"
 };
 
-// The ops that always go on with the next instruction, by the enumerator's family: numeric ops,
-// loads and stores in every addressing form, copies, constants, select and globals.
-constexpr bool falls_through(RegOp op) {
-  std::string_view n = kEnumNames[unsigned(op)];
-  for (std::string_view family : {"N_", "NI_", "L_", "LI_", "LR_", "LA_", "LS_", "S_", "SI_", "SR_", "SA_", "SS_"})
-    if (n.starts_with(family)) return true;
-  for (std::string_view name : {"Copy", "Copy2", "Copy128", "Const32", "Const64", "Const128", "Select",
-                                "Select128", "GlobalGet", "GlobalSet", "GlobalGet128", "GlobalSet128"})
-    if (n == name) return true;
-  return false;
-}
-// A pair runs its head's body and then its tail's: the tail must be the instruction after the head.
+// A pair's head is any op of fixed length: the pair's handler runs the tail only when the head went
+// on to the next instruction (exec_tail.cc), so branches, calls and returns may head one too.
 static_assert(std::all_of(std::begin(kRegOpPairs), std::end(kRegOpPairs),
-                          [](const RegOpPair& p) { return falls_through(p.head); }),
-              "pairs.def: a pair's head must fall through to the next instruction");
+                          [](const RegOpPair& p) { return fixed_units(p.head) != 0 && !is_pair_op(p.head); }),
+              "pairs.def: a pair's head must be an op of fixed length");
 
 // The layout tokens of each op, one per operand unit from unit 1 (an i64 or v128 token fills 2 or 4
 // units; BrTable's and Return's repeated tokens are left out).
@@ -114,30 +58,6 @@ const std::vector<std::string>& pair_names() {
   return names;
 }
 
-// Units of each op's fixed-size layout; 0 for the variable ones (BrTable, Return).
-const std::array<uint8_t, kRegOpCount>& fixed_units() {
-  static const std::array<uint8_t, kRegOpCount> units = [] {
-    std::array<uint8_t, kRegOpCount> u{};
-    for (unsigned i = 0; i < kRegOpCount; ++i) {
-      if (is_pair_op(RegOp(i))) {
-        u[i] = u[unsigned(pair_parts(RegOp(i)).head)];  // heads come before pairs in the enum
-        continue;
-      }
-      std::istringstream layout(regop_operands(RegOp(i)));
-      unsigned n = 1;
-      std::string tok;
-      while (layout >> tok) {
-        if (tok == "rel*(n+1)" || tok == "s*n") n = 0;
-        if (n == 0) break;
-        n += tok == "i64" ? 2 : tok == "v128" ? 4 : 1;
-      }
-      u[i] = uint8_t(n);
-    }
-    return u;
-  }();
-  return units;
-}
-
 }  // namespace
 
 const char* regop_name(RegOp op) {
@@ -147,7 +67,7 @@ const char* regop_enum_name(RegOp op) { return kEnumNames[unsigned(op)].data(); 
 const char* regop_operands(RegOp op) {
   return kInfo[unsigned(is_pair_op(op) ? pair_parts(op).head : op)].operands;
 }
-bool regop_falls_through(RegOp op) { return falls_through(op); }
+bool regop_can_head_pair(RegOp op) { return fixed_units(op) != 0 && !is_pair_op(op); }
 
 UnitKind regop_unit_kind(RegOp op, unsigned k) {
   const auto& units = unit_tokens()[unsigned(is_pair_op(op) ? pair_parts(op).head : op)];
@@ -159,7 +79,13 @@ UnitKind regop_unit_kind(RegOp op, unsigned k) {
 }
 
 size_t regop_units(RegOp op, const uint32_t* code) {
-  if (uint8_t n = fixed_units()[unsigned(op)]) return n;
+  // The lengths, worked out once at compile time (the translator asks for every instruction).
+  static constexpr auto kUnits = [] {
+    std::array<uint8_t, kRegOpCount> u{};
+    for (unsigned i = 0; i < kRegOpCount; ++i) u[i] = uint8_t(fixed_units(RegOp(i)));
+    return u;
+  }();
+  if (unsigned n = kUnits[unsigned(op)]) return n;
   if (op == RegOp::BrTable) return 3 + size_t(code[2]) + 1;  // c n rel*(n+1)
   return 2 + size_t(code[1]);                                 // Return: n s*n
 }

@@ -38,9 +38,8 @@ constexpr RegOp pair_op(unsigned row, unsigned form) { return RegOp(kFirstPairOp
 const char* regop_name(RegOp op);       // as listings show it ("I32Add_imm", "load.I32Load+add")
 const char* regop_enum_name(RegOp op);  // the enumerator ("NI_I32Add", "LR_I32Load"), as pairs.def names ops
 const char* regop_operands(RegOp op);   // the operand layout string of regops.def ("d a b" etc.)
-// Whether the op always goes on with the instruction after it (no branch, call or return; a trap
-// leaves the activation): what may head a pair op.
-bool regop_falls_through(RegOp op);
+// Whether the op may head a pair op (pairs.def): any op of fixed length that is not a pair.
+bool regop_can_head_pair(RegOp op);
 // What operand unit k (1 <= k) of an op's layout is: a slot the op reads or writes (d s a b c), or
 // something else (an immediate, a branch displacement, an index) or past the layout's end.
 enum class UnitKind : uint8_t { Other, DestSlot, SourceSlot };

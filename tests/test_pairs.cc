@@ -61,7 +61,7 @@ TEST_CASE("pair ops: formed only before their tail, code walks by regop_units") 
     prev_pair_tail = wi::is_pair_op(op) ? wi::pair_parts(op).tail : wi::RegOp::Count_;
     if (wi::is_pair_op(op)) {
       ++pairs;
-      CHECK(wi::regop_falls_through(wi::pair_parts(op).head));
+      CHECK(wi::regop_can_head_pair(wi::pair_parts(op).head));
       // A form that forwards names, in the tail, the slot the head writes.
       if (unsigned form = wi::pair_form(op)) {
         ++forwarding;

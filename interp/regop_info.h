@@ -1,0 +1,79 @@
+// The name and operand layout of every register op, as a table the compiler can read: the
+// disassembler, the pair pass and the executors take an op's name, layout and length from here.
+// (regops.def explains the encoding; layouts are the strings of its rows.)
+#pragma once
+#include <iterator>
+#include <string_view>
+#include "interp/regop.h"
+
+namespace wi {
+
+struct RegOpInfo {
+  const char* name;
+  const char* operands;
+};
+
+#define WI_IMM_LAYOUT_I32 "d a i32"
+#define WI_IMM_LAYOUT_F32 "d a i32"
+#define WI_IMM_LAYOUT_I64 "d a i64"
+#define WI_IMM_LAYOUT_F64 "d a i64"
+
+inline constexpr RegOpInfo kRegOpInfo[] = {
+#define WI_REGOP(name, ops) {#name, ops},
+#define WI_LOAD(name, f, mt, rt) {"load." #name, "d a offset"}, {"load." #name "+imm", "d a i32 offset"}, \
+                                 {"load." #name "+add", "d a b offset"}, {"load." #name "@", "d i32 offset"}, \
+                                 {"load." #name "+shl", "d a b i32 offset"},
+#define WI_STORE(name, f, mt) {"store." #name, "a s offset"}, {"store." #name "+imm", "a i32 s offset"}, \
+                              {"store." #name "+add", "a b s offset"}, {"store." #name "@", "i32 s offset"}, \
+                              {"store." #name "+shl", "a b i32 s offset"},
+#include "interp/regops.def"
+#undef WI_REGOP
+#undef WI_LOAD
+#undef WI_STORE
+#define WI_UN(name, r, a, e) {#name, "d a"},
+#define WI_UN_T(name, r, a, e) WI_UN(name, r, a, e)
+#define WI_BIN(name, r, a, e) {#name, "d a b"}, {#name "_imm", WI_IMM_LAYOUT_##a},
+#define WI_BIN_T(name, r, a, e) WI_BIN(name, r, a, e)
+#include "interp/numeric.def"
+#undef WI_UN
+#undef WI_UN_T
+#undef WI_BIN
+#undef WI_BIN_T
+#define WI_SIMD(name, ops) {#name, ops},
+#include "interp/simd.def"
+#undef WI_SIMD
+#define WI_FUSE(name, t) {"BrT_" #name, "a b rel"}, {"BrTI_" #name, WI_FUSE_IMM_##t}, \
+                         {"BrF_" #name, "a b rel"}, {"BrFI_" #name, WI_FUSE_IMM_##t},
+#define WI_FUSE_IMM_I32 "a i32 rel"
+#define WI_FUSE_IMM_F32 "a i32 rel"
+#define WI_FUSE_IMM_I64 "a i64 rel"
+#define WI_FUSE_IMM_F64 "a i64 rel"
+#include "interp/fused.def"
+#undef WI_FUSE
+// A pair op's operands are its head's; its name is made from both (pair_names below).
+#define WI_PAIR(a, b) {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr},
+#include "interp/pairs.def"
+#undef WI_PAIR
+};
+static_assert(std::size(kRegOpInfo) == kRegOpCount);
+
+// Units of an instruction of fixed length with this layout (handler unit included); 0 for the
+// variable ones (BrTable's targets, Return's slots).
+constexpr unsigned layout_units(std::string_view layout) {
+  unsigned n = 1;
+  while (!layout.empty()) {
+    size_t sp = layout.find(' ');
+    std::string_view tok = layout.substr(0, sp);
+    if (tok == "rel*(n+1)" || tok == "s*n") return 0;
+    n += tok == "i64" ? 2 : tok == "v128" ? 4 : 1;
+    layout = sp == std::string_view::npos ? std::string_view() : layout.substr(sp + 1);
+  }
+  return n;
+}
+// The fixed length of op `op` (pair ops: their head's, as they are listed under it); 0: variable.
+constexpr unsigned fixed_units(RegOp op) {
+  if (is_pair_op(op)) op = pair_parts(op).head;
+  return layout_units(kRegOpInfo[unsigned(op)].operands);
+}
+
+}  // namespace wi
