@@ -23,6 +23,7 @@
 #include "fmt/format.h"
 #include "host/commands.h"
 #include "host/gdb/connection.h"
+#include "host/gdb/frame_values.h"
 #include "host/gdb/watchpoints.h"
 #include "host/trace_core.h"
 #include "linker/linker.h"
@@ -36,6 +37,7 @@ using gdb::Input;
 using gdb::hex_encode;
 using gdb::hex_le;
 using gdb::parse_hex;
+using gdb::value_hex;
 
 constexpr uint64_t kCodeSpace = uint64_t(1) << 62;
 // Largest m reply, in bytes of memory: twice that in hex stays below the packet size.
@@ -438,7 +440,7 @@ class GdbStub : public TraceCore, public ExecSession {
     if (p.starts_with("qWasmCallStack")) return call_stack();
     if (p.starts_with("qWasmLocal:")) return wasm_local(p.substr(11));
     if (p.starts_with("qWasmGlobal:")) return wasm_global(p.substr(12));
-    if (p.starts_with("qWasmStackValue:")) return "E03";  // the trace points do not record the operand stack
+    if (p.starts_with("qWasmStackValue:")) return wasm_stack_value(p.substr(16));
     return "";  // unsupported: the client falls back or does without
   }
 
@@ -558,14 +560,6 @@ class GdbStub : public TraceCore, public ExecSession {
     if (!fi || !ii) return std::nullopt;
     return std::pair{*fi, *ii};
   }
-  static std::string value_hex(ValType t, const Slot* s) {
-    switch (t) {
-      case ValType::I32: case ValType::F32: return hex_le(s->i32, 4);
-      case ValType::I64: case ValType::F64: return hex_le(s->i64, 8);
-      case ValType::V128: return hex_le(s[0].i64, 8) + hex_le(s[1].i64, 8);
-      default: return "E03";  // references have no bytes to show
-    }
-  }
   std::string wasm_local(std::string_view args) {
     auto fi = frame_index(args);
     auto fs = lldb_frames();
@@ -574,6 +568,16 @@ class GdbStub : public TraceCore, public ExecSession {
     const TraceInfo& ti = f.func->code->trace;
     if (fi->second >= ti.local_types.size()) return "E03";
     return value_hex(ti.local_types[fi->second], f.fp + ti.local_slots[fi->second]);
+  }
+  // Operand stack entry I of frame F, I counted from the bottom: the innermost frame's stack before
+  // its current instruction, a caller's below the operands of its call.
+  std::string wasm_stack_value(std::string_view args) {
+    auto fi = frame_index(args);
+    auto fs = lldb_frames();
+    if (!fi || fi->first >= fs.size()) return "E03";
+    const Frame& f = *fs[fi->first];
+    if (!f.point) return "E03";
+    return gdb::stack_value(f.func->code->trace, *f.point, f.fp, fi->first > 0, fi->second);
   }
   std::string wasm_global(std::string_view args) {
     auto fi = frame_index(args);
