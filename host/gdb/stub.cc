@@ -84,6 +84,8 @@ std::pair<std::string_view, std::string_view> split(std::string_view s, char sep
 
 class GdbStub : public TraceCore, public ExecSession {
  public:
+  explicit GdbStub(const char* command) : command_(command) {}
+
   // ---- ExecSession ----
   void add_options(po::options_description& opts) override {
     opts.add_options()("gdb", po::value<std::string>(),
@@ -92,18 +94,18 @@ class GdbStub : public TraceCore, public ExecSession {
   }
   int configure(const po::variables_map& vm) override {
     if (!tracing_supported()) {
-      std::cerr << "wi exec: --gdb needs tracing support (this wi was built with -Dtracing=false)\n";
+      std::cerr << command_ << ": --gdb needs tracing support (this wi was built with -Dtracing=false)\n";
       return kExitUsage;
     }
     const std::string& s = vm["gdb"].as<std::string>();
     auto port = gdb::parse_dec(s);
     if (s.find_first_not_of("0123456789") != std::string::npos || !port || *port > 65535) {
-      std::cerr << fmt::format("wi exec: --gdb {}: expected a port number from 0 to 65535\n", s);
+      std::cerr << fmt::format("{}: --gdb {}: expected a port number from 0 to 65535\n", command_, s);
       return kExitUsage;
     }
     auto bound = conn_.listen(uint16_t(*port));
     if (!bound) {
-      std::cerr << "wi exec: " << bound.error().message << "\n";
+      std::cerr << command_ << ": " << bound.error().message << "\n";
       return kExitFailure;
     }
     std::cerr << fmt::format("wi: waiting for a debugger on 127.0.0.1:{}\n", *bound) << std::flush;
@@ -589,6 +591,7 @@ class GdbStub : public TraceCore, public ExecSession {
     return value_hex(g->type.type, g->value);
   }
 
+  const char* command_;  // "wi exec" or "wi debug", for messages
   bool no_ack_after_reply_ = false;  // QStartNoAckMode answered: acks end after this reply
   gdb::Connection conn_;
   Store* store_ = nullptr;
@@ -611,6 +614,14 @@ class GdbStub : public TraceCore, public ExecSession {
 
 }  // namespace
 
-std::unique_ptr<ExecSession> make_gdb_session() { return std::make_unique<GdbStub>(); }
+std::unique_ptr<ExecSession> make_gdb_session(const char* command) { return std::make_unique<GdbStub>(command); }
+
+bool gdb_requested(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--") break;
+    if (a == "--gdb" || a.starts_with("--gdb=")) return true;
+  }
+  return false;
+}
 
 }  // namespace wi

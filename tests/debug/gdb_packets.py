@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Packet-level test of `wi exec --gdb` (host/gdb/): hostile and malformed input gets an error or the
+"""Packet-level test of `wi exec --gdb` and `wi debug --gdb` (host/gdb/): hostile and malformed input gets an error or the
 empty reply and leaves the stub serving; stepping, breakpoints, wasm locals and globals, memory
 reads and writes, operand stack values (an innermost frame's and a caller's), interrupting a running guest and killing it behave as LLDB's wasm plugin expects.
 
@@ -173,8 +173,9 @@ def h64(v):
 def stack_values(wi, wasm):
     """qWasmStackValue at every instruction of probe(5): the innermost frame's whole stack (constants and
     locals the translator never copied included) and, inside the call, the caller's stack below the call's
-    argument; hostile indices and frames get errors."""
-    proc = subprocess.Popen([wi, "exec", wasm, "--invoke", "probe", "5", "--gdb", "0"],
+    argument; hostile indices and frames get errors. Run by `wi debug --gdb`."""
+    # Through `wi debug --gdb`, which is the same session as `wi exec --gdb`.
+    proc = subprocess.Popen([wi, "debug", wasm, "--invoke", "probe", "5", "--gdb", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         m = re.search(r"127\.0\.0\.1:(\d+)", proc.stderr.readline())
@@ -204,6 +205,7 @@ def stack_values(wi, wasm):
         ]
         check(seen == want, "operand stacks at each step:\n got %s\nwant %s" % (seen, want))
         check(proc.wait(timeout=TIMEOUT) == 0, "wi exits 0")
+        check(proc.stdout.read() == "i32:27\n", "probe's result is printed as by wi exec")
     except (OSError, EOFError, AttributeError, subprocess.TimeoutExpired) as e:
         failures.append(repr(e))
         print("FAIL:", repr(e))
