@@ -45,6 +45,7 @@ const char* kHelp =
     "delete [N]            delete breakpoint N (all without N)\n"
     "backtrace             the call stack, innermost first\n"
     "locals                the current function's parameters and locals\n"
+    "stack                 the current function's operand stack, bottom (0) first\n"
     "print NAME            an exported global, or a linked program's data symbol (its first 4 bytes)\n"
     "x/N ADDR              N bytes of linear memory from ADDR (a number or a data symbol; N default 16)\n"
     "watch ADDR [LEN]      stop after a wasm instruction writes memory in [ADDR, ADDR+LEN) (LEN default 4)\n"
@@ -375,6 +376,10 @@ class Debugger : public TraceCore, public ExecSession {
       locals();
       return kStay;
     }
+    if (cmd == "stack") {
+      stack();
+      return kStay;
+    }
     if (cmd == "print" || cmd == "p") {
       if (args.size() != 1) say("usage: print NAME");
       else print(args[0]);
@@ -540,6 +545,20 @@ class Debugger : public TraceCore, public ExecSession {
     for (size_t k = 0; k < ti.local_types.size(); ++k)
       say(fmt::format("local {} = {}{}", k, names().value_text(ti.local_types[k], f.fp + ti.local_slots[k]),
                       k < params ? " (param)" : ""));
+  }
+  // The operand stack before the current instruction, as the trace point recorded it (interp/trace.h):
+  // numbered as qWasmStackValue and DWARF number it, so the two debuggers agree.
+  void stack() {
+    if (!running_ || frames().empty() || !frames().back().func || !frames().back().point) {
+      say("no frame: the program is not running");
+      return;
+    }
+    const Frame& f = frames().back();
+    const TraceInfo& ti = f.func->code->trace;
+    uint32_t n = ti.stack_depth(*f.point);
+    if (!n) say("the operand stack is empty");
+    for (uint32_t k = 0; k < n; ++k)
+      say(fmt::format("stack {} = {}", k, names().loc_text(*ti.stack_entry(*f.point, k), f.fp)));
   }
   Memory* memory() {
     if (running_ && !frames().empty() && frames().back().func) {
