@@ -170,6 +170,31 @@ TEST_CASE("trace points record the whole operand stack: temporaries, locals and 
   CHECK(rec.events == want);
 }
 
+TEST_CASE("a legacy catch's hidden exception entry is not part of the recorded operand stack") {
+  ModuleBuilder m;
+  uint32_t tv = m.type({I32}, {});
+  uint32_t t1 = m.type({I32}, {I32});
+  uint32_t tag = m.tag(tv);
+  // 100 under a try whose body throws the argument; the catch adds 1 to it, then 100 is added.
+  m.export_func("f", m.func(t1, code(i32_const(100), 0x06, 0x7f, local_get(0), 0x08, leb(tag), 0x07, leb(tag),
+                                     i32_const(1), op::i32_add, op::end, op::i32_add, op::end)));
+  Bytes b = m.build();
+  Store s;
+  StackRecorder rec;
+  s.tracer = &rec;
+  auto o = s.instantiate(compile_traced(b), {});
+  REQUIRE(o.instance);
+  std::vector<Value> out;
+  REQUIRE(!s.call(func_export(o.instance, "f"), std::vector<Value>{Value::make_i32(5)}, out));
+  CHECK(out.at(0).i32 == 106);
+  std::vector<std::string> want = {
+      "I []", "I [100]", "I [100]", "I [100 5]",  // i32.const, try, local.get, throw
+      "I [100 5]", "I [100 5 1]",                  // in the catch: i32.const 1, i32.add
+      "I [100 6]", "I [100 6]", "I [106]", "R [106]",
+  };
+  CHECK(rec.events == want);
+}
+
 TEST_CASE("a tracer that returns false stops the guest with its trap, at that instruction") {
   ModuleBuilder m;
   Bytes b = add_module(m);
