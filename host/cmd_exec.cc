@@ -268,12 +268,7 @@ int run_configured(const po::variables_map& vm, const std::string& file, const s
 int cmd_exec(const std::vector<std::string>& all_args) {
   // --gdb PORT makes the run a debugging session (host/gdb/stub.h) instead of a traced one; the
   // guest's own arguments (after "--") do not count.
-  bool gdb = false;
-  for (const std::string& a : all_args) {
-    if (a == "--") break;
-    if (a == "--gdb" || a.starts_with("--gdb=")) gdb = true;
-  }
-  auto session = gdb ? make_gdb_session(all_args) : make_trace_session();
+  auto session = gdb_requested(all_args) ? make_gdb_session(all_args) : make_trace_session();
   return run_exec(all_args, *session);
 }
 

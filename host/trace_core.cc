@@ -327,6 +327,7 @@ bool TraceCore::on_trace(const TraceEvent& e, Trap& trap) {
     if (!on_enter(e)) return stop();
   }
   f.offset = e.point.offset;
+  f.point = &e.point;
   if (e.point.kind == TracePoint::Return) {
     frames_[d].returned = true;
     return on_return(e) ? true : stop();

@@ -79,6 +79,7 @@ class TraceCore : public Tracer {
     Slot* fp = nullptr;
     uint32_t offset = 0;             // wasm offset of its current instruction (a caller: the call)
     bool returned = false;
+    const TracePoint* point = nullptr;  // the trace point `offset` came from (its operand stack)
   };
   // A host function called from traced code, until it returns to its caller.
   struct HostCall {

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 #include "interp/regop.h"
 #include "interp/translator.h"
@@ -116,6 +117,9 @@ class FunctionTranslator {
   // (both require the fused instructions to be adjacent), so each wasm instruction keeps its own code.
   uint32_t emit_trace(TracePoint::Kind kind);
   TraceLoc trace_loc(const Entry& e) const;
+  // The operand stack as it is now, as an entry of TraceInfo::stack (its top; kNone when empty),
+  // adding the entries no earlier layout of this function shares.
+  uint32_t trace_stack();
   // The top n entries, bottom first, as the point's operands (in) or results (out).
   void trace_entries(uint32_t point, size_t n, bool results) {
     TraceInfo& ti = f_.trace;
@@ -486,6 +490,22 @@ class FunctionTranslator {
   uint32_t fuel_unit_ = UINT32_MAX;  // the open Fuel op's count unit
   uint32_t fuel_count_ = 0;
   bool trace_ = false;
+  // trace_stack's index of the layout entries recorded so far: (entry below, location) -> entry.
+  struct StackKey {
+    uint32_t below, slot;
+    ValType type;
+    bool is_const;
+    uint64_t bits0, bits1;
+    bool operator==(const StackKey&) const = default;
+  };
+  struct StackKeyHash {
+    size_t operator()(const StackKey& k) const {
+      uint64_t h = (uint64_t(k.below) << 32 | k.slot) * 0x9e3779b97f4a7c15ull;
+      h ^= (uint64_t(k.type) << 1 | k.is_const) + k.bits0 * 0xff51afd7ed558ccdull + (h << 6) + (h >> 2);
+      return size_t(h ^ k.bits1);
+    }
+  };
+  std::unordered_map<StackKey, uint32_t, StackKeyHash> stack_entries_;  // looked up, never iterated
 };
 
 }  // namespace wi::lowering

@@ -13,6 +13,7 @@ auto FunctionTranslator::emit_trace(TracePoint::Kind kind) -> uint32_t {
   p.kind = kind;
   p.offset = wasm_offset_;
   p.first_in = p.first_out = uint32_t(ti.locs.size());
+  p.stack_top = trace_stack();
   ti.points.push_back(p);
   op(RegOp::Trace);
   u32(index);
@@ -32,6 +33,26 @@ auto FunctionTranslator::trace_loc(const Entry& e) const -> TraceLoc {
       break;
   }
   return l;
+}
+
+uint32_t FunctionTranslator::trace_stack() {
+  TraceInfo& ti = f_.trace;
+  // A legacy catch part keeps the caught exception in a stack entry of its own, at the height of the
+  // try (for rethrow): the translator's, not the wasm program's, so no debugger sees it.
+  std::vector<size_t> hidden;
+  for (const Ctrl& c : ctrls_)
+    if (c.kind == Opcode::Catch || c.kind == Opcode::CatchAll) hidden.push_back(c.height);
+  uint32_t top = TraceStackEntry::kNone, depth = 0;
+  for (size_t i = 0; i < stack_.size(); ++i) {
+    if (std::find(hidden.begin(), hidden.end(), i) != hidden.end()) continue;
+    TraceLoc l = trace_loc(stack_[i]);
+    StackKey k{top, l.slot, l.type, l.is_const, l.bits[0], l.bits[1]};
+    auto [it, added] = stack_entries_.try_emplace(k, uint32_t(ti.stack.size()));
+    if (added) ti.stack.push_back(TraceStackEntry{l, top, depth + 1});
+    top = it->second;
+    ++depth;
+  }
+  return top;
 }
 
 auto FunctionTranslator::consumed(const Instruction& in) const -> size_t {

@@ -28,6 +28,7 @@
 #include "fmt/format.h"
 #include "host/commands.h"
 #include "host/gdb/connection.h"
+#include "host/gdb/frame_values.h"
 #include "host/gdb/watchpoints.h"
 #include "host/rewind.h"
 #include "host/trace_core.h"
@@ -42,6 +43,7 @@ using gdb::Input;
 using gdb::hex_encode;
 using gdb::hex_le;
 using gdb::parse_hex;
+using gdb::value_hex;
 
 constexpr uint64_t kCodeSpace = uint64_t(1) << 62;
 // Largest m reply, in bytes of memory: twice that in hex stays below the packet size.
@@ -89,6 +91,8 @@ std::pair<std::string_view, std::string_view> split(std::string_view s, char sep
 
 class GdbStub : public TraceCore, public ExecSession {
  public:
+  explicit GdbStub(const char* command) : command_(command) {}
+
   // ---- ExecSession ----
   void add_options(po::options_description& opts) override {
     opts.add_options()("gdb", po::value<std::string>(),
@@ -100,18 +104,18 @@ class GdbStub : public TraceCore, public ExecSession {
     configured_ = true;
     reversible_ = !vm.count("record") && !vm.count("replay");
     if (!tracing_supported()) {
-      std::cerr << "wi exec: --gdb needs tracing support (this wi was built with -Dtracing=false)\n";
+      std::cerr << command_ << ": --gdb needs tracing support (this wi was built with -Dtracing=false)\n";
       return kExitUsage;
     }
     const std::string& s = vm["gdb"].as<std::string>();
     auto port = gdb::parse_dec(s);
     if (s.find_first_not_of("0123456789") != std::string::npos || !port || *port > 65535) {
-      std::cerr << fmt::format("wi exec: --gdb {}: expected a port number from 0 to 65535\n", s);
+      std::cerr << fmt::format("{}: --gdb {}: expected a port number from 0 to 65535\n", command_, s);
       return kExitUsage;
     }
     auto bound = conn_.listen(uint16_t(*port));
     if (!bound) {
-      std::cerr << "wi exec: " << bound.error().message << "\n";
+      std::cerr << command_ << ": " << bound.error().message << "\n";
       return kExitFailure;
     }
     std::cerr << fmt::format("wi: waiting for a debugger on 127.0.0.1:{}\n", *bound) << std::flush;
@@ -581,7 +585,7 @@ class GdbStub : public TraceCore, public ExecSession {
     if (p.starts_with("qWasmCallStack")) return call_stack();
     if (p.starts_with("qWasmLocal:")) return wasm_local(p.substr(11));
     if (p.starts_with("qWasmGlobal:")) return wasm_global(p.substr(12));
-    if (p.starts_with("qWasmStackValue:")) return "E03";  // the trace points do not record the operand stack
+    if (p.starts_with("qWasmStackValue:")) return wasm_stack_value(p.substr(16));
     return "";  // unsupported: the client falls back or does without
   }
 
@@ -701,14 +705,6 @@ class GdbStub : public TraceCore, public ExecSession {
     if (!fi || !ii) return std::nullopt;
     return std::pair{*fi, *ii};
   }
-  static std::string value_hex(ValType t, const Slot* s) {
-    switch (t) {
-      case ValType::I32: case ValType::F32: return hex_le(s->i32, 4);
-      case ValType::I64: case ValType::F64: return hex_le(s->i64, 8);
-      case ValType::V128: return hex_le(s[0].i64, 8) + hex_le(s[1].i64, 8);
-      default: return "E03";  // references have no bytes to show
-    }
-  }
   std::string wasm_local(std::string_view args) {
     auto fi = frame_index(args);
     auto fs = lldb_frames();
@@ -717,6 +713,16 @@ class GdbStub : public TraceCore, public ExecSession {
     const TraceInfo& ti = f.func->code->trace;
     if (fi->second >= ti.local_types.size()) return "E03";
     return value_hex(ti.local_types[fi->second], f.fp + ti.local_slots[fi->second]);
+  }
+  // Operand stack entry I of frame F, I counted from the bottom: the innermost frame's stack before
+  // its current instruction, a caller's below the operands of its call.
+  std::string wasm_stack_value(std::string_view args) {
+    auto fi = frame_index(args);
+    auto fs = lldb_frames();
+    if (!fi || fi->first >= fs.size()) return "E03";
+    const Frame& f = *fs[fi->first];
+    if (!f.point) return "E03";
+    return gdb::stack_value(f.func->code->trace, *f.point, f.fp, fi->first > 0, fi->second);
   }
   std::string wasm_global(std::string_view args) {
     auto fi = frame_index(args);
@@ -728,6 +734,7 @@ class GdbStub : public TraceCore, public ExecSession {
     return value_hex(g->type.type, g->value);
   }
 
+  const char* command_;  // "wi exec" or "wi debug", for messages
   bool no_ack_after_reply_ = false;  // QStartNoAckMode answered: acks end after this reply
   gdb::Connection conn_;
   Store* store_ = nullptr;
@@ -762,10 +769,18 @@ class GdbStub : public TraceCore, public ExecSession {
 
 }  // namespace
 
-std::unique_ptr<ExecSession> make_gdb_session(const std::vector<std::string>& args) {
-  auto s = std::make_unique<GdbStub>();
+std::unique_ptr<ExecSession> make_gdb_session(const std::vector<std::string>& args, const char* command) {
+  auto s = std::make_unique<GdbStub>(command);
   s->set_args(args);
   return s;
+}
+
+bool gdb_requested(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--") break;
+    if (a == "--gdb" || a.starts_with("--gdb=")) return true;
+  }
+  return false;
 }
 
 }  // namespace wi

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Packet-level test of `wi exec --gdb` (host/gdb/): hostile and malformed input gets an error or the
+"""Packet-level test of `wi exec --gdb` and `wi debug --gdb` (host/gdb/): hostile and malformed input gets an error or the
 empty reply and leaves the stub serving; stepping, breakpoints, wasm locals and globals, memory
-reads and writes, interrupting a running guest and killing it behave as LLDB's wasm plugin expects.
+reads and writes, operand stack values (an innermost frame's and a caller's), interrupting a running guest and killing it behave as LLDB's wasm plugin expects.
 
 usage: gdb_packets.py WI SPIN_WASM [DLOPEN_MAIN LIBC_WASM]
   SPIN_WASM: gdb_spin.wat built; its export spin never returns. DLOPEN_MAIN (dlopen_main.c, its plugin
@@ -204,6 +204,74 @@ def reverse(c, bp, pc0):
     check(r.startswith("T02") and le(c.ask("m9000,4")) > stored[1], "the live run went on: %r" % r)
 
 
+def frame_stacks(c, frames):
+    """Each frame's operand stack through qWasmStackValue, bottom first, as hex (its width shows the type)."""
+    out = []
+    for f in range(frames):
+        vals = []
+        for i in range(16):
+            r = c.ask("qWasmStackValue:%d;%d" % (f, i))
+            if r.startswith("E"):
+                check(r == "E03", "past the top of frame %d's stack: E03, not %r" % (f, r))
+                break
+            vals.append(r)
+        out.append(vals)
+    return out
+
+
+def h32(v):
+    return struct.pack("<I", v).hex()
+
+
+def h64(v):
+    return struct.pack("<Q", v).hex()
+
+
+def stack_values(wi, wasm):
+    """qWasmStackValue at every instruction of probe(5): the innermost frame's whole stack (constants and
+    locals the translator never copied included) and, inside the call, the caller's stack below the call's
+    argument; hostile indices and frames get errors. Run by `wi debug --gdb`."""
+    # Through `wi debug --gdb`, which is the same session as `wi exec --gdb`.
+    proc = subprocess.Popen([wi, "debug", wasm, "--invoke", "probe", "5", "--gdb", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        m = re.search(r"127\.0\.0\.1:(\d+)", proc.stderr.readline())
+        c = Client(int(m.group(1)))
+        check(c.ask("?").startswith("T05"), "stopped at probe's first instruction")
+        for p in ["qWasmStackValue:0;0", "qWasmStackValue:1;0", "qWasmStackValue:0;4294967295",
+                  "qWasmStackValue:0;99999999999", "qWasmStackValue:99999999999;0", "qWasmStackValue:0",
+                  "qWasmStackValue:", "qWasmStackValue:x;y", "qWasmStackValue:0;-1", "qWasmStackValue:-1;0",
+                  "qWasmStackValue:;", "qWasmStackValue:0;0;0", "qWasmStackValue:0;" + "9" * 5000]:
+            r = c.ask(p)
+            check(r.startswith("E") and len(r) == 3, "%r gets an error: %r" % (p, r))
+        seen = []
+        r = "T05"
+        while r.startswith("T05") and len(seen) < 40:
+            frames = len(c.ask("qWasmCallStack")) // 16
+            seen.append(frame_stacks(c, frames))
+            check(c.ask("qWasmStackValue:%d;0" % frames).startswith("E"), "no frame %d" % frames)
+            r = c.ask("vCont;s:1")
+        check(r == "W00", "probe runs to its end: %r" % r)
+        k, n = h64(0x1122334455667788), h32(5)
+        want = [
+            [[]], [[k]], [[k, n]], [[k, h64(5)]], [[h64(0x112233445566778D)]],  # drop(i64.add(k, extend(n)))
+            [[]], [[n]], [[n, h32(3)]],                                        # n * 3
+            [[h32(15)]], [[h32(15), n]], [[h32(15), n, h32(1)]], [[h32(15), h32(6)]],  # call twice(n + 1)
+            [[], [h32(15)]], [[h32(6)], [h32(15)]], [[h32(6), h32(6)], [h32(15)]], [[h32(12)], [h32(15)]],
+            [[h32(15), h32(12)]], [[h32(27)]],                                 # the sum, end
+        ]
+        check(seen == want, "operand stacks at each step:\n got %s\nwant %s" % (seen, want))
+        check(proc.wait(timeout=TIMEOUT) == 0, "wi exits 0")
+        check(proc.stdout.read() == "i32:27\n", "probe's result is printed as by wi exec")
+    except (OSError, EOFError, AttributeError, subprocess.TimeoutExpired) as e:
+        failures.append(repr(e))
+        print("FAIL:", repr(e))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def library_stop(wi, prog, libc):
     """A dlopen while running: a stop with no signal and no reason that carries `library:;`, at the first
     instruction of the new module (its constructor, before it runs); the library list then has it."""
@@ -242,6 +310,7 @@ def main():
     wi, wasm = sys.argv[1], sys.argv[2]
     if len(sys.argv) > 4:
         library_stop(wi, sys.argv[3], sys.argv[4])
+    stack_values(wi, wasm)
     proc = subprocess.Popen([wi, "exec", wasm, "--invoke", "spin", "5", "--gdb", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -306,7 +375,7 @@ def main():
         check(le(c.ask("qWasmLocal:0;1")) == 0, "local i starts at 0")
         check(le(c.ask("qWasmGlobal:0;0")) == 42, "global g is 42")
         for p in ["qWasmLocal:1;0", "qWasmLocal:0;2", "qWasmLocal:0", "qWasmLocal:x;y", "qWasmGlobal:0;7",
-                  "qWasmLocal:99999999999;0", "qWasmStackValue:0;0"]:
+                  "qWasmLocal:99999999999;0", "qWasmStackValue:0;0"]:  # spin's stack is empty here
             check(c.ask(p).startswith("E"), "%r gets an error" % p)
 
         # Single steps move the pc forward through the loop body; i counts the iterations.

@@ -103,6 +103,98 @@ TEST_CASE("trace points: order, offsets, depths, operand values; results unchang
   }
 }
 
+namespace {
+
+// The whole operand stack at every trace point (TraceInfo::stack_entry), bottom first; in a callee,
+// also its caller's stack below the call's operands, which the callee's frame must leave alone.
+struct StackRecorder : wi::Tracer {
+  struct At {
+    wi::Slot* fp;
+    const wi::TracePoint* point;
+    const wi::TraceInfo* ti;
+  };
+  std::vector<At> frames;
+  std::vector<std::string> events;
+  static std::string stack_text(const At& a, uint32_t n) {
+    std::string s = "[";
+    for (uint32_t k = 0; k < n; ++k) {
+      const wi::TraceLoc* l = a.ti->stack_entry(*a.point, k);
+      if (!l) return s + " missing]";
+      s += (k ? " " : "") + std::to_string(l->is_const ? uint32_t(l->bits[0]) : a.fp[l->slot].i32);
+    }
+    return s + "]";
+  }
+  bool on_trace(const wi::TraceEvent& e, wi::Trap&) override {
+    if (frames.size() <= e.depth) frames.resize(e.depth + 1);
+    At& a = frames[e.depth] = At{e.fp, &e.point, &e.func->code->trace};
+    uint32_t depth = a.ti->stack_depth(e.point);
+    std::string s = (e.point.kind == wi::TracePoint::Instr ? "I " : "R ") + stack_text(a, depth);
+    if (a.ti->stack_entry(e.point, depth)) s += " past the top";
+    if (e.depth > 1) {
+      const At& c = frames[e.depth - 1];
+      s += " caller " + stack_text(c, c.ti->stack_depth(*c.point) - c.point->n_in);
+    }
+    events.push_back(s);
+    return true;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("trace points record the whole operand stack: temporaries, locals and constants, a caller's") {
+  ModuleBuilder m;
+  uint32_t t2 = m.type({I32, I32}, {I32});
+  uint32_t t1 = m.type({I32}, {I32});
+  m.func(t2, code(local_get(0), local_get(1), op::i32_add, op::end));
+  // a*2, a (copied before local 0 changes), 100, the new local 0 (1), 3; add(1, 3); then the sum.
+  m.export_func("f", m.func(t1, code(local_get(0), i32_const(2), op::i32_mul, local_get(0), i32_const(1), local_set(0),
+                                     i32_const(100), local_get(0), i32_const(3), call(0), op::i32_add, op::i32_add,
+                                     op::i32_add, op::end)));
+  Bytes b = m.build();
+  Store s;
+  StackRecorder rec;
+  s.tracer = &rec;
+  auto o = s.instantiate(compile_traced(b), {});
+  REQUIRE(o.instance);
+  std::vector<Value> out;
+  REQUIRE(!s.call(func_export(o.instance, "f"), std::vector<Value>{Value::make_i32(39)}, out));
+  CHECK(out.at(0).i32 == 221);
+  std::vector<std::string> want = {
+      "I []", "I [39]", "I [39 2]", "I [78]", "I [78 39]", "I [78 39 1]",
+      "I [78 39]",  // local 0 is 1 now; the entry read before the set kept 39
+      "I [78 39 100]", "I [78 39 100 1]", "I [78 39 100 1 3]",
+      "I [] caller [78 39 100]", "I [1] caller [78 39 100]", "I [1 3] caller [78 39 100]",
+      "I [4] caller [78 39 100]", "R [4] caller [78 39 100]",
+      "I [78 39 100 4]", "I [78 39 104]", "I [78 143]", "I [221]", "R [221]",
+  };
+  CHECK(rec.events == want);
+}
+
+TEST_CASE("a legacy catch's hidden exception entry is not part of the recorded operand stack") {
+  ModuleBuilder m;
+  uint32_t tv = m.type({I32}, {});
+  uint32_t t1 = m.type({I32}, {I32});
+  uint32_t tag = m.tag(tv);
+  // 100 under a try whose body throws the argument; the catch adds 1 to it, then 100 is added.
+  m.export_func("f", m.func(t1, code(i32_const(100), 0x06, 0x7f, local_get(0), 0x08, leb(tag), 0x07, leb(tag),
+                                     i32_const(1), op::i32_add, op::end, op::i32_add, op::end)));
+  Bytes b = m.build();
+  Store s;
+  StackRecorder rec;
+  s.tracer = &rec;
+  auto o = s.instantiate(compile_traced(b), {});
+  REQUIRE(o.instance);
+  std::vector<Value> out;
+  REQUIRE(!s.call(func_export(o.instance, "f"), std::vector<Value>{Value::make_i32(5)}, out));
+  CHECK(out.at(0).i32 == 106);
+  std::vector<std::string> want = {
+      "I []", "I [100]", "I [100]", "I [100 5]",  // i32.const, try, local.get, throw
+      "I [100 5]", "I [100 5 1]",                  // in the catch: i32.const 1, i32.add
+      "I [100 6]", "I [100 6]", "I [106]", "R [106]",
+  };
+  CHECK(rec.events == want);
+}
+
 TEST_CASE("a tracer that returns false stops the guest with its trap, at that instruction") {
   ModuleBuilder m;
   Bytes b = add_module(m);
