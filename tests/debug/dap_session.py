@@ -17,7 +17,6 @@ import json
 import os
 import queue
 import re
-import select
 import shutil
 import subprocess
 import sys
@@ -25,6 +24,9 @@ import tempfile
 import threading
 import time
 import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lldb_batch  # noqa: E402
 
 # The whole session, lldb-dap's start-up included, must end within this; each wait is bounded by it,
 # so a stub or adapter that stops answering fails the test instead of hanging it.
@@ -302,40 +304,33 @@ def main():
                                                    sys.argv[5], sys.argv[6:])
     run = {"static": static, "library": library}[scenario]
     deadline = time.monotonic() + SESSION_SECONDS
-    proc = subprocess.Popen([wi, "exec", prog, *extra, "--gdb", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
     dap = None
     bad = []
     try:
         # wi prints its port once it listens; a wi that never does must not hang the test either.
-        ready, _, _ = select.select([proc.stderr], [], [], max(deadline - time.monotonic(), 0.01))
-        line = proc.stderr.readline() if ready else "(nothing within %d s)" % SESSION_SECONDS
-        m = re.search(r"127\.0\.0\.1:(\d+)", line)
-        if not m:
-            print("no port in:", line)
-            return 1
-        dap = Dap(exe, deadline)
-        s = Session(dap, src_dir)
-        try:
-            attach_seq = attach(dap, int(m.group(1)), src_dir, comp_dir)
-            status, output = run(s, attach_seq)
-            code = dap.event("exited").get("exitCode")
-            s.check(code == status, "exited event: exit code %d" % status, code)
-            dap.event("terminated")
-            dap.request("disconnect", {})
-            got = proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
-            s.check(got == status, "wi's exit status %d" % status, got)
-            guest = proc.stdout.read()
-            s.check(guest == output, "the program's output %r" % output, guest)
-        except (Failure, subprocess.TimeoutExpired) as e:
-            s.check(False, str(e))
-        except Exception:  # a reply without a field the checks read: show it with the traffic
-            s.check(False, traceback.format_exc())
-        bad = s.bad
+        with lldb_batch.start_wi(wi, ["exec", prog, *extra], timeout=SESSION_SECONDS) as (proc, port):
+            dap = Dap(exe, deadline)
+            s = Session(dap, src_dir)
+            try:
+                attach_seq = attach(dap, port, src_dir, comp_dir)
+                status, output = run(s, attach_seq)
+                code = dap.event("exited").get("exitCode")
+                s.check(code == status, "exited event: exit code %d" % status, code)
+                dap.event("terminated")
+                dap.request("disconnect", {})
+                got = proc.wait(timeout=max(deadline - time.monotonic(), 0.01))
+                s.check(got == status, "wi's exit status %d" % status, got)
+                guest = proc.stdout.read()
+                s.check(guest == output, "the program's output %r" % output, guest)
+            except (Failure, subprocess.TimeoutExpired) as e:
+                s.check(False, str(e))
+            except Exception:  # a reply without a field the checks read: show it with the traffic
+                s.check(False, traceback.format_exc())
+            bad = s.bad
+    except lldb_batch.Failed as e:
+        print(e)
+        return 1
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
         if dap:
             err = dap.close()
             if bad:

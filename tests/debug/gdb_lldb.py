@@ -5,54 +5,32 @@ show an int parameter's value, step over and continue to the program's exit stat
 
 usage: gdb_lldb.py WI PROG_WASM [wi exec options...]   exit 77 (skip) when lldb-22 is not installed.
 """
-import re
-import shutil
-import subprocess
+import os
 import sys
 
-TIMEOUT = 60
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lldb_batch  # noqa: E402
 
 
 def main():
-    lldb = shutil.which("lldb-22")
-    if not lldb:
-        print("lldb-22 is not installed: skipped")
-        return 77
+    lldb = lldb_batch.lldb_or_skip()
     wi, prog, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
-    proc = subprocess.Popen([wi, "exec", prog, *extra, "--gdb", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    commands = [
+        "breakpoint set --file prog.c --line 11",
+        "continue",
+        "bt",
+        "frame variable",
+        "continue",
+        "frame variable",
+        "next",
+        "breakpoint disable",
+        "continue",
+    ]
     try:
-        line = proc.stderr.readline()
-        m = re.search(r"127\.0\.0\.1:(\d+)", line)
-        if not m:
-            print("no port in:", line)
-            return 1
-        commands = [
-            "process connect --plugin wasm connect://127.0.0.1:%s" % m.group(1),
-            "breakpoint set --file prog.c --line 11",
-            "continue",
-            "bt",
-            "frame variable",
-            "continue",
-            "frame variable",
-            "next",
-            "breakpoint disable",
-            "continue",
-        ]
-        args = [lldb, "-b", "--no-lldbinit"]
-        for c in commands:
-            args += ["-o", c]
-        out = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT).stdout
-        status = proc.wait(timeout=TIMEOUT)
-        guest_out = proc.stdout.read()
-    except subprocess.TimeoutExpired:
-        print("timed out")
+        out, status, guest_out = lldb_batch.session(lldb, wi, ["exec", prog, *extra], commands)
+    except lldb_batch.Failed as e:
+        print(e)
         return 1
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    print(out)
     expect = [
         # The breakpoint by file:line, resolved in the module LLDB loaded from the library list.
         (r"Breakpoint 1: where = \S+`square \+ \d+ at prog\.c:11:", "breakpoint resolved at prog.c:11"),
@@ -67,13 +45,8 @@ def main():
         (r"\(lldb\) next\n.*\n.*stop reason = step over\s+frame #0: .*`main at prog\.c:18", "next returns to main:18"),
         (r"Process 1 exited with status = %d " % status, "exit status %d reported" % status),
     ]
-    bad = [what for pattern, what in expect if not re.search(pattern, out)]
-    for what in bad:
-        print("FAIL:", what)
-    if status != 0 or "total 14 fib 5 counter 3 stepped" not in guest_out:
-        print("FAIL: the program did not run to its end: status %d, output %r" % (status, guest_out))
-        bad.append("status")
-    return 1 if bad else 0
+    return lldb_batch.check_all(out, expect,
+                                also=lldb_batch.ran_to_end(status, guest_out, "total 14 fib 5 counter 3 stepped"))
 
 
 if __name__ == "__main__":

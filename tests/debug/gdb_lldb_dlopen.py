@@ -12,58 +12,31 @@ usage: gdb_lldb_dlopen.py WI MAIN_WASM LIBC_WASM   (the plugin lies beside MAIN_
 exit 77 (skip) when lldb-22 is not installed.
 """
 import os
-import re
-import shutil
-import subprocess
 import sys
 
-TIMEOUT = 60
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lldb_batch  # noqa: E402
+
 # main(argc, argv) as the name section and DWARF call it.
 MAIN = r"__main_argc_argv\(argc=1, argv=0x[0-9a-f]+\)"
 
 
-def session(lldb, wi, prog, libc, commands, extra=()):
-    """Runs lldb -b with `commands` after connecting; returns (lldb's output, wi's status, wi's stdout)."""
-    proc = subprocess.Popen([wi, "exec", prog, "--lib", libc, "--gdb", "0", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        line = proc.stderr.readline()
-        m = re.search(r"127\.0\.0\.1:(\d+)", line)
-        if not m:
-            return "no port in: " + line, -1, ""
-        args = [lldb, "-b", "--no-lldbinit", "-o", "process connect --plugin wasm connect://127.0.0.1:%s" % m.group(1)]
-        for c in commands:
-            args += ["-o", c]
-        out = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT).stdout
-        status = proc.wait(timeout=TIMEOUT)
-        return out, status, proc.stdout.read()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-
 def main():
-    lldb = shutil.which("lldb-22")
-    if not lldb:
-        print("lldb-22 is not installed: skipped")
-        return 77
+    lldb = lldb_batch.lldb_or_skip()
     wi, prog, libc = sys.argv[1:4]
-    bad = []
+    bad = 0
+
+    def session(commands, after=()):
+        """Runs lldb -b with `commands` after connecting; returns (lldb's output, wi's status, wi's stdout)."""
+        return lldb_batch.session(lldb, wi, ["exec", prog, "--lib", libc], commands, after)
 
     def expect(out, status, guest_out, patterns):
-        print(out)
-        for pattern, what in patterns:
-            if not re.search(pattern, out):
-                print("FAIL:", what)
-                bad.append(what)
-        if status != 0 or "plugin_scale(6) = 26" not in guest_out:
-            print("FAIL: the program did not run to its end: status %d, output %r" % (status, guest_out))
-            bad.append("status")
+        nonlocal bad
+        bad |= lldb_batch.check_all(out, patterns, also=lldb_batch.ran_to_end(status, guest_out, "plugin_scale(6) = 26"))
 
     try:
         # A function of the plugin: line 11 of dlopen_plugin.c, after `tripled` is computed.
-        out, status, guest_out = session(lldb, wi, prog, libc, [
+        out, status, guest_out = session([
             "breakpoint set --file dlopen_plugin.c --line 11",
             "continue",
             "bt",
@@ -85,7 +58,7 @@ def main():
             (r"Process 1 exited with status = 0 ", "exit status 0 reported"),
         ])
         # The plugin's constructor: it runs inside dlopen, after the library stop.
-        out, status, guest_out = session(lldb, wi, prog, libc, [
+        out, status, guest_out = session([
             "breakpoint set --file dlopen_plugin.c --line 7",
             "continue",
             "bt",
@@ -102,7 +75,7 @@ def main():
         ])
         # A guest path: the library list names /sandbox/dlopen_plugin.wasm, no file on the host.
         plugin_dir = os.path.dirname(os.path.abspath(prog))
-        out, status, guest_out = session(lldb, wi, prog, libc, [
+        out, status, guest_out = session([
             "breakpoint set --file dlopen_plugin.c --line 11",
             "continue",
             "frame variable factor",
@@ -116,8 +89,8 @@ def main():
             (r"\[  2\] .*/sandbox/dlopen_plugin\.wasm", "image list shows the guest path"),
             (r"Process 1 exited with status = 0 ", "exit status 0 reported"),
         ])
-    except subprocess.TimeoutExpired:
-        print("timed out")
+    except lldb_batch.Failed as e:
+        print(e)
         return 1
     return 1 if bad else 0
 

@@ -15,58 +15,31 @@ usage: gdb_lldb_globals.py WI MAIN_WASM LIB_WASM LIBC_WASM   exit 77 (skip) when
 """
 import os
 import re
-import shutil
-import subprocess
 import sys
 
-TIMEOUT = 60
-
-
-def session(lldb, wi, prog, lib, libc, commands):
-    """Runs lldb -b with `commands` after connecting; returns (lldb's output, wi's status, wi's stdout)."""
-    proc = subprocess.Popen([wi, "exec", prog, "--lib", lib, "--lib", libc, "--gdb", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        line = proc.stderr.readline()
-        m = re.search(r"127\.0\.0\.1:(\d+)", line)
-        if not m:
-            return "no port in: " + line, -1, ""
-        args = [lldb, "-b", "--no-lldbinit", "-o", "process connect --plugin wasm connect://127.0.0.1:%s" % m.group(1)]
-        for c in commands:
-            args += ["-o", c]
-        out = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT).stdout
-        status = proc.wait(timeout=TIMEOUT)
-        return out, status, proc.stdout.read()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lldb_batch  # noqa: E402
 
 
 def main():
-    lldb = shutil.which("lldb-22")
-    if not lldb:
-        print("lldb-22 is not installed: skipped")
-        return 77
+    lldb = lldb_batch.lldb_or_skip()
     wi, prog, lib, libc = sys.argv[1:5]
     # Module names as LLDB shows them (the DWARF 4 and 5 builds differ).
     main_name, lib_name = (re.escape(os.path.basename(p)) for p in (prog, lib))
-    bad = []
+    bad = 0
+
+    def session(commands):
+        """Runs lldb -b with `commands` after connecting; returns (lldb's output, wi's status, wi's stdout)."""
+        return lldb_batch.session(lldb, wi, ["exec", prog, "--lib", lib, "--lib", libc], commands)
 
     def expect(out, status, guest_out, patterns):
-        print(out)
-        for pattern, what in patterns:
-            if not re.search(pattern, out):
-                print("FAIL:", what)
-                bad.append(what)
-        if status != 0 or "counter 6 r 55" not in guest_out:
-            print("FAIL: the program did not run to its end: status %d, output %r" % (status, guest_out))
-            bad.append("status")
+        nonlocal bad
+        bad |= lldb_batch.check_all(out, patterns, also=lldb_batch.ran_to_end(status, guest_out, "counter 6 r 55"))
 
     try:
         # The second call of lib_bump (by = 2), at its return: main has added 1 and 2 to counter, the
         # library 1 and 2 to lib_counter (5) and 1 to lib_table[1], 2 to lib_table[2].
-        out, status, guest_out = session(lldb, wi, prog, lib, libc, [
+        out, status, guest_out = session([
             "breakpoint set --file globals_lib.c --line 10",
             "continue",
             "continue",
@@ -90,7 +63,7 @@ def main():
             (r"Process 1 exited with status = 0 ", "exit status 0 reported"),
         ])
         # Watchpoints by variable name, one per module, set in main before the loop's first write.
-        out, status, guest_out = session(lldb, wi, prog, lib, libc, [
+        out, status, guest_out = session([
             "breakpoint set --file globals_main.c --line 13",
             "continue",
             "watchpoint set variable counter",
@@ -114,8 +87,8 @@ def main():
             (r"Watchpoint 1 hit:\nold value: 1\nnew value: 3\n", "counter 1 -> 3 on the loop's second pass"),
             (r"Process 1 exited with status = 0 ", "exit status 0 reported"),
         ])
-    except subprocess.TimeoutExpired:
-        print("timed out")
+    except lldb_batch.Failed as e:
+        print(e)
         return 1
     return 1 if bad else 0
 

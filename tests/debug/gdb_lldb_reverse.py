@@ -6,55 +6,35 @@ and `continue` x=3; without the breakpoint the program runs to its exit status, 
 
 usage: gdb_lldb_reverse.py WI PROG_WASM   exit 77 (skip) when lldb-22 is not installed.
 """
+import os
 import re
-import shutil
-import subprocess
 import sys
 
-TIMEOUT = 60
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lldb_batch  # noqa: E402
 
 
 def main():
-    lldb = shutil.which("lldb-22")
-    if not lldb:
-        print("lldb-22 is not installed: skipped")
-        return 77
+    lldb = lldb_batch.lldb_or_skip()
     wi, prog = sys.argv[1], sys.argv[2]
-    proc = subprocess.Popen([wi, "exec", prog, "--gdb", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    commands = [
+        "breakpoint set -n square",
+        "continue",
+        "continue",
+        "process continue -R",
+        "frame variable x",
+        "process continue -F",
+        "frame variable x",
+        "continue",
+        "frame variable x",
+        "breakpoint delete 1",
+        "continue",
+    ]
     try:
-        line = proc.stderr.readline()
-        m = re.search(r"127\.0\.0\.1:(\d+)", line)
-        if not m:
-            print("no port in:", line)
-            return 1
-        commands = [
-            "process connect --plugin wasm connect://127.0.0.1:%s" % m.group(1),
-            "breakpoint set -n square",
-            "continue",
-            "continue",
-            "process continue -R",
-            "frame variable x",
-            "process continue -F",
-            "frame variable x",
-            "continue",
-            "frame variable x",
-            "breakpoint delete 1",
-            "continue",
-        ]
-        args = [lldb, "-b", "--no-lldbinit"]
-        for c in commands:
-            args += ["-o", c]
-        out = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT).stdout
-        status = proc.wait(timeout=TIMEOUT)
-        guest_out = proc.stdout.read()
-    except subprocess.TimeoutExpired:
-        print("timed out")
+        out, status, guest_out = lldb_batch.session(lldb, wi, ["exec", prog], commands)
+    except lldb_batch.Failed as e:
+        print(e)
         return 1
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    print(out)
     hit = r"stop reason = breakpoint 1\.1\s+frame #0: 0x[0-9a-f]+ \S+`square\(x=%d\) at prog\.c:10"
     expect = [
         (r"\(lldb\) process continue -R\n.*?" + hit % 1, "reverse continue from x=2 stops at x=1"),
@@ -64,13 +44,12 @@ def main():
         (r"\(int\) x = 2\n\(lldb\) continue\n(.|\n)*?" + hit % 3, "then the live run goes on to x=3"),
         (r"Process 1 exited with status = 0 ", "exit status 0 reported"),
     ]
-    bad = [what for pattern, what in expect if not re.search(pattern, out, re.S if "(.|" not in pattern else 0)]
-    for what in bad:
-        print("FAIL:", what)
+    # `.` matches newlines too, except in the patterns that spell that out as (.|\n).
+    expect = [(pattern, what, re.S if "(.|" not in pattern else 0) for pattern, what in expect]
+    also = []
     if status != 0 or guest_out != "total 14 fib 5 counter 3 stepped\n":
-        print("FAIL: the program's output, once, and status 0: status %d, output %r" % (status, guest_out))
-        bad.append("status")
-    return 1 if bad else 0
+        also.append("the program's output, once, and status 0: status %d, output %r" % (status, guest_out))
+    return lldb_batch.check_all(out, expect, also=also)
 
 
 if __name__ == "__main__":

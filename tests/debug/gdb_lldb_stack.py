@@ -7,18 +7,19 @@ bottom entry under a call's result (after `finish` out of the call); sum.
 
 usage: gdb_lldb_stack.py WI STACKVAL_WASM [LLVM_DWARFDUMP]   exit 77 (skip) without lldb-22.
 """
+import os
 import re
-import shutil
 import subprocess
 import sys
 
-TIMEOUT = 60
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lldb_batch  # noqa: E402
 
 
 def dwarf_premise(dwarfdump, prog):
     """Each variable the test reads has a stack location somewhere in its location list."""
     out = subprocess.run([dwarfdump, "--debug-info", "--name=r", "--name=scaled", "--name=sum", prog],
-                         capture_output=True, text=True, timeout=TIMEOUT).stdout
+                         capture_output=True, text=True, timeout=lldb_batch.TIMEOUT).stdout
     blocks = re.split(r"\n(?=0x[0-9a-f]+:\s+DW_TAG_)", out)
     bad = []
     for name in ["r", "scaled", "sum"]:
@@ -29,48 +30,28 @@ def dwarf_premise(dwarfdump, prog):
 
 
 def main():
-    lldb = shutil.which("lldb-22")
-    if not lldb:
-        print("lldb-22 is not installed: skipped")
-        return 77
+    lldb = lldb_batch.lldb_or_skip()
     wi, prog = sys.argv[1], sys.argv[2]
     bad = dwarf_premise(sys.argv[3], prog) if len(sys.argv) > 3 else []
-    proc = subprocess.Popen([wi, "exec", prog, "--gdb", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    commands = [
+        "breakpoint set --file stackval.c --line 17",
+        "continue",
+        "frame variable",
+        "breakpoint set --name produce",
+        "continue",  # produce(13), called by across
+        "finish",
+        "frame variable",
+        "breakpoint set --file stackval.c --line 24",
+        "continue",
+        "frame variable",
+        "breakpoint delete -f",
+        "continue",
+    ]
     try:
-        line = proc.stderr.readline()
-        m = re.search(r"127\.0\.0\.1:(\d+)", line)
-        if not m:
-            print("no port in:", line)
-            return 1
-        commands = [
-            "process connect --plugin wasm connect://127.0.0.1:%s" % m.group(1),
-            "breakpoint set --file stackval.c --line 17",
-            "continue",
-            "frame variable",
-            "breakpoint set --name produce",
-            "continue",  # produce(13), called by across
-            "finish",
-            "frame variable",
-            "breakpoint set --file stackval.c --line 24",
-            "continue",
-            "frame variable",
-            "breakpoint delete -f",
-            "continue",
-        ]
-        args = [lldb, "-b", "--no-lldbinit"]
-        for c in commands:
-            args += ["-o", c]
-        out = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT).stdout
-        status = proc.wait(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        print("timed out")
+        out, status, _ = lldb_batch.session(lldb, wi, ["exec", prog], commands)
+    except lldb_batch.Failed as e:
+        print(e)
         return 1
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    print(out)
     expect = [
         (r"`between\(n=4\) at stackval\.c:17:\d+.*?\(lldb\) frame variable\n\(int\) n = 4\n\(int\) r = 13\n",
          "between at line 17: r = 13, from the stack"),
@@ -81,13 +62,9 @@ def main():
          "across at line 24: sum = 68, from the stack"),
         (r"Process 1 exited with status = 0 ", "the program ends with status 0"),
     ]
-    bad += [what for pattern, what in expect if not re.search(pattern, out, re.S)]
-    for what in bad:
-        print("FAIL:", what)
     if status != 0:
-        print("FAIL: wi exited %d" % status)
-        bad.append("status")
-    return 1 if bad else 0
+        bad.append("wi exited %d" % status)
+    return lldb_batch.check_all(out, expect, re.S, also=bad)
 
 
 if __name__ == "__main__":

@@ -6,52 +6,32 @@ with LLDB's old and new values; deleting it lets the program run to its exit sta
 
 usage: gdb_lldb_watch.py WI PROG_WASM   exit 77 (skip) when lldb-22 is not installed.
 """
+import os
 import re
-import shutil
-import subprocess
 import sys
 
-TIMEOUT = 60
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lldb_batch  # noqa: E402
 
 
 def main():
-    lldb = shutil.which("lldb-22")
-    if not lldb:
-        print("lldb-22 is not installed: skipped")
-        return 77
+    lldb = lldb_batch.lldb_or_skip()
     wi, prog = sys.argv[1], sys.argv[2]
-    proc = subprocess.Popen([wi, "exec", prog, "--gdb", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    commands = [
+        "watchpoint set variable counter",
+        "continue",
+        "frame variable x",
+        "continue",
+        "watchpoint list",
+        # `watchpoint delete` without an id asks for confirmation, which -b cannot give.
+        "watchpoint delete 1",
+        "continue",
+    ]
     try:
-        line = proc.stderr.readline()
-        m = re.search(r"127\.0\.0\.1:(\d+)", line)
-        if not m:
-            print("no port in:", line)
-            return 1
-        commands = [
-            "process connect --plugin wasm connect://127.0.0.1:%s" % m.group(1),
-            "watchpoint set variable counter",
-            "continue",
-            "frame variable x",
-            "continue",
-            "watchpoint list",
-            # `watchpoint delete` without an id asks for confirmation, which -b cannot give.
-            "watchpoint delete 1",
-            "continue",
-        ]
-        args = [lldb, "-b", "--no-lldbinit"]
-        for c in commands:
-            args += ["-o", c]
-        out = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT).stdout
-        status = proc.wait(timeout=TIMEOUT)
-        guest_out = proc.stdout.read()
-    except subprocess.TimeoutExpired:
-        print("timed out")
+        out, status, guest_out = lldb_batch.session(lldb, wi, ["exec", prog], commands)
+    except lldb_batch.Failed as e:
+        print(e)
         return 1
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    print(out)
     expect = [
         (r"Watchpoint created: Watchpoint 1: addr = 0x[0-9a-f]+ size = 4 state = enabled", "watchpoint set on counter"),
         # First write: counter 0 -> 1 in square(1); the stop is after the store, at the next line.
@@ -64,15 +44,11 @@ def main():
         (r"Number of supported hardware watchpoints: 64", "qWatchpointSupportInfo's count"),
         (r"Process 1 exited with status = %d " % status, "exit status %d reported" % status),
     ]
-    bad = [what for pattern, what in expect if not re.search(pattern, out)]
+    also = []
     if len(re.findall(r"Watchpoint 1 hit:\nold value", out)) != 2:
-        bad.append("exactly two hits before the watchpoint is deleted")
-    for what in bad:
-        print("FAIL:", what)
-    if status != 0 or "total 14 fib 5 counter 3 stepped" not in guest_out:
-        print("FAIL: the program did not run to its end: status %d, output %r" % (status, guest_out))
-        bad.append("status")
-    return 1 if bad else 0
+        also.append("exactly two hits before the watchpoint is deleted")
+    also += lldb_batch.ran_to_end(status, guest_out, "total 14 fib 5 counter 3 stepped")
+    return lldb_batch.check_all(out, expect, also=also)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ usage: gdb_packets.py WI SPIN_WASM [DLOPEN_MAIN LIBC_WASM]
   SPIN_WASM: gdb_spin.wat built; its export spin never returns. DLOPEN_MAIN (dlopen_main.c, its plugin
   beside it) run with LIBC_WASM: the library stop of a dlopen, at the packet level.
 """
+import os
 import random
 import re
 import socket
@@ -14,6 +15,9 @@ import struct
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lldb_batch  # noqa: E402
 
 TIMEOUT = 20
 failures = []
@@ -232,78 +236,66 @@ def stack_values(wi, wasm):
     locals the translator never copied included) and, inside the call, the caller's stack below the call's
     argument; hostile indices and frames get errors. Run by `wi debug --gdb`."""
     # Through `wi debug --gdb`, which is the same session as `wi exec --gdb`.
-    proc = subprocess.Popen([wi, "debug", wasm, "--invoke", "probe", "5", "--gdb", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        m = re.search(r"127\.0\.0\.1:(\d+)", proc.stderr.readline())
-        c = Client(int(m.group(1)))
-        check(c.ask("?").startswith("T05"), "stopped at probe's first instruction")
-        for p in ["qWasmStackValue:0;0", "qWasmStackValue:1;0", "qWasmStackValue:0;4294967295",
-                  "qWasmStackValue:0;99999999999", "qWasmStackValue:99999999999;0", "qWasmStackValue:0",
-                  "qWasmStackValue:", "qWasmStackValue:x;y", "qWasmStackValue:0;-1", "qWasmStackValue:-1;0",
-                  "qWasmStackValue:;", "qWasmStackValue:0;0;0", "qWasmStackValue:0;" + "9" * 5000]:
-            r = c.ask(p)
-            check(r.startswith("E") and len(r) == 3, "%r gets an error: %r" % (p, r))
-        seen = []
-        r = "T05"
-        while r.startswith("T05") and len(seen) < 40:
-            frames = len(c.ask("qWasmCallStack")) // 16
-            seen.append(frame_stacks(c, frames))
-            check(c.ask("qWasmStackValue:%d;0" % frames).startswith("E"), "no frame %d" % frames)
-            r = c.ask("vCont;s:1")
-        check(r == "W00", "probe runs to its end: %r" % r)
-        k, n = h64(0x1122334455667788), h32(5)
-        want = [
-            [[]], [[k]], [[k, n]], [[k, h64(5)]], [[h64(0x112233445566778D)]],  # drop(i64.add(k, extend(n)))
-            [[]], [[n]], [[n, h32(3)]],                                        # n * 3
-            [[h32(15)]], [[h32(15), n]], [[h32(15), n, h32(1)]], [[h32(15), h32(6)]],  # call twice(n + 1)
-            [[], [h32(15)]], [[h32(6)], [h32(15)]], [[h32(6), h32(6)], [h32(15)]], [[h32(12)], [h32(15)]],
-            [[h32(15), h32(12)]], [[h32(27)]],                                 # the sum, end
-        ]
-        check(seen == want, "operand stacks at each step:\n got %s\nwant %s" % (seen, want))
-        check(proc.wait(timeout=TIMEOUT) == 0, "wi exits 0")
-        check(proc.stdout.read() == "i32:27\n", "probe's result is printed as by wi exec")
-    except (OSError, EOFError, AttributeError, subprocess.TimeoutExpired) as e:
+        with lldb_batch.start_wi(wi, ["debug", wasm, "--invoke", "probe", "5"], timeout=TIMEOUT) as (proc, port):
+            c = Client(port)
+            check(c.ask("?").startswith("T05"), "stopped at probe's first instruction")
+            for p in ["qWasmStackValue:0;0", "qWasmStackValue:1;0", "qWasmStackValue:0;4294967295",
+                      "qWasmStackValue:0;99999999999", "qWasmStackValue:99999999999;0", "qWasmStackValue:0",
+                      "qWasmStackValue:", "qWasmStackValue:x;y", "qWasmStackValue:0;-1", "qWasmStackValue:-1;0",
+                      "qWasmStackValue:;", "qWasmStackValue:0;0;0", "qWasmStackValue:0;" + "9" * 5000]:
+                r = c.ask(p)
+                check(r.startswith("E") and len(r) == 3, "%r gets an error: %r" % (p, r))
+            seen = []
+            r = "T05"
+            while r.startswith("T05") and len(seen) < 40:
+                frames = len(c.ask("qWasmCallStack")) // 16
+                seen.append(frame_stacks(c, frames))
+                check(c.ask("qWasmStackValue:%d;0" % frames).startswith("E"), "no frame %d" % frames)
+                r = c.ask("vCont;s:1")
+            check(r == "W00", "probe runs to its end: %r" % r)
+            k, n = h64(0x1122334455667788), h32(5)
+            want = [
+                [[]], [[k]], [[k, n]], [[k, h64(5)]], [[h64(0x112233445566778D)]],  # drop(i64.add(k, extend(n)))
+                [[]], [[n]], [[n, h32(3)]],                                        # n * 3
+                [[h32(15)]], [[h32(15), n]], [[h32(15), n, h32(1)]], [[h32(15), h32(6)]],  # call twice(n + 1)
+                [[], [h32(15)]], [[h32(6)], [h32(15)]], [[h32(6), h32(6)], [h32(15)]], [[h32(12)], [h32(15)]],
+                [[h32(15), h32(12)]], [[h32(27)]],                                 # the sum, end
+            ]
+            check(seen == want, "operand stacks at each step:\n got %s\nwant %s" % (seen, want))
+            check(proc.wait(timeout=TIMEOUT) == 0, "wi exits 0")
+            check(proc.stdout.read() == "i32:27\n", "probe's result is printed as by wi exec")
+    except (OSError, EOFError, AttributeError, subprocess.TimeoutExpired, lldb_batch.Failed) as e:
         failures.append(repr(e))
         print("FAIL:", repr(e))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def library_stop(wi, prog, libc):
     """A dlopen while running: a stop with no signal and no reason that carries `library:;`, at the first
     instruction of the new module (its constructor, before it runs); the library list then has it."""
-    proc = subprocess.Popen([wi, "exec", prog, "--lib", libc, "--gdb", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        m = re.search(r"127\.0\.0\.1:(\d+)", proc.stderr.readline())
-        c = Client(int(m.group(1)))
-        stop = c.ask("?")
-        check(stop.startswith("T05") and "library" not in stop, "the first stop announces nothing: %r" % stop)
-        before = c.ask("qXfer:libraries:read::0,ffff")
-        check(before.count("<library ") == 2 and "dlopen_plugin" not in before, "before the dlopen: %r" % before)
-        r = c.ask("c")
-        check(re.fullmatch(r"T00thread:1;00:[0-9a-f]{16};library:;", r) is not None,
-              "the dlopen stops with T00 and library, no reason: %r" % r)
-        check(le(c.ask("p0")) >> 32 == 0x40000002, "stopped in the new module (id 2), before its constructor")
-        after = c.ask("qXfer:libraries:read::0,ffff")
-        check(after.count("<library ") == 3 and re.search(
-            r'dlopen_plugin\.wasm"><section address="0x4000000200000000"/>', after) is not None,
-              "the library list has the plugin at id 2: %r" % after)
-        check(c.ask("m4000000200000000,4") == "0061736d", "the plugin's bytes at its code address")
-        # Nothing else is loaded: the next stop is the end, and it announces nothing more.
-        r = c.ask("c")
-        check(r == "W00", "then the program runs to its end: %r" % r)
-        check(proc.wait(timeout=TIMEOUT) == 0, "wi exits 0")
-    except (OSError, EOFError, AttributeError, subprocess.TimeoutExpired) as e:
+        with lldb_batch.start_wi(wi, ["exec", prog, "--lib", libc], timeout=TIMEOUT) as (proc, port):
+            c = Client(port)
+            stop = c.ask("?")
+            check(stop.startswith("T05") and "library" not in stop, "the first stop announces nothing: %r" % stop)
+            before = c.ask("qXfer:libraries:read::0,ffff")
+            check(before.count("<library ") == 2 and "dlopen_plugin" not in before, "before the dlopen: %r" % before)
+            r = c.ask("c")
+            check(re.fullmatch(r"T00thread:1;00:[0-9a-f]{16};library:;", r) is not None,
+                  "the dlopen stops with T00 and library, no reason: %r" % r)
+            check(le(c.ask("p0")) >> 32 == 0x40000002, "stopped in the new module (id 2), before its constructor")
+            after = c.ask("qXfer:libraries:read::0,ffff")
+            check(after.count("<library ") == 3 and re.search(
+                r'dlopen_plugin\.wasm"><section address="0x4000000200000000"/>', after) is not None,
+                  "the library list has the plugin at id 2: %r" % after)
+            check(c.ask("m4000000200000000,4") == "0061736d", "the plugin's bytes at its code address")
+            # Nothing else is loaded: the next stop is the end, and it announces nothing more.
+            r = c.ask("c")
+            check(r == "W00", "then the program runs to its end: %r" % r)
+            check(proc.wait(timeout=TIMEOUT) == 0, "wi exits 0")
+    except (OSError, EOFError, AttributeError, subprocess.TimeoutExpired, lldb_batch.Failed) as e:
         failures.append(repr(e))
         print("FAIL:", repr(e))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def main():
@@ -311,117 +303,107 @@ def main():
     if len(sys.argv) > 4:
         library_stop(wi, sys.argv[3], sys.argv[4])
     stack_values(wi, wasm)
-    proc = subprocess.Popen([wi, "exec", wasm, "--invoke", "spin", "5", "--gdb", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        line = proc.stderr.readline()
-        m = re.search(r"127\.0\.0\.1:(\d+)", line)
-        if not m:
-            print("no port in:", line)
-            return 1
-        c = Client(int(m.group(1)))
+        with lldb_batch.start_wi(wi, ["exec", wasm, "--invoke", "spin", "5"], timeout=TIMEOUT) as (proc, port):
+            c = Client(port)
 
-        # Ack mode: a good packet is acknowledged, a bad checksum gets '-' and no reply.
-        c.raw(b"$?#00")
-        check(c.read_byte() == b"-", "bad checksum gets '-'")
-        stop = c.ask("?")
-        check(c.acks == b"+", "a good packet is acked with '+'")
-        check(stop.startswith("T05thread:1;"), "initial stop is T05: %r" % stop)
-        # Garbage between packets and a packet cut short by a new '$' are dropped.
-        c.raw(b"garbage\xff\x00 $m0,4")
-        check(c.ask("qC") == "QC1", "garbage and a truncated packet are dropped")
-        check(c.ask("QStartNoAckMode") == "OK", "QStartNoAckMode")
-        c.ack = False
+            # Ack mode: a good packet is acknowledged, a bad checksum gets '-' and no reply.
+            c.raw(b"$?#00")
+            check(c.read_byte() == b"-", "bad checksum gets '-'")
+            stop = c.ask("?")
+            check(c.acks == b"+", "a good packet is acked with '+'")
+            check(stop.startswith("T05thread:1;"), "initial stop is T05: %r" % stop)
+            # Garbage between packets and a packet cut short by a new '$' are dropped.
+            c.raw(b"garbage\xff\x00 $m0,4")
+            check(c.ask("qC") == "QC1", "garbage and a truncated packet are dropped")
+            check(c.ask("QStartNoAckMode") == "OK", "QStartNoAckMode")
+            c.ack = False
 
-        # Oversized (over 64 KiB) is read to its end and refused; the stub stays in step.
-        c.raw(b"$" + b"m" * 70000 + b"#00")
-        check(c.read_reply().startswith("E"), "oversized packet gets an error")
-        check(c.ask("qC") == "QC1", "alive after an oversized packet")
-        # Unknown packets: the empty reply.
-        for p in ["qFooBar", "vMustReplyEmpty", "X0,0:", "jThreadsInfo", "Q", "\x01\x02"]:
-            check(c.ask(p) == "", "unknown %r gets the empty reply" % p)
+            # Oversized (over 64 KiB) is read to its end and refused; the stub stays in step.
+            c.raw(b"$" + b"m" * 70000 + b"#00")
+            check(c.read_reply().startswith("E"), "oversized packet gets an error")
+            check(c.ask("qC") == "QC1", "alive after an oversized packet")
+            # Unknown packets: the empty reply.
+            for p in ["qFooBar", "vMustReplyEmpty", "X0,0:", "jThreadsInfo", "Q", "\x01\x02"]:
+                check(c.ask(p) == "", "unknown %r gets the empty reply" % p)
 
-        # The library list names the module and puts it at code address 0x4000000000000000.
-        libs = c.ask("qXfer:libraries:read::0,ffff")
-        check(libs.startswith("l<library-list>") and "spin" in libs and 'address="0x4000000000000000"' in libs,
-              "library list: %r" % libs)
-        part = c.ask("qXfer:libraries:read::0,5")
-        check(part == "m" + libs[1:6], "library list in parts: %r" % part)
-        check(c.ask("qXfer:libraries:read::ffffff,10").startswith("E"), "library list past its end")
+            # The library list names the module and puts it at code address 0x4000000000000000.
+            libs = c.ask("qXfer:libraries:read::0,ffff")
+            check(libs.startswith("l<library-list>") and "spin" in libs and 'address="0x4000000000000000"' in libs,
+                  "library list: %r" % libs)
+            part = c.ask("qXfer:libraries:read::0,5")
+            check(part == "m" + libs[1:6], "library list in parts: %r" % part)
+            check(c.ask("qXfer:libraries:read::ffffff,10").startswith("E"), "library list past its end")
 
-        # Memory: reads past the end, at huge addresses and of 4 GiB are errors or clipped.
-        for p in ["mffffffffffffffff,100000000", "m10000,4", "m4000000500000000,10", "m8000000000000000,4",
-                  "mzz,4", "m0", "m,", "m11111111111111111,4", "m0,11111111111111111", "m0,-1",
-                  "m4000000000001000,4"]:
-            r = c.ask(p)
-            check(r.startswith("E"), "%r gets an error, not %r" % (p, r[:40]))
-        big = c.ask("m0,100000000")  # 4 GiB from 0: clipped to what fits in a reply
-        check(0 < len(big) <= 65536 and set(big) == {"0"}, "4 GiB read is clipped: %d hex digits" % len(big))
-        check(c.ask("mfffc,100") == "00" * 4, "a read running past the end returns what there is")
-        check(c.ask("M10,4:2a2b2c2d") == "OK", "write memory")
-        check(c.ask("m10,4") == "2a2b2c2d", "read back what was written")
-        for p in ["Mfffe,4:00000000", "M4000000000000000,1:00", "M10,4:00", "M10,2:zzzz", "M10"]:
-            check(c.ask(p).startswith("E"), "%r is refused" % p)
-        module = c.ask("m4000000000000000,4")
-        check(module == "0061736d", "the module's bytes at its code address: %r" % module)
+            # Memory: reads past the end, at huge addresses and of 4 GiB are errors or clipped.
+            for p in ["mffffffffffffffff,100000000", "m10000,4", "m4000000500000000,10", "m8000000000000000,4",
+                      "mzz,4", "m0", "m,", "m11111111111111111,4", "m0,11111111111111111", "m0,-1",
+                      "m4000000000001000,4"]:
+                r = c.ask(p)
+                check(r.startswith("E"), "%r gets an error, not %r" % (p, r[:40]))
+            big = c.ask("m0,100000000")  # 4 GiB from 0: clipped to what fits in a reply
+            check(0 < len(big) <= 65536 and set(big) == {"0"}, "4 GiB read is clipped: %d hex digits" % len(big))
+            check(c.ask("mfffc,100") == "00" * 4, "a read running past the end returns what there is")
+            check(c.ask("M10,4:2a2b2c2d") == "OK", "write memory")
+            check(c.ask("m10,4") == "2a2b2c2d", "read back what was written")
+            for p in ["Mfffe,4:00000000", "M4000000000000000,1:00", "M10,4:00", "M10,2:zzzz", "M10"]:
+                check(c.ask(p).startswith("E"), "%r is refused" % p)
+            module = c.ask("m4000000000000000,4")
+            check(module == "0061736d", "the module's bytes at its code address: %r" % module)
 
-        # Registers and frames at the first instruction of spin.
-        pc0 = le(c.ask("p0"))
-        check(pc0 >> 32 == 0x40000000, "pc is a code address of module 0: %x" % pc0)
-        check(c.ask("p1").startswith("E"), "no register 1")
-        stack = c.ask("qWasmCallStack:1")
-        check(len(stack) == 16 and le(stack) == pc0, "call stack of one frame at the pc: %r" % stack)
-        check(le(c.ask("qWasmLocal:0;0")) == 5, "param n is 5")
-        check(le(c.ask("qWasmLocal:0;1")) == 0, "local i starts at 0")
-        check(le(c.ask("qWasmGlobal:0;0")) == 42, "global g is 42")
-        for p in ["qWasmLocal:1;0", "qWasmLocal:0;2", "qWasmLocal:0", "qWasmLocal:x;y", "qWasmGlobal:0;7",
-                  "qWasmLocal:99999999999;0", "qWasmStackValue:0;0"]:  # spin's stack is empty here
-            check(c.ask(p).startswith("E"), "%r gets an error" % p)
+            # Registers and frames at the first instruction of spin.
+            pc0 = le(c.ask("p0"))
+            check(pc0 >> 32 == 0x40000000, "pc is a code address of module 0: %x" % pc0)
+            check(c.ask("p1").startswith("E"), "no register 1")
+            stack = c.ask("qWasmCallStack:1")
+            check(len(stack) == 16 and le(stack) == pc0, "call stack of one frame at the pc: %r" % stack)
+            check(le(c.ask("qWasmLocal:0;0")) == 5, "param n is 5")
+            check(le(c.ask("qWasmLocal:0;1")) == 0, "local i starts at 0")
+            check(le(c.ask("qWasmGlobal:0;0")) == 42, "global g is 42")
+            for p in ["qWasmLocal:1;0", "qWasmLocal:0;2", "qWasmLocal:0", "qWasmLocal:x;y", "qWasmGlobal:0;7",
+                      "qWasmLocal:99999999999;0", "qWasmStackValue:0;0"]:  # spin's stack is empty here
+                check(c.ask(p).startswith("E"), "%r gets an error" % p)
 
-        # Single steps move the pc forward through the loop body; i counts the iterations.
-        pcs = [pc0]
-        for _ in range(4):
-            r = c.ask("vCont;s:1")
-            check(r.startswith("T05") and "reason:trace" in r, "step stops with reason trace: %r" % r)
-            pcs.append(le(c.ask("p0")))
-        check(all(a < b for a, b in zip(pcs, pcs[1:])), "steps advance: %s" % [hex(p) for p in pcs])
-        i_before = le(c.ask("qWasmLocal:0;1"))
-        # A breakpoint on an instruction of the body is hit once per iteration.
-        bp = pcs[2]
-        for p in ["Z0,zz,1", "Z0,4000000000000000", "Z0,8000000000000000,1", "Z0,4000000500000000,1",
-                  "Z0,40000000ffffffff,1", "Z1,0,1"]:
-            r = c.ask(p)
-            check(r.startswith("E") or r == "", "%r is refused: %r" % (p, r))
-        check(c.ask("Z0,%x,1" % bp) == "OK", "set breakpoint")
-        for k in range(2):
-            r = c.ask("c")
-            check(r.startswith("T05") and "reason:breakpoint" in r, "continue stops at the breakpoint: %r" % r)
-            check(le(c.ask("p0")) == bp, "stopped at the breakpoint's pc")
-            check(le(c.ask("qWasmLocal:0;1")) == i_before + k + 1, "one iteration per hit")
-        check(c.ask("z0,%x,1" % bp) == "OK", "remove breakpoint")
+            # Single steps move the pc forward through the loop body; i counts the iterations.
+            pcs = [pc0]
+            for _ in range(4):
+                r = c.ask("vCont;s:1")
+                check(r.startswith("T05") and "reason:trace" in r, "step stops with reason trace: %r" % r)
+                pcs.append(le(c.ask("p0")))
+            check(all(a < b for a, b in zip(pcs, pcs[1:])), "steps advance: %s" % [hex(p) for p in pcs])
+            i_before = le(c.ask("qWasmLocal:0;1"))
+            # A breakpoint on an instruction of the body is hit once per iteration.
+            bp = pcs[2]
+            for p in ["Z0,zz,1", "Z0,4000000000000000", "Z0,8000000000000000,1", "Z0,4000000500000000,1",
+                      "Z0,40000000ffffffff,1", "Z1,0,1"]:
+                r = c.ask(p)
+                check(r.startswith("E") or r == "", "%r is refused: %r" % (p, r))
+            check(c.ask("Z0,%x,1" % bp) == "OK", "set breakpoint")
+            for k in range(2):
+                r = c.ask("c")
+                check(r.startswith("T05") and "reason:breakpoint" in r, "continue stops at the breakpoint: %r" % r)
+                check(le(c.ask("p0")) == bp, "stopped at the breakpoint's pc")
+                check(le(c.ask("qWasmLocal:0;1")) == i_before + k + 1, "one iteration per hit")
+            check(c.ask("z0,%x,1" % bp) == "OK", "remove breakpoint")
 
-        reverse(c, bp, pc0)
-        watchpoints(c)
+            reverse(c, bp, pc0)
+            watchpoints(c)
 
-        # Running with no breakpoint: the interrupt byte stops it.
-        c.send("vCont;c")
-        time.sleep(0.3)
-        c.raw(b"\x03")
-        r = c.read_reply()
-        check(r.startswith("T02"), "interrupt stops the guest with SIGINT: %r" % r)
-        check(le(c.ask("qWasmLocal:0;1")) > i_before + 2, "the guest ran before the interrupt")
-        check(c.ask("qC") == "QC1", "alive after everything")
+            # Running with no breakpoint: the interrupt byte stops it.
+            c.send("vCont;c")
+            time.sleep(0.3)
+            c.raw(b"\x03")
+            r = c.read_reply()
+            check(r.startswith("T02"), "interrupt stops the guest with SIGINT: %r" % r)
+            check(le(c.ask("qWasmLocal:0;1")) > i_before + 2, "the guest ran before the interrupt")
+            check(c.ask("qC") == "QC1", "alive after everything")
 
-        c.send("k")
-        status = proc.wait(timeout=TIMEOUT)
-        check(status == 137, "k kills the guest: wi exits %d" % status)
-    except (OSError, EOFError, subprocess.TimeoutExpired) as e:
+            c.send("k")
+            status = proc.wait(timeout=TIMEOUT)
+            check(status == 137, "k kills the guest: wi exits %d" % status)
+    except (OSError, EOFError, subprocess.TimeoutExpired, lldb_batch.Failed) as e:
         failures.append(repr(e))
         print("FAIL:", repr(e))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     print("%d failure(s)" % len(failures))
     return 1 if failures else 0
 
