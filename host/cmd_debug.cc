@@ -6,11 +6,13 @@
 // instruction. Commands come from libedit when stdin is a terminal, else one per line (each echoed
 // after the prompt, so a transcript over a pipe reads like a session), or from `--commands FILE`,
 // which leaves stdin to the guest. Watchpoints (`watch`) are host/watch.h's: checked at trace points
-// only while one is set, reported at the instruction after the access. Reverse commands
-// (`reverse-step` ...) leave the live run waiting where it is and re-run the program from its start
-// in a second store, a *replica*, silently, to the step they go back to (host/rewind.h,
-// docs/reverse.md); the replica's host calls are answered from the live run's in-memory log. The
-// user then debugs the replica; when it gets back to the live run's step, the live run takes over.
+// only while one is set, reported at the instruction after the access. `reverse-step` goes back in the
+// live store to its latest snapshot before the target and re-runs from there (docs/reverse.md); the
+// other reverse commands, and reverse-step where no snapshot serves, leave the live run waiting where it
+// is and re-run the program from its start in a second store, a *replica*, silently, to the step they
+// go back to (host/rewind.h); host calls re-executed either way are answered from the live run's
+// in-memory log. The user then debugs the replica; when it gets back to the live run's step, the live
+// run takes over.
 // This file owns the entry point and the decision to stop: the ExecSession hooks (options, attaching to
 // a run's store, the end of a run), the trace hooks (on_instr decides, per instruction, whether a
 // stepping mode, a breakpoint or a watchpoint stops here, and where a replica hands over to the live
@@ -25,7 +27,9 @@ namespace wi {
 
 void Debugger::add_options(po::options_description& opts) {
   opts.add_options()("commands,x", po::value<std::string>(),
-                     "read debugger commands from FILE instead of stdin (which the guest then has)");
+                     "read debugger commands from FILE instead of stdin (which the guest then has)")(
+      "snapshot-interval", po::value<uint64_t>(),
+      "steps between snapshots for reverse-step (default 1000000; 0: none, re-run from the start)");
 }
 
 int Debugger::configure(const po::variables_map& vm) {
@@ -37,6 +41,8 @@ int Debugger::configure(const po::variables_map& vm) {
     std::cerr << "wi debug: this wi was built without tracing support (meson -Dtracing=false)\n";
     return kExitUsage;
   }
+  if (vm.count("snapshot-interval")) snapshot_interval_ = vm["snapshot-interval"].as<uint64_t>();
+  if (reversible_ && snapshot_interval_) checkpoint_at_ = 0;  // the first trace point, then every interval
   if (vm.count("commands")) {
     const std::string& file = vm["commands"].as<std::string>();
     commands_.open(file);
@@ -104,6 +110,7 @@ bool Debugger::on_instr(const Instr& i) {
   // instruction yet; the replica must not, its host calls are not in the log).
   const bool frontier = replicas_.active() && i.step >= replicas_.frontier();
   if (rewind_.rerunning()) {
+    ++rerun_steps_;
     switch (rewind_.on_instr(i.step, i.depth, hit || bp)) {
       case Rewinder::Action::Run: return arm_watches(i);
       case Rewinder::Action::Restart: return abandon_replica();

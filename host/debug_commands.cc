@@ -42,7 +42,7 @@ const char* kHelp =
     "watch ADDR [LEN]      stop after a wasm instruction writes memory in [ADDR, ADDR+LEN) (LEN default 4)\n"
     "rwatch|awatch ADDR [LEN]  the same for reads, for reads and writes\n"
     "unwatch [N]           delete watchpoint N (all without N)\n"
-    "info modules|symbols [GLOB]|breakpoints|watchpoints\n"
+    "info modules|symbols [GLOB]|breakpoints|watchpoints|reverse\n"
     "quit                  stop the program and leave\n";
 
 }  // namespace

@@ -231,8 +231,10 @@ void Debugger::info(const std::vector<std::string>& args) {
     for (const Breakpoint& b : bps_) {
       say(fmt::format("{}: {} (hit {} time{})", b.id, b.where, b.hits, b.hits == 1 ? "" : "s"));
     }
+  } else if (what == "reverse") {
+    snapshot_info();
   } else {
-    say("usage: info modules | info symbols [GLOB] | info breakpoints | info watchpoints");
+    say("usage: info modules | info symbols [GLOB] | info breakpoints | info watchpoints | info reverse");
   }
 }
 

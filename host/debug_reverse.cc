@@ -1,10 +1,16 @@
 // `wi debug`'s reverse commands (reverse-step, -next, -finish, -continue): the glue between the
-// Debugger and host/rewind.h. A reverse command plans the target with the Rewinder, leaves the live run
-// waiting inside its trace point and runs replicas (run_replicas); this file also saves and restores
-// the debugger's view of the live run around them, carries breakpoints and watchpoints between stores
-// (rebind, stop_debugging_store), and says where a re-run arrived.
-// Policy: the live run is never changed by going back: a replica hands over to it at the live step;
+// Debugger, its snapshots (interp/snapshot.h) and host/rewind.h's replicas. The live run takes a
+// snapshot every --snapshot-interval steps where one is safe (on_checkpoint); `reverse-step` restores
+// the latest one before its target in the live store itself, rewinds the host-call log to it and runs
+// silently to the target (go_back_in_place): at most about one interval of re-execution. Everything
+// else — reverse-next/-finish/-continue, a target before any usable snapshot, a watchpoint set, the
+// program ended — plans the target with the Rewinder and runs replicas (run_replicas); this file also
+// saves and restores the debugger's view of the live run around them, carries breakpoints and
+// watchpoints between stores (rebind, stop_debugging_store), and says where a re-run arrived.
+// Policy: going back never changes the host: a restored live run answers host calls from the log
+// until it catches up with it, and a replica hands over to the live run at the live step;
 // --record/--replay runs do not go back (their own log is the record).
+#include <algorithm>
 #include "fmt/format.h"
 #include "host/debugger.h"
 
@@ -44,6 +50,9 @@ int Debugger::reverse(const std::string& cmd, const std::vector<std::string>& ar
     say("at the first instruction: there is nothing before it");
     return kStay;
   }
+  rerun_steps_ = 0;
+  if (kind == Rewinder::Kind::Step && go_back_in_place(here, depth, n)) return kResume;
+  rerun_from_ = "the start (replica)";
   rewind_.plan(kind, here, depth, n);
   if (replicas_.active()) return kRestart;  // this replica is abandoned; Replicas::run starts another
   return run_replicas();
@@ -142,6 +151,51 @@ void Debugger::report_arrival(const std::optional<WatchHit>& hit, const Breakpoi
       if (bp) say(fmt::format("breakpoint {}", bp->id));
       return;
   }
+}
+
+// Before each trace point from checkpoint_at_ on: a snapshot of the live run, where one can go back to
+// it (an instruction, no host call in progress, no watchpoint armed across it, the live store).
+void Debugger::on_checkpoint(const TraceEvent& e) {
+  if (replicas_.active()) {
+    checkpoint_at_ = UINT64_MAX;  // not in replicas (run_replicas puts the live run's value back)
+    return;
+  }
+  if (!store_ || e.point.kind != TracePoint::Instr || !host_calls().empty() || !watches_.empty())
+    return;  // try again at the next trace point
+  checkpoint_at_ = step() + snapshot_interval_;
+  if (!snapshots_.empty() && snapshots_.back().step >= step()) return;  // re-running: it has one here
+  auto s = ExecSnapshot::take(*store_, e, snapshots_.empty() ? nullptr : &snapshots_.back().exec);
+  if (!s) return;
+  snapshots_.push_back(Snapshot{step(), std::move(*s), run_state(), rewind_.log()->cursor(),
+                                rewind_.log()->passthrough_calls()});
+}
+
+bool Debugger::go_back_in_place(uint64_t here, size_t depth, uint64_t n) {
+  if (!running_ || replicas_.active() || !watches_.empty()) return false;
+  const uint64_t target = here > n ? here - n : 1;
+  // The latest snapshot whose instruction (step + 1) is at or before the target.
+  auto it = std::upper_bound(snapshots_.begin(), snapshots_.end(), target,
+                             [](uint64_t t, const Snapshot& s) { return t < s.step + 1; });
+  if (it == snapshots_.begin()) return false;
+  const Snapshot& s = *--it;
+  // Host calls that ran for real since (brk, mmap, dlsym) would run again on a host that has moved on.
+  if (s.passthrough != rewind_.log()->passthrough_calls() || !s.exec.restorable(*store_)) return false;
+  if (!s.exec.restore(*store_)) return false;
+  // Snapshots after the target stay good: the run is deterministic and goes through them again.
+  go_back_to(s.run);
+  rewind_.log()->rewind_to(s.cursor);
+  rewind_.plan(Rewinder::Kind::Step, here, depth, n);
+  rerun_from_ = fmt::format("snapshot at step {}", s.step);
+  return true;
+}
+
+// `info reverse`: the snapshots kept, and what the last reverse command re-executed.
+void Debugger::snapshot_info() {
+  size_t bytes = 0;
+  for (const Snapshot& s : snapshots_) bytes += s.exec.own_bytes();
+  say(fmt::format("snapshots: {} every {} steps, {} bytes", snapshots_.size(), snapshot_interval_, bytes));
+  say(fmt::format("last reverse command: re-executed {} steps from {}", rerun_steps_,
+                  rerun_from_.empty() ? "nowhere (none yet)" : rerun_from_));
 }
 
 }  // namespace wi

@@ -4,7 +4,8 @@
 // host/debug_commands.cc — reading and parsing commands, and setting breakpoints;
 // host/debug_inspect.cc — commands that look at the stopped guest (backtrace, locals, print, x, info)
 //   and watchpoints;
-// host/debug_reverse.cc — reverse commands: the glue between the debugger and host/rewind.h's replicas.
+// host/debug_reverse.cc — reverse commands: snapshots of the live run, and the glue between the
+//   debugger and host/rewind.h's replicas.
 // Policy: internal to the `wi` executable (only those files include it); the debugger runs on the traced
 // translation only (docs/trace.md), never on the untraced path; no exceptions.
 #pragma once
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 #include "host/commands.h"
+#include "interp/snapshot.h"
 #include "host/rewind.h"
 #include "host/trace_core.h"
 #include "host/trace_session.h"
@@ -76,6 +78,7 @@ class Debugger : public TraceCore, public ExecSession {
   bool on_return(const TraceEvent& e) override;
   bool on_instr(const Instr& i) override;
   bool arm_watches(const Instr& i);
+  void on_checkpoint(const TraceEvent& e) override;
   void on_finish(const Trap& t) override;
 
   // Stopping (cmd_debug.cc)
@@ -99,6 +102,10 @@ class Debugger : public TraceCore, public ExecSession {
   // ---- reverse execution (host/rewind.h) ----
   int reverse(const std::string& cmd, const std::vector<std::string>& args);
   int run_replicas();
+  // reverse-step in the live store from its latest snapshot before the target; false when none can
+  // serve it (then replicas do).
+  bool go_back_in_place(uint64_t here, size_t depth, uint64_t n);
+  void snapshot_info();
   bool leave_replica(bool stop);
   bool abandon_replica();
   void stop_guest(const char* why);
@@ -141,6 +148,19 @@ class Debugger : public TraceCore, public ExecSession {
   Replicas replicas_;
   WatchCarry carry_;               // watchpoints between the live run's store and the replicas'
   size_t seen_instances_ = 0;      // a replica's instances when breakpoints were last bound
+  // Snapshots of the live run (debug_reverse.cc), every snapshot_interval_ steps (0: none), in step
+  // order; reverse-step goes back in the live store from the latest one before its target.
+  struct Snapshot {
+    uint64_t step = 0;  // steps run before its trace point
+    ExecSnapshot exec;
+    RunState run;
+    size_t cursor = 0;             // in the host-call log
+    uint64_t passthrough = 0;      // host calls run for real so far: it is good while none more ran
+  };
+  std::vector<Snapshot> snapshots_;
+  uint64_t snapshot_interval_ = 1'000'000;
+  uint64_t rerun_steps_ = 0;       // instructions re-executed by the last reverse command
+  std::string rerun_from_;         // where from: "the start (replica)" or "snapshot at step N"
   std::ifstream commands_;  // --commands FILE: the commands, leaving stdin to the guest
   bool interactive_ = false;
   bool running_ = true;
