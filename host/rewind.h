@@ -6,9 +6,9 @@
 // stop (the target is reached) or start another replica (a scan found the target). A run is
 // deterministic under the debugger (virtual clocks, seeded random, the log for everything else), so
 // step S of a replica is step S of the live run.
-// Policy: no snapshots yet: a reverse command costs a re-run of the program up to its target, in time
-// proportional to the target step, not to N (docs/reverse.md says what is missing). Nothing here is on
-// the untraced path; no exceptions.
+// Policy: replicas are the fallback where `wi debug`'s snapshots cannot serve (host/debug_reverse.cc):
+// there a reverse command costs a re-run of the program up to its target, in time proportional to the
+// target step, not to N (docs/reverse.md). Nothing here is on the untraced path; no exceptions.
 #pragma once
 #include <cstdint>
 #include <functional>

@@ -292,6 +292,7 @@ void TraceCore::reset() {
   binds_.clear();
   stop_trap_ = Trap();
   halt_ = false;
+  go_back_.reset();
 }
 
 bool TraceCore::on_trace(const TraceEvent& e, Trap& trap) {
@@ -301,6 +302,7 @@ bool TraceCore::on_trace(const TraceEvent& e, Trap& trap) {
     return false;
   };
   if (halt_) return stop();
+  if (step_ >= checkpoint_at_ && binds_.empty()) on_checkpoint(e);
   const size_t d = e.depth;
   complete_pending(&e);
   // A PLT stub has bound its slot before anything after it runs (its target, or the caller again).
@@ -343,6 +345,16 @@ bool TraceCore::on_trace(const TraceEvent& e, Trap& trap) {
   if (!on_instr(i)) {
     binds_.clear();
     return stop();
+  }
+  if (go_back_) {
+    step_ = go_back_->step;
+    frames_ = std::move(go_back_->frames);
+    pending_ = go_back_->pending;
+    has_pending_ = go_back_->has_pending;
+    host_calls_ = std::move(go_back_->host_calls);
+    binds_.clear();
+    go_back_.reset();
+    return true;
   }
   if (!i.is_call) {
     pending_ = i;

@@ -102,6 +102,17 @@ class TraceCore : public Tracer {
   // see a new run of the program (wi debug's reverse execution restarts it, docs/reverse.md).
   void reset();
 
+  // The run's state as TraceCore tracks it (steps, frames, pending events), without the names cache:
+  // what a snapshot of the store (interp/snapshot.h) needs beside it to go back to a trace point.
+  struct RunState {
+    uint64_t step = 0;
+    std::vector<Frame> frames;
+    Instr pending;
+    bool has_pending = false;
+    std::vector<HostCall> host_calls;
+  };
+  RunState run_state() const { return RunState{step_, frames_, pending_, has_pending_, host_calls_}; }
+
   uint64_t step() const { return step_; }
   const std::vector<Frame>& frames() const { return frames_; }
   // Host functions called from traced code that have not returned yet, outermost first.
@@ -123,6 +134,14 @@ class TraceCore : public Tracer {
   // A frame left without a return (a trap unwound it, or the run ended inside it).
   virtual void on_unwind(const Frame& f, size_t depth) { (void)f; (void)depth; }
   virtual void on_finish(const Trap& t) { (void)t; }
+
+  // At every trace point from step `checkpoint_at_` on (before the event is processed):
+  // on_checkpoint may take a snapshot there. UINT64_MAX: never (one compare per trace point).
+  virtual void on_checkpoint(const TraceEvent& e) { (void)e; }
+  uint64_t checkpoint_at_ = UINT64_MAX;
+  // Set by on_instr after it restored a snapshot of the store: the event being served is dropped and
+  // the run state becomes `s` (the snapshot's), as the Trace op goes on from the snapshot's point.
+  void go_back_to(RunState s) { go_back_ = std::move(s); }
 
   Trap stop_trap_;
   bool halt_ = false;  // stop the guest at the next trace point (with stop_trap_), and at any after it
@@ -155,6 +174,7 @@ class TraceCore : public Tracer {
     std::string args_text;
   };
   std::vector<Bind> binds_;
+  std::optional<RunState> go_back_;
 };
 
 }  // namespace wi

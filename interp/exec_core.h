@@ -39,7 +39,21 @@ struct Activation {
   const FuncInst* host_callee = nullptr;  // a host call in progress (exec_handlers.inc, call_host)
   Slot* host_args = nullptr;
   ExnInst* exn = nullptr;  // the exception being thrown (Throw, ThrowRef, unwind_exn)
+  // Traced code only (interp/snapshot.h): which interpret() call this is (a snapshot resumes only in
+  // the one it was taken in), the Trace op being served, and a restored snapshot's registers, which
+  // the Trace handler loads instead of going on (resume set by exec_trace, cleared by the handler).
+  uint64_t serial = 0;
+  const uint32_t* trace_ip = nullptr;
+  bool resume = false;
+  const uint32_t* resume_ip = nullptr;
+  Slot* resume_fp = nullptr;
+  CallFrame* resume_cf = nullptr;
+  const FuncInst* resume_func = nullptr;
 };
+
+// The activation whose Trace op is calling the tracer now (exec_trace), if any: snapshots are taken
+// and restored through it (interp/snapshot.cc).
+extern thread_local Activation* exec_serving_trace;
 
 // The executors' access to the store's execution stack (Store keeps it private).
 struct ExecAccess {
@@ -48,6 +62,14 @@ struct ExecAccess {
   static bool enter(Store& store, const FuncInst* entry, Slot* fp, Activation& a, CallFrame*& cf);
   static void set_frame_top(Activation& a, CallFrame* cf) { a.store->frame_top_ = size_t(cf - a.frames); }
   static Slot*& stack_top(Store& s) { return s.stack_top_; }
+  // For snapshots (interp/snapshot.cc): the store's objects and execution stack.
+  static Slot* stack_base(Store& s) { return s.stack_.get(); }
+  static std::vector<CallFrame>& frames(Store& s) { return s.frames_; }
+  static size_t& frame_top(Store& s) { return s.frame_top_; }
+  static std::deque<Memory>& memories(Store& s) { return s.memories_; }
+  static std::deque<GlobalInst>& globals(Store& s) { return s.globals_; }
+  static std::deque<Table>& tables(Store& s) { return s.tables_; }
+  static size_t exceptions(const Store& s) { return s.exceptions_.size(); }
 };
 
 // The function call_indirect and return_call_indirect reach through table slot `index`, or the trap
@@ -78,8 +100,9 @@ bool exec_catch(Activation& a, CallFrame*& cf, const FuncInst*& func, Slot*& fp,
 bool exec_rethrow_from_host(Activation& a);
 // Return n: copies the n slots the instruction at `ip` names to slots [0, n) (they may overlap).
 void exec_copy_results(Slot* fp, const uint32_t* ip);
-// The Trace op: calls the store's tracer; false (a.trap set) when it stops the guest.
-bool exec_trace(Activation& a, const FuncInst* func, Slot* fp, uint32_t point, CallFrame* cf);
+// The Trace op at `ip`: calls the store's tracer; false (a.trap set) when it stops the guest. When the
+// tracer restored a snapshot (interp/snapshot.h), returns true with a.resume set.
+bool exec_trace(Activation& a, const FuncInst* func, Slot* fp, const uint32_t* ip, CallFrame* cf);
 // Ends the activation with the trap a.trap_kind at `ip` in `func`: records where each frame pushed by
 // this activation was, pops them, and leaves the result in a.trap.
 void exec_unwind(Activation& a, CallFrame* cf, const FuncInst* func, const uint32_t* ip);

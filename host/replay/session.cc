@@ -179,7 +179,12 @@ bool Session::call(const std::string& func, const FuncType& type, const HostFunc
   for (size_t i = 0; i < args.size(); ++i)
     args[i] = type.params[i] == ValType::I32 ? uint64_t(hc.args[i].i32) : hc.args[i].i64;
   CallKind kind = kind_of(func, args);
-  if (kind == CallKind::Passthrough) return real(hc);
+  if (kind == CallKind::Passthrough) {
+    ++passthrough_;
+    return real(hc);
+  }
+  // The live log gone back to a snapshot (rewind_to) has caught up: this call is new.
+  if (replaying_ && in_memory_ && !source_ && next_ >= rec_.events.size()) replaying_ = false;
   if (replaying_) return replay_call(func, type, real, hc, args, kind);
   return record_call(func, type, real, hc, std::move(args), kind);
 }

@@ -52,6 +52,17 @@ class Session {
   void set_args_env(ArgsEnv ae) { ae_ = std::move(ae); }
   // In memory: events logged so far (a replica: in its log).
   size_t logged() const { return events().size(); }
+  // The live in-memory log (wi debug's snapshots, docs/reverse.md): how far the run has got in the log,
+  // and going back to such a point: the calls after it are answered from the log, without touching
+  // the host, until the run reaches the log's end, where it calls the host again (whose state is where
+  // the log ends). Passthrough calls run for real either way: a snapshot is good only while none ran
+  // since it was taken (passthrough_calls()).
+  size_t cursor() const { return replaying_ ? next_ : events().size(); }
+  void rewind_to(size_t cursor) {
+    replaying_ = cursor < rec_.events.size();
+    next_ = cursor;
+  }
+  uint64_t passthrough_calls() const { return passthrough_; }
   // Replay: the guest's argv and environment as recorded (the guest sees these, whatever is given).
   const ArgsEnv& recorded_args_env() const { return ae_; }
 
@@ -101,6 +112,7 @@ class Session {
   Recording rec_;
   size_t next_ = 0;
   std::string divergence_;
+  uint64_t passthrough_ = 0;
 };
 
 // FNV-1a of a file's bytes; an error names the file.

@@ -5,7 +5,10 @@ instruction, the same locals, backtrace and memory — and a random walk of step
 in one session must agree with forward stepping at every stop. The guest (rewind.c) reads stdin, the
 clock and random bytes and writes stdout: its output must appear exactly once, as `wi exec` prints it,
 however often the session went back over it.
-usage: reverse_property.py WI MODULE STDIN"""
+With INTERVAL (wi debug --snapshot-interval; 0: no snapshots, every reverse step re-runs the program
+in a replica), each `reverse-step` must also say (`info reverse`) that it re-executed at most about one
+interval of steps from a snapshot, however late it was given.
+usage: reverse_property.py WI MODULE STDIN [INTERVAL]"""
 import os
 import random
 import re
@@ -14,6 +17,8 @@ import sys
 import tempfile
 
 wi, module, stdin_path = sys.argv[1:4]
+interval = int(sys.argv[4]) if len(sys.argv) > 4 else None
+RERUN = re.compile(r"^last reverse command: re-executed (\d+) steps from (.*)$")
 # Memory compared at every stop: data and bss (rewind.c's `sum`), and the top of the stack (its line
 # buffer and frames); the static program's stack ends at 71472 (__stack_pointer's initial value).
 DUMP = ["locals", "backtrace", "x/6000 1024", "x/2448 69024"]
@@ -26,8 +31,9 @@ def session(commands):
         name = f.name
     try:
         with open(stdin_path, "rb") as stdin:
-            r = subprocess.run([wi, "debug", module, "--commands", name], stdin=stdin, capture_output=True,
-                               text=True, timeout=300)
+            extra = [] if interval is None else ["--snapshot-interval", str(interval)]
+            r = subprocess.run([wi, "debug", module, "--commands", name] + extra, stdin=stdin,
+                               capture_output=True, text=True, timeout=300)
     finally:
         os.unlink(name)
     if r.returncode != 0 or r.stderr:
@@ -129,10 +135,29 @@ def check(what, loc, dump, want):
                 print("\n".join(list(difflib.unified_diff(ref[1].splitlines(), dump.splitlines(), lineterm=""))[:20]))
 
 
+def check_rerun(what, out):
+    """With snapshots, the reverse step re-ran at most about one interval (a snapshot waits for a trace
+    point outside host calls: allow a second interval); without, it re-ran from the start."""
+    global failures
+    if interval is None:
+        return
+    m = [RERUN.match(l) for l in out.splitlines() if RERUN.match(l)]
+    if not m:
+        failures += 1
+        print(f"FAIL {what}: no info reverse output")
+        return
+    steps, source = int(m[-1].group(1)), m[-1].group(2)
+    ok = source.startswith("the start") if interval == 0 else (source.startswith("snapshot") and steps <= 2 * interval)
+    if not ok:
+        failures += 1
+        print(f"FAIL {what}: re-executed {steps} steps from {source} (snapshot interval {interval})")
+
+
 for M, N in pairs:
-    out = session([f"step {M}", f"reverse-step {N}"] + DUMP + ["continue"])
+    out = session([f"step {M}", f"reverse-step {N}", "info reverse"] + DUMP + ["continue"])
     st = states(out)
     check(f"step {M}, reverse-step {N}", st[-1][0], st[-1][1], 1 + M - N)
+    check_rerun(f"step {M}, reverse-step {N}", out)
     if guest_output(out) != expected_output:
         failures += 1
         print(f"FAIL step {M}, reverse-step {N}: guest output {guest_output(out)} != {expected_output}")
