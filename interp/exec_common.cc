@@ -6,15 +6,9 @@
 
 namespace wi {
 
-thread_local Activation* exec_serving_trace = nullptr;
-
-namespace {
-thread_local uint64_t activations_entered = 0;
-}
-
 bool ExecAccess::enter(Store& store, const FuncInst* entry, Slot* fp, Activation& a, CallFrame*& cf) {
   a.store = &store;
-  a.serial = ++activations_entered;
+  a.serial = ++store.activations_entered_;
   a.frames = store.frames_.data();
   a.frames_end = a.frames + store.frames_.size();
   a.entry_cf = a.frames + store.frame_top_;
@@ -144,10 +138,11 @@ bool exec_trace(Activation& a, const FuncInst* func, Slot* fp, const uint32_t* i
   ExecAccess::set_frame_top(a, cf);
   const TracePoint& p = func->code->trace.points[ip[1]];
   a.trace_ip = ip;
-  Activation* outer = exec_serving_trace;
-  exec_serving_trace = &a;  // for snapshots taken or restored by the tracer
+  Activation*& serving = ExecAccess::serving_trace(store);
+  Activation* outer = serving;
+  serving = &a;  // for snapshots taken or restored by the tracer
   bool go_on = store.tracer->on_trace(TraceEvent{store, func, fp, p, size_t(cf - a.frames)}, a.trap);
-  exec_serving_trace = outer;
+  serving = outer;
   if (go_on) return true;
   a.trap_kind = a.trap.kind == TrapKind::None ? TrapKind::Host : a.trap.kind;
   return false;

@@ -51,10 +51,6 @@ struct Activation {
   const FuncInst* resume_func = nullptr;
 };
 
-// The activation whose Trace op is calling the tracer now (exec_trace), if any: snapshots are taken
-// and restored through it (interp/snapshot.cc).
-extern thread_local Activation* exec_serving_trace;
-
 // The executors' access to the store's execution stack (Store keeps it private).
 struct ExecAccess {
   // Sets up `a` for running `entry` with its arguments at `fp`; false (with a.trap set) when the
@@ -70,6 +66,9 @@ struct ExecAccess {
   static std::deque<GlobalInst>& globals(Store& s) { return s.globals_; }
   static std::deque<Table>& tables(Store& s) { return s.tables_; }
   static size_t exceptions(const Store& s) { return s.exceptions_.size(); }
+  // The activation whose Trace op is serving the tracer now (exec_trace), or null: snapshots are
+  // taken and restored through it (interp/snapshot.cc).
+  static Activation*& serving_trace(Store& s) { return s.serving_trace_; }
 };
 
 // The function call_indirect and return_call_indirect reach through table slot `index`, or the trap

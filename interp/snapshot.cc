@@ -10,7 +10,8 @@ namespace {
 
 // Why a snapshot cannot be taken or restored now, or none.
 const char* unsafe(Store& store) {
-  if (!exec_serving_trace || exec_serving_trace->store != &store) return "no trace point of this store is being served";
+  Activation* a = ExecAccess::serving_trace(store);
+  if (!a || a->store != &store) return "no trace point of this store is being served";
   if (ExecAccess::exceptions(store)) return "the program has thrown wasm exceptions (not captured)";
   return nullptr;
 }
@@ -19,7 +20,7 @@ const char* unsafe(Store& store) {
 
 Result<ExecSnapshot> ExecSnapshot::take(Store& store, const TraceEvent& e, const ExecSnapshot* previous) {
   if (const char* why = unsafe(store)) return make_error(SIZE_MAX, why);
-  const Activation& a = *exec_serving_trace;
+  const Activation& a = *ExecAccess::serving_trace(store);
   ExecSnapshot s;
   s.serial_ = a.serial;
   s.ip_ = a.trace_ip;
@@ -66,7 +67,7 @@ Result<ExecSnapshot> ExecSnapshot::take(Store& store, const TraceEvent& e, const
 
 Result<void> ExecSnapshot::restorable(Store& store) const {
   if (const char* why = unsafe(store)) return make_error(SIZE_MAX, why);
-  if (exec_serving_trace->serial != serial_)
+  if (ExecAccess::serving_trace(store)->serial != serial_)
     return make_error(SIZE_MAX, "the snapshot was taken in another call from the host into wasm");
   if (store.instances().size() != instances_ || ExecAccess::memories(store).size() != mems_.size() ||
       ExecAccess::globals(store).size() * 2 != globals_.size() || ExecAccess::tables(store).size() != tables_.size())
@@ -105,7 +106,7 @@ Result<void> ExecSnapshot::restore(Store& store) const {
   std::vector<Store::CallFrame>& frames = ExecAccess::frames(store);
   std::copy(frames_.begin(), frames_.end(), frames.begin());
   ExecAccess::frame_top(store) = depth_;
-  Activation& a = *exec_serving_trace;
+  Activation& a = *ExecAccess::serving_trace(store);
   a.resume = true;
   a.resume_ip = ip_;
   a.resume_fp = fp_;

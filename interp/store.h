@@ -19,6 +19,7 @@ namespace wi {
 
 class Store;
 class OpProfile;
+struct Activation;
 struct Instance;
 
 // A linear memory. Its address range is reserved once for the maximum size, so `data` never moves
@@ -234,6 +235,11 @@ class Store {
   Slot* stack_top_ = nullptr;
   std::vector<CallFrame> frames_;
   size_t frame_top_ = 0;
+  // The activation whose Trace op is calling the tracer now, if any (exec_trace sets it around the
+  // call): where snapshots are taken and restored (interp/snapshot.h). Per store, so stores on other
+  // threads never see each other's.
+  Activation* serving_trace_ = nullptr;
+  uint64_t activations_entered_ = 0;  // numbers each interpret() call (Activation::serial)
   friend struct ExecAccess;  // the executors (interp/exec_core.h) run on the stack and frames above
 };
 
