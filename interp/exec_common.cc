@@ -39,6 +39,12 @@ bool exec_call_host(Activation& a, Instance* inst, CallFrame* cf, const FuncInst
   return ok;
 }
 
+const FuncInst* exec_prepare(Activation& a, const FuncInst* f) {
+  const FuncInst* ready = f->prepare(*a.store, a.trap);
+  if (!ready) a.trap_kind = a.trap.kind == TrapKind::None ? TrapKind::Host : a.trap.kind;
+  return ready;
+}
+
 ExnInst* exec_new_exception(Activation& a, const TagInst* tag, const Slot* payload) {
   size_t slots = 0;
   for (ValType t : tag->type->params) slots += slot_count(t);

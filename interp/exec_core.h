@@ -83,10 +83,12 @@ inline TrapKind indirect_callee(const Instance* inst, uint32_t table, uint32_t t
   return TrapKind::None;
 }
 
-// A call of a host function (or of a stub that compiles or binds its target and runs it) with its
-// arguments at `args`; false with a.trap_kind set when it failed (one that fails without saying why
-// still stops the guest).
+// A call of a host function with its arguments at `args`; false with a.trap_kind set when it failed
+// (one that fails without saying why still stops the guest).
 bool exec_call_host(Activation& a, Instance* inst, CallFrame* cf, const FuncInst* f, Slot* args);
+// A call of a function that is not ready (FuncInst::prepare: lazy compilation, a PLT stub): makes it
+// ready and returns the function to call instead, in this activation; null with a.trap_kind set.
+const FuncInst* exec_prepare(Activation& a, const FuncInst* f);
 // Exception handling (Wasm 3.0). A new exception of `tag` with its values at `payload`.
 ExnInst* exec_new_exception(Activation& a, const TagInst* tag, const Slot* payload);
 // Finds the catch clause for a.exn from the instruction at `ip` outward through this activation's

@@ -346,22 +346,20 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
       f.set_code(&compiled->funcs[i]);
       continue;
     }
-    // Lazy: until its first call the function is a host function that compiles it, installs the code
-    // (calls check `code` first, so later calls never see this stub) and runs it with the arguments
-    // already in place. The compiled module is shared; compile_function fills each body only once.
+    // Lazy: its first call compiles it and installs the code (calls find `entry` set from then on),
+    // then goes on into it in the same activation (FuncInst::prepare). The compiled module is shared;
+    // compile_function fills each body only once.
     f.debug_name = m.function_display_name(index);
-    f.host = [fi = &f, cm = compiled.get(), i](HostCall& hc) {
+    f.prepare = [fi = &f, cm = compiled.get(), i](Store&, Trap& trap) -> const FuncInst* {
       auto& mutable_cm = const_cast<CompiledModule&>(*cm);
       if (auto r = compile_function(mutable_cm, uint32_t(i)); !r) {
-        return hc.fail(TrapKind::Host, fmt::format("{}: 0x{:x}: {} (in function {}, compiled on its first call)",
-                                                   cm->module->file_name, r.error().offset, r.error().message,
-                                                   fi->debug_name));
+        trap.kind = TrapKind::Host;
+        trap.message = fmt::format("{}: 0x{:x}: {} (in function {}, compiled on its first call)",
+                                   cm->module->file_name, r.error().offset, r.error().message, fi->debug_name);
+        return nullptr;
       }
-      fi->set_code(&cm->funcs[i]);
-      Trap t = interpret(hc.store, fi, hc.args);
-      if (!t) return true;
-      *hc.trap = std::move(t);
-      return false;
+      fi->set_code(&cm->funcs[i]);  // `prepare` stays: calls look at `entry` first
+      return fi;
     };
   }
   for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
@@ -447,9 +445,17 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
   return out;
 }
 
-Trap Store::call(FuncInst* f, std::span<const Value> args, std::vector<Value>& results) {
-  const FuncType& type = *f->type;
+Trap Store::call(FuncInst* callee, std::span<const Value> args, std::vector<Value>& results) {
+  const FuncType& type = *callee->type;
   Trap trap;
+  const FuncInst* f = callee;
+  while (!f->entry && f->prepare) {  // not ready to run: compile it, or bind the PLT slot (FuncInst::prepare)
+    f = f->prepare(*this, trap);
+    if (!f) {
+      if (!trap) trap.kind = TrapKind::Host;
+      return trap;
+    }
+  }
   if (args.size() != type.params.size()) {
     trap.kind = TrapKind::Host;
     trap.message = fmt::format("expected {} arguments, got {}", type.params.size(), args.size());

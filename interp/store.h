@@ -94,6 +94,13 @@ struct FuncInst {
     frame_slots = c->frame_slots;
   }
   HostFunction host;
+  // A function that is not ready to run: a lazily compiled one before its first call, or a linker's
+  // PLT slot stub before its symbol is bound (entry null). A call of it, from wasm or the host, runs
+  // `prepare` first, in the same activation, and then calls the function it returns (this one,
+  // compiled now; the symbol's definition) with the arguments in place; null, with `trap` set, stops
+  // the guest at the call. Calls look at `entry` first: a compiled function keeps its hook unused.
+  using Prepare = std::function<const FuncInst*(Store& store, Trap& trap)>;
+  Prepare prepare;
   std::string debug_name;              // for backtraces
 };
 

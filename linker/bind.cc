@@ -44,24 +44,26 @@ bool only_used_by(const wi::Module& m, uint32_t callee, Dead dead) {
 
 }  // namespace
 
+// The stub is a function that is not ready (FuncInst::prepare): the call that meets it binds the slot
+// and goes on into the definition in the same activation, with the arguments in place.
 FuncInst* Linker::plt_stub(Module& m, uint32_t import_index, const std::string& symbol, const FuncType& type) {
   uint32_t type_id = store_.canonical_type_id(type);
-  return store_.create_host_function(type, [this, &m, import_index, symbol, type_id](HostCall& hc) {
+  FuncInst* stub = store_.create_host_function(type, nullptr, fmt::format("{}@plt", symbol));
+  stub->prepare = [this, &m, import_index, symbol, type_id](Store&, Trap& trap) -> const FuncInst* {
+    auto fail = [&](std::string message) -> const FuncInst* {
+      trap.kind = TrapKind::Host;
+      trap.message = std::move(message);
+      return nullptr;
+    };
     FuncInst* target = resolve_function(symbol, store_.canonical_type(type_id), &m);
-    if (!target) return hc.fail(TrapKind::Host, fmt::format("unresolved symbol '{}' (called from {})", symbol, m.name));
+    if (!target) return fail(fmt::format("unresolved symbol '{}' (called from {})", symbol, m.name));
     if (target->type_id != type_id)
-      return hc.fail(TrapKind::Host, fmt::format("symbol '{}' is {} but {} calls it as {}", symbol,
-                                                 to_string(*target->type), m.name,
-                                                 to_string(store_.canonical_type(type_id))));
+      return fail(fmt::format("symbol '{}' is {} but {} calls it as {}", symbol, to_string(*target->type), m.name,
+                              to_string(store_.canonical_type(type_id))));
     m.instance->funcs[import_index] = target;  // bound: later calls skip the stub
-    if (target->code) {
-      Trap t = interpret(hc.store, target, hc.args);  // arguments are in place; results land there
-      if (!t) return true;
-      *hc.trap = std::move(t);
-      return false;
-    }
-    return target->host(hc);
-  }, fmt::format("{}@plt", symbol));
+    return target;
+  };
+  return stub;
 }
 
 const Linker::Module* Linker::tag_definer(const std::string& name) const {
