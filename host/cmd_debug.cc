@@ -30,7 +30,7 @@ void Debugger::add_options(po::options_description& opts) {
   opts.add_options()("commands,x", po::value<std::string>(),
                      "read debugger commands from FILE instead of stdin (which the guest then has)")(
       "snapshot-interval", po::value<uint64_t>(),
-      "steps between snapshots for reverse-step (default 1000000; 0: none, re-run from the start)");
+      "steps between snapshots for the reverse commands (default 1000000; 0: none, re-run from the start)");
 }
 
 int Debugger::configure(const po::variables_map& vm) {
@@ -42,8 +42,8 @@ int Debugger::configure(const po::variables_map& vm) {
     std::cerr << "wi debug: this wi was built without tracing support (meson -Dtracing=false)\n";
     return kExitUsage;
   }
-  if (vm.count("snapshot-interval")) snapshot_interval_ = vm["snapshot-interval"].as<uint64_t>();
-  if (reversible_ && snapshot_interval_) checkpoint_at_ = 0;  // the first trace point, then every interval
+  if (vm.count("snapshot-interval")) snapshots_.set_interval(vm["snapshot-interval"].as<uint64_t>());
+  if (reversible_) checkpoint_at_ = snapshots_.first_checkpoint();
   if (vm.count("commands")) {
     const std::string& file = vm["commands"].as<std::string>();
     commands_.open(file);
@@ -114,10 +114,11 @@ bool Debugger::on_instr(const Instr& i) {
     ++rerun_steps_;
     switch (rewind_.on_instr(i.step, i.depth, hit || bp)) {
       case Rewinder::Action::Run: return arm_watches(i);
-      case Rewinder::Action::Restart: return abandon_replica();
+      case Rewinder::Action::Restart: return replicas_.active() ? abandon_replica() : restart_in_place();
       case Rewinder::Action::Stop: break;
     }
     cur_ = i;
+    if (rewind_.falling_back()) return fall_back_to_replicas(i);
     report_arrival(hit, bp);
     if (frontier) return leave_replica(true);
   } else {
@@ -145,6 +146,7 @@ bool Debugger::on_instr(const Instr& i) {
 
 // Armed after the commands: they may have changed the watchpoints or memory.
 bool Debugger::arm_watches(const Instr& i) {
+  if (going_back()) return true;  // `i` does not run: the run goes on from a snapshot
   if (!watches_.empty()) watches_.check(i.func, i.fp, *i.point);
   return true;
 }

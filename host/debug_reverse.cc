@@ -1,12 +1,13 @@
 // `wi debug`'s reverse commands (reverse-step, -next, -finish, -continue): the glue between the
-// Debugger, its snapshots (interp/snapshot.h) and host/rewind.h's replicas. The live run takes a
-// snapshot every --snapshot-interval steps where one is safe (on_checkpoint); `reverse-step` restores
-// the latest one before its target in the live store itself, rewinds the host-call log to it and runs
-// silently to the target (go_back_in_place): at most about one interval of re-execution. Everything
-// else — reverse-next/-finish/-continue, a target before any usable snapshot, a watchpoint set, the
-// program ended — plans the target with the Rewinder and runs replicas (run_replicas); this file also
-// saves and restores the debugger's view of the live run around them, carries breakpoints and
-// watchpoints between stores (rebind, stop_debugging_store), and says where a re-run arrived.
+// Debugger, its snapshots of the live run (host/live_snapshots.h) and host/rewind.h's replicas. A
+// reverse command goes back in the live store itself: it restores the latest snapshot before its
+// target (reverse-step) or before where it was given (the others, which scan forward from there for
+// their last matching step, a snapshot further back each time a segment has none) and runs silently
+// to the target: about an interval of re-execution per segment. Replicas (the program re-run from its
+// start) serve what snapshots cannot: a target before the first good snapshot, the program ended,
+// no snapshots (--snapshot-interval 0). This file also saves and restores the debugger's view of the
+// live run around replicas, carries breakpoints and watchpoints between stores (rebind,
+// stop_debugging_store), and says where a re-run arrived.
 // Policy: going back never changes the host: a restored live run answers host calls from the log
 // until it catches up with it, and a replica hands over to the live run at the live step;
 // --record/--replay runs do not go back (their own log is the record).
@@ -51,9 +52,9 @@ int Debugger::reverse(const std::string& cmd, const std::vector<std::string>& ar
     return kStay;
   }
   rerun_steps_ = 0;
-  if (kind == Rewinder::Kind::Step && go_back_in_place(here, depth, n)) return kResume;
-  rerun_from_ = "the start (replica)";
   rewind_.plan(kind, here, depth, n);
+  if (go_back_in_place()) return kResume;
+  rerun_from_ = "the start (replica)";
   if (replicas_.active()) return kRestart;  // this replica is abandoned; Replicas::run starts another
   return run_replicas();
 }
@@ -153,47 +154,50 @@ void Debugger::report_arrival(const std::optional<WatchHit>& hit, const Breakpoi
   }
 }
 
-// Before each trace point from checkpoint_at_ on: a snapshot of the live run, where one can go back to
-// it (an instruction, no host call in progress, no watchpoint armed across it, the live store).
+// Before each trace point from checkpoint_at_ on: a snapshot of the live run, where it is safe.
 void Debugger::on_checkpoint(const TraceEvent& e) {
   if (replicas_.active()) {
     checkpoint_at_ = UINT64_MAX;  // not in replicas (run_replicas puts the live run's value back)
     return;
   }
-  if (!store_ || e.point.kind != TracePoint::Instr || !host_calls().empty() || !watches_.empty())
-    return;  // try again at the next trace point
-  checkpoint_at_ = step() + snapshot_interval_;
-  if (!snapshots_.empty() && snapshots_.back().step >= step()) return;  // re-running: it has one here
-  auto s = ExecSnapshot::take(*store_, e, snapshots_.empty() ? nullptr : &snapshots_.back().exec);
-  if (!s) return;
-  snapshots_.push_back(Snapshot{step(), std::move(*s), run_state(), rewind_.log()->cursor(),
-                                rewind_.log()->passthrough_calls()});
+  if (!store_) return;
+  checkpoint_at_ = snapshots_.on_checkpoint(*store_, e, *this, *rewind_.log(), host_calls().empty() && !watches_.armed());
 }
 
-bool Debugger::go_back_in_place(uint64_t here, size_t depth, uint64_t n) {
-  if (!running_ || replicas_.active() || !watches_.empty()) return false;
-  const uint64_t target = here > n ? here - n : 1;
-  // The latest snapshot whose instruction (step + 1) is at or before the target.
-  auto it = std::upper_bound(snapshots_.begin(), snapshots_.end(), target,
-                             [](uint64_t t, const Snapshot& s) { return t < s.step + 1; });
-  if (it == snapshots_.begin()) return false;
-  const Snapshot& s = *--it;
-  // Host calls that ran for real since (brk, mmap, dlsym) would run again on a host that has moved on.
-  if (s.passthrough != rewind_.log()->passthrough_calls() || !s.exec.restorable(*store_)) return false;
-  if (!s.exec.restore(*store_)) return false;
-  // Snapshots after the target stay good: the run is deterministic and goes through them again.
-  go_back_to(s.run);
-  rewind_.log()->rewind_to(s.cursor);
-  rewind_.plan(Rewinder::Kind::Step, here, depth, n);
-  rerun_from_ = fmt::format("snapshot at step {}", s.step);
+bool Debugger::go_back_in_place() {
+  if (!running_ || replicas_.active()) return false;
+  auto r = snapshots_.restore(*store_, rewind_.need(), *rewind_.log());
+  if (!r) return false;
+  watches_.drop_hit();  // armed by the instruction at `here`, which has not run
+  go_back_to(std::move(r->run));
+  rewind_.starting_at(r->first_step);
+  rerun_from_ = fmt::format("snapshot at step {}", r->first_step - 1);
   return true;
+}
+
+bool Debugger::restart_in_place() {
+  if (go_back_in_place()) return true;
+  rewind_.fall_back_to_origin();
+  if (go_back_in_place()) return true;
+  // The snapshot that started this re-run serves the way back to where the command was given.
+  say("reverse: the snapshots cannot serve any more; stopping the program");
+  quit();
+  return false;
+}
+
+bool Debugger::fall_back_to_replicas(const Instr& i) {
+  rewind_.replan();
+  rerun_from_ = "the start (replica)";
+  int r = run_replicas();
+  if (r == kQuit) return false;
+  if (r == kStay && !command_loop()) return false;
+  return arm_watches(i);
 }
 
 // `info reverse`: the snapshots kept, and what the last reverse command re-executed.
 void Debugger::snapshot_info() {
-  size_t bytes = 0;
-  for (const Snapshot& s : snapshots_) bytes += s.exec.own_bytes();
-  say(fmt::format("snapshots: {} every {} steps, {} bytes", snapshots_.size(), snapshot_interval_, bytes));
+  say(fmt::format("snapshots: {} every {} steps, {} bytes", snapshots_.size(), snapshots_.interval(),
+                  snapshots_.bytes()));
   say(fmt::format("last reverse command: re-executed {} steps from {}", rerun_steps_,
                   rerun_from_.empty() ? "nowhere (none yet)" : rerun_from_));
 }

@@ -17,6 +17,7 @@
 #include <vector>
 #include "host/commands.h"
 #include "interp/snapshot.h"
+#include "host/live_snapshots.h"
 #include "host/rewind.h"
 #include "host/trace_core.h"
 #include "host/trace_session.h"
@@ -102,9 +103,15 @@ class Debugger : public TraceCore, public ExecSession {
   // ---- reverse execution (host/rewind.h) ----
   int reverse(const std::string& cmd, const std::vector<std::string>& args);
   int run_replicas();
-  // reverse-step in the live store from its latest snapshot before the target; false when none can
+  // Goes back in the live store from a snapshot (the Rewinder has the plan); false when none can
   // serve it (then replicas do).
-  bool go_back_in_place(uint64_t here, size_t depth, uint64_t n);
+  bool go_back_in_place();
+  // A re-run in place asked for a restart (Rewinder::Action::Restart): the next snapshot back.
+  bool restart_in_place();
+  // In place, arrived where a reverse command went back to.
+  // In place, no snapshot went back far enough, and the run is back where the command was given:
+  // replicas carry the command out (Rewinder::fall_back_to_origin).
+  bool fall_back_to_replicas(const Instr& i);
   void snapshot_info();
   bool leave_replica(bool stop);
   bool abandon_replica();
@@ -149,17 +156,8 @@ class Debugger : public TraceCore, public ExecSession {
   Replicas replicas_;
   WatchCarry carry_;               // watchpoints between the live run's store and the replicas'
   size_t seen_instances_ = 0;      // a replica's instances when breakpoints were last bound
-  // Snapshots of the live run (debug_reverse.cc), every snapshot_interval_ steps (0: none), in step
-  // order; reverse-step goes back in the live store from the latest one before its target.
-  struct Snapshot {
-    uint64_t step = 0;  // steps run before its trace point
-    ExecSnapshot exec;
-    RunState run;
-    size_t cursor = 0;             // in the host-call log
-    uint64_t passthrough = 0;      // host calls run for real so far: it is good while none more ran
-  };
-  std::vector<Snapshot> snapshots_;
-  uint64_t snapshot_interval_ = 1'000'000;
+  // Snapshots of the live run (debug_reverse.cc): reverse commands go back in the live store.
+  LiveSnapshots snapshots_;
   uint64_t rerun_steps_ = 0;       // instructions re-executed by the last reverse command
   std::string rerun_from_;         // where from: "the start (replica)" or "snapshot at step N"
   std::ifstream commands_;  // --commands FILE: the commands, leaving stdin to the guest

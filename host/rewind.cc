@@ -9,15 +9,24 @@ void Rewinder::plan(Kind k, uint64_t here, size_t depth, uint64_t n, bool to_sta
   kind_ = k;
   to_start_ = to_start;
   depth_ = depth;
+  origin_ = here;
+  n_ = n;
   until_ = here;
+  seg_start_ = 1;
   found_.reset();
-  ++restarts_;
+  fall_back_ = false;
   if (k == Kind::Step) {
-    phase_ = Phase::Goto;
-    target_ = here > n ? here - n : 1;
+    go_to(here > n ? here - n : 1);
     return;
   }
   phase_ = Phase::Scan;
+  need_ = here - 1;
+}
+
+void Rewinder::go_to(uint64_t step) {
+  phase_ = Phase::Goto;
+  target_ = step;
+  need_ = step > 1 ? step - 1 : 1;
 }
 
 Rewinder::Action Rewinder::on_instr(uint64_t step, size_t depth, bool stop_here) {
@@ -28,7 +37,7 @@ Rewinder::Action Rewinder::on_instr(uint64_t step, size_t depth, bool stop_here)
       phase_ = Phase::Idle;
       return Action::Stop;
     case Phase::Scan: {
-      if (step >= until_) return restart_to_found();
+      if (step >= until_) return end_of_segment();
       bool match = kind_ == Kind::Next     ? depth <= depth_
                    : kind_ == Kind::Finish ? depth < depth_
                                            : stop_here;
@@ -40,19 +49,28 @@ Rewinder::Action Rewinder::on_instr(uint64_t step, size_t depth, bool stop_here)
 }
 
 Rewinder::Action Rewinder::at_end() {
-  if (phase_ == Phase::Scan) return restart_to_found();
+  if (phase_ == Phase::Scan) return end_of_segment();
   // A Goto past the end cannot happen (its target is an executed step); stop being silent anyway.
   phase_ = Phase::Idle;
   return Action::Run;
 }
 
-// The scan has seen everything before `until_`: go to the last match, or back where the command was
-// given when there was none (the debugger says so).
-Rewinder::Action Rewinder::restart_to_found() {
-  phase_ = Phase::Goto;
-  target_ = found_ ? *found_ : to_start_ ? 1 : until_;
-  ++restarts_;
+// The scan has seen [seg_start_, until_): go to its last match; else scan the segment before it
+// (a re-run from an earlier snapshot); else, having seen everything since step 1, back where the
+// command was given (the debugger says so), or to step 1.
+Rewinder::Action Rewinder::end_of_segment() {
+  if (!found_ && seg_start_ > 1) {
+    until_ = seg_start_ + 1;
+    need_ = seg_start_ - 1;
+    return Action::Restart;
+  }
+  go_to(found_ ? *found_ : to_start_ ? 1 : origin_);
   return Action::Restart;
+}
+
+void Rewinder::fall_back_to_origin() {
+  go_to(origin_);
+  fall_back_ = true;
 }
 
 Replicas::Leave Replicas::run(const std::vector<std::string>& args, ExecSession& session,

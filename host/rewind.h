@@ -34,35 +34,55 @@ class Rewinder {
   // ended — whose frame is at `depth`. Step: `n` instructions back (to step 1 at most). Next: the
   // previous instruction at `depth` or shallower. Finish: the previous instruction shallower than
   // `depth` (the call of the current function). Continue: the previous instruction where a
-  // breakpoint or watchpoint would have stopped. Then the debugger restarts the program.
+  // breakpoint or watchpoint would have stopped. Then the debugger restarts the program, at step 1
+  // (a replica) or at a snapshot before need() (in place, then starting_at()).
   // `to_start`: a scan that finds nothing goes to step 1 (GDB's end of the replay log) rather than
   // back to `here`.
   void plan(Kind k, uint64_t here, size_t depth, uint64_t n, bool to_start = false);
   // A re-run is under way (or about to start): the debugger neither stops nor reports until Stop.
   bool rerunning() const { return phase_ != Phase::Idle; }
+  // The latest step the next re-run may start at: a restart (after plan() or Restart) goes back to a
+  // snapshot whose first instruction is at or before it, or to the start. One before a Goto's
+  // target: a watchpoint hit at the target is the previous instruction's, which must run again.
+  uint64_t need() const { return need_; }
+  // The re-run goes on from step `first` (a snapshot's; a replica starts at 1, as plan() assumes). A
+  // scan then looks at [first, the previous segment's start] (its start again: a watchpoint hit there
+  // is seen only when the instruction before it runs) and, finding nothing, asks for the segment
+  // before.
+  void starting_at(uint64_t first) { seg_start_ = first; }
   // At each instruction of a re-run: `stop_here` says whether a breakpoint or watchpoint hit it.
   Action on_instr(uint64_t step, size_t depth, bool stop_here);
   // The re-run ended before reaching `here` (reverse from the end of the program): Restart, or Run
   // when nothing was planned.
   Action at_end();
+  // In place, no snapshot reaches back to need(): go back to where the command was given (a snapshot
+  // serves that), and from there re-run the whole program in replicas with the plan as first given
+  // (replan() when falling_back() arrives).
+  void fall_back_to_origin();
+  bool falling_back() const { return fall_back_; }
+  void replan() { plan(kind_, origin_, depth_, n_, to_start_); }
   // After Stop: what to tell the user about where the re-run stopped.
   Kind kind() const { return kind_; }
   bool found() const { return found_.has_value(); }  // Next/Finish/Continue: the scan found its step
-  uint64_t restarts() const { return restarts_; }
 
  private:
   enum class Phase { Idle, Scan, Goto };
-  Action restart_to_found();
+  Action end_of_segment();
+  void go_to(uint64_t step);
 
   std::unique_ptr<replay::Session> log_;
   Phase phase_ = Phase::Idle;
   Kind kind_ = Kind::Step;
-  uint64_t until_ = 0;            // Scan: the step the command was given at (not included)
+  uint64_t origin_ = 0;           // the step the command was given at
+  uint64_t n_ = 1;
+  uint64_t until_ = 0;            // Scan: the end of the segment being scanned (not included)
+  uint64_t seg_start_ = 1;        // Scan: the first step of the re-run
   size_t depth_ = 0;
   uint64_t target_ = 0;           // Goto: the step to stop at
+  uint64_t need_ = 1;             // see need()
   std::optional<uint64_t> found_; // Scan: the last matching step so far
-  uint64_t restarts_ = 0;
   bool to_start_ = false;
+  bool fall_back_ = false;
 };
 
 class ExecSession;

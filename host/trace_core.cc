@@ -302,7 +302,9 @@ bool TraceCore::on_trace(const TraceEvent& e, Trap& trap) {
     return false;
   };
   if (halt_) return stop();
-  if (step_ >= checkpoint_at_ && binds_.empty()) on_checkpoint(e);
+  // Also at every point of an outermost function: a new call from the host gets a snapshot at once.
+  if ((step_ >= checkpoint_at_ || (e.depth == 1 && checkpoint_at_ != UINT64_MAX)) && binds_.empty())
+    on_checkpoint(e);
   const size_t d = e.depth;
   complete_pending(&e);
   // A PLT stub has bound its slot before anything after it runs (its target, or the caller again).

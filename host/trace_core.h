@@ -135,13 +135,16 @@ class TraceCore : public Tracer {
   virtual void on_unwind(const Frame& f, size_t depth) { (void)f; (void)depth; }
   virtual void on_finish(const Trap& t) { (void)t; }
 
-  // At every trace point from step `checkpoint_at_` on (before the event is processed):
-  // on_checkpoint may take a snapshot there. UINT64_MAX: never (one compare per trace point).
+  // At every trace point from step `checkpoint_at_` on, and at every one in an outermost function
+  // (depth 1: a call from the host), before the event is processed: on_checkpoint may take a
+  // snapshot there. UINT64_MAX: never (one compare per trace point).
   virtual void on_checkpoint(const TraceEvent& e) { (void)e; }
   uint64_t checkpoint_at_ = UINT64_MAX;
   // Set by on_instr after it restored a snapshot of the store: the event being served is dropped and
   // the run state becomes `s` (the snapshot's), as the Trace op goes on from the snapshot's point.
   void go_back_to(RunState s) { go_back_ = std::move(s); }
+  // A snapshot was restored while serving this event: nothing more is done for it.
+  bool going_back() const { return go_back_.has_value(); }
 
   Trap stop_trap_;
   bool halt_ = false;  // stop the guest at the next trace point (with stop_trap_), and at any after it

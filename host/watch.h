@@ -88,6 +88,8 @@ class WatchList {
   void check(const FuncInst* f, const Slot* fp, const TracePoint& p);
   // The run ended or the debugger went away: a hit armed by an instruction that trapped never happened.
   void drop_hit() { armed_.reset(); }
+  // A hit is armed: the instruction that just ran made it (reported at the next trace point).
+  bool armed() const { return armed_.has_value(); }
 
  private:
   std::vector<Watch> watches_;

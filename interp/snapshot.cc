@@ -18,6 +18,11 @@ const char* unsafe(Store& store) {
 
 }  // namespace
 
+uint64_t ExecSnapshot::serving_activation(Store& store) {
+  Activation* a = ExecAccess::serving_trace(store);
+  return a && a->store == &store ? a->serial : 0;
+}
+
 Result<ExecSnapshot> ExecSnapshot::take(Store& store, const TraceEvent& e, const ExecSnapshot* previous) {
   if (const char* why = unsafe(store)) return make_error(SIZE_MAX, why);
   const Activation& a = *ExecAccess::serving_trace(store);

@@ -32,6 +32,9 @@ class ExecSnapshot {
   Result<void> restore(Store& store) const;
   // Bytes this snapshot holds alone (chunks it shares with an earlier snapshot are not counted).
   size_t own_bytes() const { return own_bytes_; }
+  // The call from the host into wasm it was taken in, and the one serving the tracer now (0: none).
+  uint64_t activation() const { return serial_; }
+  static uint64_t serving_activation(Store& store);
 
   static constexpr size_t kChunk = 4096;
 

@@ -9,10 +9,11 @@
 // host address); every packet it cannot parse or serve gets an error or the empty "unsupported"
 // reply; a lost connection kills the guest. Errors on this path are Result values.
 //
-// Reverse execution (`bs`, `bc`; docs/reverse.md): like wi debug, the stub leaves the live run waiting
-// and serves the client from a replica of the program re-run from its start (host/rewind.h), with the
-// host calls answered from the live run's in-memory log; a replica that gets back to the live run's
-// step hands over to it. Module ids and code addresses are the same in every run of the program.
+// Reverse execution (`bs`, `bc`; docs/reverse.md): like wi debug, the stub goes back in the live store
+// from its snapshots (host/live_snapshots.h) and runs silently to the target, the host calls answered
+// from the live run's in-memory log; where snapshots cannot serve, it leaves the live run waiting and
+// serves the client from a replica of the program re-run from its start (host/rewind.h), which hands
+// over to the live run at its step. Module ids and code addresses are the same in every run.
 //
 // Addresses are ProcessWasm's (lldb/source/Plugins/Process/wasm/ProcessWasm.h): bits 62-63 say the
 // space (0 linear memory, 1 a module's bytes), bits 32-55 the module id, bits 0-31 the offset. Module
@@ -30,6 +31,7 @@
 #include "host/gdb/connection.h"
 #include "host/gdb/frame_values.h"
 #include "host/gdb/watchpoints.h"
+#include "host/live_snapshots.h"
 #include "host/rewind.h"
 #include "host/trace_core.h"
 #include "linker/linker.h"
@@ -97,7 +99,9 @@ class GdbStub : public TraceCore, public ExecSession {
   void add_options(po::options_description& opts) override {
     opts.add_options()("gdb", po::value<std::string>(),
                        "wait for a GDB-remote debugger (lldb) on 127.0.0.1:PORT before the first instruction "
-                       "(0: any free port, printed on stderr)");
+                       "(0: any free port, printed on stderr)")(
+        "snapshot-interval", po::value<uint64_t>(),
+        "with --gdb: steps between snapshots for bs/bc (default 1000000; 0: none, re-run from the start)");
   }
   int configure(const po::variables_map& vm) override {
     if (configured_) return -1;  // a replica: the connection is the live run's
@@ -118,6 +122,8 @@ class GdbStub : public TraceCore, public ExecSession {
       std::cerr << command_ << ": " << bound.error().message << "\n";
       return kExitFailure;
     }
+    if (vm.count("snapshot-interval")) snapshots_.set_interval(vm["snapshot-interval"].as<uint64_t>());
+    if (reversible_) checkpoint_at_ = snapshots_.first_checkpoint();
     std::cerr << fmt::format("wi: waiting for a debugger on 127.0.0.1:{}\n", *bound) << std::flush;
     return -1;
   }
@@ -186,6 +192,15 @@ class GdbStub : public TraceCore, public ExecSession {
   }
 
   // ---- TraceCore ----
+  // Before each trace point from checkpoint_at_ on: a snapshot of the live run, where it is safe.
+  void on_checkpoint(const TraceEvent& e) override {
+    if (replicas_.active() || detached_) {
+      checkpoint_at_ = UINT64_MAX;  // not in replicas (from_replicas puts the live run's value back)
+      return;
+    }
+    checkpoint_at_ = snapshots_.on_checkpoint(*store_, e, *this, *rewind_.log(),
+                                              host_calls().empty() && !watches_.armed());
+  }
   bool on_instr(const Instr& i) override {
     if (replicas_.active()) {
       if (carry_.pending() && store_->instances().size() != seen_instances_) {
@@ -193,6 +208,8 @@ class GdbStub : public TraceCore, public ExecSession {
         carry_.give(watches_, *store_);
       }
       if (rewind_.rerunning() || i.step >= replicas_.frontier()) return replica_instr(i);
+    } else if (rewind_.rerunning()) {
+      return replica_instr(i);  // going back in place
     }
     if (detached_) return true;
     cur_step_ = i.step;
@@ -205,6 +222,7 @@ class GdbStub : public TraceCore, public ExecSession {
       // breakpoints in them, and resuming by itself (docs/debugging.md, "Libraries loaded at run time").
       if (!serve(StopReason{kNoSignal})) return false;
       reported_pc_.reset();
+      if (going_back()) return true;  // a bs/bc: the run goes on from a snapshot
       // This instruction has not run: a breakpoint LLDB just set on it (a constructor's first
       // instruction) is hit now. A step it asked for stops at the next one.
       why = breakpoint_here(i);
@@ -214,15 +232,20 @@ class GdbStub : public TraceCore, public ExecSession {
       reported_pc_.reset();
       if (!go) return false;
     }
-    // Armed after serving: the client may have changed the watchpoints or memory meanwhile.
-    if (!watches_.empty()) watches_.check(i.func, i.fp, *i.point);
+    return arm_watches(i);
+  }
+  // Armed after serving: the client may have changed the watchpoints or memory meanwhile. Not when
+  // a bs/bc went back to a snapshot: `i` does not run then.
+  bool arm_watches(const Instr& i) {
+    if (!going_back() && !watches_.empty()) watches_.check(i.func, i.fp, *i.point);
     return true;
   }
-  // A replica's instruction while it re-runs silently, or at the live run's step.
+  // An instruction while the run goes back (a replica, or the live run from a snapshot) silently, or
+  // a replica's at the live run's step.
   bool replica_instr(const Instr& i) {
     cur_step_ = i.step;
     cur_depth_ = i.depth;
-    const bool frontier = i.step >= replicas_.frontier();
+    const bool frontier = replicas_.active() && i.step >= replicas_.frontier();
     std::optional<StopReason> why;
     if (rewind_.rerunning()) {
       std::optional<WatchHit> hit;
@@ -231,11 +254,14 @@ class GdbStub : public TraceCore, public ExecSession {
       switch (rewind_.on_instr(i.step, i.depth, hit || bp)) {
         case Rewinder::Action::Run:
           reported_pc_.reset();
-          if (!watches_.empty()) watches_.check(i.func, i.fp, *i.point);
-          return true;
-        case Rewinder::Action::Restart: abandon_replica(); return false;
+          return arm_watches(i);
+        case Rewinder::Action::Restart:
+          if (!replicas_.active()) return restart_in_place();
+          abandon_replica();
+          return false;
         case Rewinder::Action::Stop: break;
       }
+      if (rewind_.falling_back()) return fall_back_to_replicas(i);
       if (hit) why = StopReason{kSigTrap, "", "", gdb::watch_stop_key(*hit)};
       else if (bp && rewind_.kind() == Rewinder::Kind::Continue) why = bp;
       else why = StopReason{kSigTrap, "trace", ""};
@@ -247,8 +273,7 @@ class GdbStub : public TraceCore, public ExecSession {
         bool go = serve(*why);
         reported_pc_.reset();
         if (!go) return false;
-        if (!watches_.empty()) watches_.check(i.func, i.fp, *i.point);
-        return true;
+        return arm_watches(i);
       }
     } else if (!detached_) {
       why = stop_here(i);
@@ -282,11 +307,50 @@ class GdbStub : public TraceCore, public ExecSession {
       return Action::Reply;
     }
     rewind_.plan(cont ? Rewinder::Kind::Continue : Rewinder::Kind::Step, cur_step_, cur_depth_, 1, true);
-    resumed_ = true;  // the replica's stop answers this packet
+    resumed_ = true;  // the stop where the run arrives answers this packet
     if (replicas_.active()) {
       abandon_replica();
       return Action::Kill;  // ends this replica only: Replicas::run starts another
     }
+    if (go_back_in_place()) return Action::Resume;
+    return from_replicas(reply);
+  }
+  // Goes back in the live store from a snapshot (the Rewinder has the plan); false when none serves.
+  bool go_back_in_place() {
+    if (replicas_.active() || !store_) return false;
+    auto r = snapshots_.restore(*store_, rewind_.need(), *rewind_.log());
+    if (!r) return false;
+    watches_.drop_hit();  // armed by the instruction the run was stopped at, which has not run
+    go_back_to(std::move(r->run));
+    rewind_.starting_at(r->first_step);
+    return true;
+  }
+  // Going back in place, the scan needs the segment before the last one (Rewinder::Action::Restart).
+  bool restart_in_place() {
+    if (go_back_in_place()) return true;
+    // No snapshot goes back far enough: to where the packet was served, then replicas.
+    rewind_.fall_back_to_origin();
+    if (go_back_in_place()) return true;
+    std::cerr << "wi: gdb stub: the snapshots cannot serve the reverse command any more; killing the program\n";
+    return kill();
+  }
+  // Back where bs/bc was served, after snapshots ran out: replicas carry it out from the start.
+  bool fall_back_to_replicas(const Instr& i) {
+    rewind_.replan();
+    std::string reply;
+    Action a = from_replicas(reply);
+    if (a == Action::Kill) return false;
+    if (a == Action::Reply) {  // stopped at the live run's step: the client still waits for the stop
+      resumed_ = true;
+      bool go = serve(stop_);
+      reported_pc_.reset();
+      if (!go) return false;
+    }
+    return arm_watches(i);
+  }
+  // The live run waits while replicas run the plan, until one gets back to it (or the client kills
+  // the program): how the live run goes on, and the stop reply when it stays stopped.
+  Action from_replicas(std::string& reply) {
     TraceCore core = *this;
     Store* store = store_;
     link::Linker* linker = linker_;
@@ -758,6 +822,7 @@ class GdbStub : public TraceCore, public ExecSession {
   bool reversible_ = true;  // not with --record/--replay
   std::vector<std::string> args_;  // wi exec's arguments: each replica runs the same command
   Rewinder rewind_;
+  LiveSnapshots snapshots_;
   uint64_t cur_step_ = 0;   // the stop's step and depth
   size_t cur_depth_ = 0;
   Replicas replicas_;

@@ -298,11 +298,37 @@ def library_stop(wi, prog, libc):
         print("FAIL:", repr(e))
 
 
+def reverse_with_interval(wi, wasm, interval):
+    """bs and bc again with --snapshot-interval: 0 (replicas only: the program re-run from its start)
+    and a small one (bc's scan goes back over many snapshots); the session above used the default."""
+    try:
+        with lldb_batch.start_wi(wi, ["exec", wasm, "--invoke", "spin", "5", "--snapshot-interval", str(interval)],
+                                 timeout=TIMEOUT) as (proc, port):
+            c = Client(port)
+            check(c.ask("QStartNoAckMode") == "OK", "QStartNoAckMode")
+            c.ack = False
+            pc0 = le(c.ask("p0"))
+            for _ in range(2):
+                c.ask("vCont;s:1")
+            bp = le(c.ask("p0"))  # as in main(): the third instruction of the loop body
+            for _ in range(2):
+                check(c.ask("Z0,%x,1" % bp) == "OK", "set breakpoint")
+                c.ask("c")
+                check(c.ask("z0,%x,1" % bp) == "OK", "remove breakpoint")
+            reverse(c, bp, pc0)
+            c.send("k")
+    except (OSError, EOFError, AttributeError, subprocess.TimeoutExpired, lldb_batch.Failed) as e:
+        failures.append(repr(e))
+        print("FAIL (--snapshot-interval %d):" % interval, repr(e))
+
+
 def main():
     wi, wasm = sys.argv[1], sys.argv[2]
     if len(sys.argv) > 4:
         library_stop(wi, sys.argv[3], sys.argv[4])
     stack_values(wi, wasm)
+    for interval in (0, 3):
+        reverse_with_interval(wi, wasm, interval)
     try:
         with lldb_batch.start_wi(wi, ["exec", wasm, "--invoke", "spin", "5"], timeout=TIMEOUT) as (proc, port):
             c = Client(port)
