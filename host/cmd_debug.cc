@@ -28,9 +28,8 @@ namespace wi {
 
 void Debugger::add_options(po::options_description& opts) {
   opts.add_options()("commands,x", po::value<std::string>(),
-                     "read debugger commands from FILE instead of stdin (which the guest then has)")(
-      "snapshot-interval", po::value<uint64_t>(),
-      "steps between snapshots for the reverse commands (default 1000000; 0: none, re-run from the start)");
+                     "read debugger commands from FILE instead of stdin (which the guest then has)");
+  LiveSnapshots::add_options(opts, "the reverse commands");
 }
 
 int Debugger::configure(const po::variables_map& vm) {
@@ -42,7 +41,10 @@ int Debugger::configure(const po::variables_map& vm) {
     std::cerr << "wi debug: this wi was built without tracing support (meson -Dtracing=false)\n";
     return kExitUsage;
   }
-  if (vm.count("snapshot-interval")) snapshots_.set_interval(vm["snapshot-interval"].as<uint64_t>());
+  if (auto r = snapshots_.configure(vm); !r) {
+    std::cerr << "wi debug: " << r.error().message << "\n";
+    return kExitUsage;
+  }
   if (reversible_) checkpoint_at_ = snapshots_.first_checkpoint();
   if (vm.count("commands")) {
     const std::string& file = vm["commands"].as<std::string>();
@@ -118,6 +120,7 @@ bool Debugger::on_instr(const Instr& i) {
       case Rewinder::Action::Stop: break;
     }
     cur_ = i;
+    rerun_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - rerun_started_).count();
     if (rewind_.falling_back()) return fall_back_to_replicas(i);
     report_arrival(hit, bp);
     if (frontier) return leave_replica(true);

@@ -52,6 +52,15 @@ int Debugger::reverse(const std::string& cmd, const std::vector<std::string>& ar
     return kStay;
   }
   rerun_steps_ = 0;
+  rerun_started_ = std::chrono::steady_clock::now();
+  if (kind == Rewinder::Kind::Finish && depth >= 1 && depth < frames().size() && frames()[depth - 1].func &&
+      !frames()[depth - 1].returned && frames()[depth].entered > 1) {
+    // Called from wasm: the previous step shallower than this frame is its call, the step before
+    // its first instruction (every step since ran in this frame or deeper). Known, so no scan: a
+    // reverse-step there. (Entered from the host, the step before may be deeper: a scan decides.)
+    kind = Rewinder::Kind::Step;
+    n = here - (frames()[depth].entered - 1);
+  }
   rewind_.plan(kind, here, depth, n);
   if (go_back_in_place()) return kResume;
   rerun_from_ = "the start (replica)";
@@ -197,9 +206,12 @@ bool Debugger::fall_back_to_replicas(const Instr& i) {
 // `info reverse`: the snapshots kept, and what the last reverse command re-executed.
 void Debugger::snapshot_info() {
   say(fmt::format("snapshots: {} every {} steps, {} bytes", snapshots_.size(), snapshots_.interval(),
-                  snapshots_.bytes()));
-  say(fmt::format("last reverse command: re-executed {} steps from {}", rerun_steps_,
-                  rerun_from_.empty() ? "nowhere (none yet)" : rerun_from_));
+                  snapshots_.counted_bytes()));
+  if (snapshots_.thinned())
+    say(fmt::format("thinned: {} dropped to stay within {} bytes", snapshots_.thinned(), snapshots_.budget()));
+  if (rerun_from_.empty()) say("last reverse command: re-executed 0 steps from nowhere (none yet)");
+  else say(fmt::format("last reverse command: re-executed {} steps from {} in {:.1f} ms", rerun_steps_, rerun_from_,
+                       rerun_ms_));
 }
 
 }  // namespace wi

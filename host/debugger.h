@@ -9,6 +9,7 @@
 // Policy: internal to the `wi` executable (only those files include it); the debugger runs on the traced
 // translation only (docs/trace.md), never on the untraced path; no exceptions.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <iostream>
@@ -160,6 +161,8 @@ class Debugger : public TraceCore, public ExecSession {
   LiveSnapshots snapshots_;
   uint64_t rerun_steps_ = 0;       // instructions re-executed by the last reverse command
   std::string rerun_from_;         // where from: "the start (replica)" or "snapshot at step N"
+  std::chrono::steady_clock::time_point rerun_started_;  // when it was given
+  double rerun_ms_ = 0;            // how long it took to arrive
   std::ifstream commands_;  // --commands FILE: the commands, leaving stdin to the guest
   bool interactive_ = false;
   bool running_ = true;

@@ -8,9 +8,14 @@
 // while it is still good: the same call from the host into wasm, no store objects added, and no
 // passthrough host call (brk, mmap, dlsym: they act on the host again) run since it was taken.
 // Snapshots after a restore stay good: the run is deterministic and goes through them again.
+// Memory is bounded by a budget: over it, snapshots are thinned, dense near the present and sparse
+// further back (going back far then re-executes more), never the first one of a call from the host
+// (scans back to it stay in place) nor the latest.
 #pragma once
+#include <boost/program_options.hpp>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 #include "host/replay/session.h"
 #include "host/trace_core.h"
@@ -21,9 +26,13 @@ namespace wi {
 class LiveSnapshots {
  public:
   static constexpr uint64_t kDefaultInterval = 1'000'000;
+  static constexpr uint64_t kDefaultBudget = uint64_t(256) << 20;  // bytes
 
+  // --snapshot-interval and --snapshot-memory, for the commands that debug (`for_what`: their reverse
+  // commands); configure() takes them, or says in one line why it cannot.
+  static void add_options(boost::program_options::options_description& opts, const std::string& for_what);
+  Result<void> configure(const boost::program_options::variables_map& vm);
   // Steps between snapshots; 0: none (every reverse command re-runs the program in a replica).
-  void set_interval(uint64_t n) { interval_ = n; }
   uint64_t interval() const { return interval_; }
   // The first value for TraceCore::checkpoint_at_: the first trace point, or never.
   uint64_t first_checkpoint() const { return interval_ ? 0 : UINT64_MAX; }
@@ -46,7 +55,13 @@ class LiveSnapshots {
   std::optional<Restored> restore(Store& store, uint64_t first, replay::Session& log) const;
 
   size_t size() const { return snaps_.size(); }
-  size_t bytes() const;  // held by the snapshots (a shared memory chunk counted once)
+  size_t bytes() const { return bytes_; }  // held by the snapshots (a shared memory chunk counted once)
+  // The same, counted by walking every snapshot's chunks (`info reverse`).
+  size_t counted_bytes() const {
+    return ExecSnapshot::held_bytes(snaps_, [](const Snapshot& s) -> const ExecSnapshot& { return s.exec; });
+  }
+  uint64_t thinned() const { return thinned_; }
+  uint64_t budget() const { return budget_; }  // snapshots dropped to stay within the budget
 
  private:
   struct Snapshot {
@@ -56,7 +71,13 @@ class LiveSnapshots {
     size_t cursor = 0;         // in the host-call log
     uint64_t passthrough = 0;  // passthrough calls run before it
   };
+  // Drops the snapshot whose loss widens the gaps least for its age; false when none may go.
+  bool thin_one();
+
   uint64_t interval_ = kDefaultInterval;
+  uint64_t budget_ = kDefaultBudget;
+  size_t bytes_ = 0;
+  uint64_t thinned_ = 0;
   uint64_t next_ = 0;             // the step the next snapshot is due at
   uint64_t last_activation_ = 0;  // the call from the host the last one was due in
   std::vector<Snapshot> snaps_;   // in step order

@@ -327,7 +327,7 @@ bool TraceCore::on_trace(const TraceEvent& e, Trap& trap) {
   Frame& f = frames_[d];
   if (f.func != e.func || f.fp != e.fp || f.returned) {
     if (f.func && !f.returned) on_unwind(f, d);
-    f = Frame{e.func, e.fp, e.point.offset, false};
+    f = Frame{e.func, e.fp, e.point.offset, false, nullptr, step_ + 1};
     if (!on_enter(e)) return stop();
   }
   f.offset = e.point.offset;

@@ -80,6 +80,7 @@ class TraceCore : public Tracer {
     uint32_t offset = 0;             // wasm offset of its current instruction (a caller: the call)
     bool returned = false;
     const TracePoint* point = nullptr;  // the trace point `offset` came from (its operand stack)
+    uint64_t entered = 0;            // the step of its first instruction
   };
   // A host function called from traced code, until it returns to its caller.
   struct HostCall {

@@ -120,4 +120,28 @@ Result<void> ExecSnapshot::restore(Store& store) const {
   return {};
 }
 
+size_t ExecSnapshot::forget(const ExecSnapshot* prev, const ExecSnapshot& victim, ExecSnapshot* next) {
+  size_t chunk_bytes = 0;  // victim's own chunks
+  for (size_t m = 0; m < victim.mems_.size(); ++m) {
+    const std::vector<Chunk>& cs = victim.mems_[m].chunks;
+    auto at = [&](const ExecSnapshot* s, size_t c) -> const Chunk* {
+      return s && m < s->mems_.size() && c < s->mems_[m].chunks.size() ? &s->mems_[m].chunks[c] : nullptr;
+    };
+    for (size_t c = 0; c < cs.size(); ++c) {
+      const Chunk* p = at(prev, c);
+      if (p && *p == cs[c]) continue;  // prev's: stays
+      chunk_bytes += cs[c]->size();
+      const Chunk* n = at(next, c);
+      if (n && *n == cs[c]) {
+        next->own_bytes_ += cs[c]->size();  // next's alone now
+        chunk_bytes -= cs[c]->size();        // not freed
+      }
+    }
+  }
+  size_t fixed = victim.globals_.size() * sizeof(Slot) + victim.stack_.size() * sizeof(Slot) +
+                 victim.frames_.size() * sizeof(Store::CallFrame);
+  for (const auto& t : victim.tables_) fixed += t.size() * sizeof(void*);
+  return chunk_bytes + fixed;
+}
+
 }  // namespace wi

@@ -13,6 +13,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <unordered_set>
 #include <vector>
 #include "decoder/result.h"
 #include "interp/store.h"
@@ -32,6 +33,14 @@ class ExecSnapshot {
   Result<void> restore(Store& store) const;
   // Bytes this snapshot holds alone (chunks it shares with an earlier snapshot are not counted).
   size_t own_bytes() const { return own_bytes_; }
+  // Before `victim` is destroyed, with `prev` and `next` (either may be null) its neighbours, which
+  // may share its chunks: the bytes destroying it frees. Chunks `next` shared with it become
+  // `next`'s own unless `prev` holds them too.
+  static size_t forget(const ExecSnapshot* prev, const ExecSnapshot& victim, ExecSnapshot* next);
+  // Bytes `snaps` hold together, each chunk counted once however many share it (a walk over all of
+  // them: for reports, where the running count of own_bytes and forget is checked).
+  template <class Range, class Get>
+  static size_t held_bytes(const Range& snaps, Get get);
   // The call from the host into wasm it was taken in, and the one serving the tracer now (0: none).
   uint64_t activation() const { return serial_; }
   static uint64_t serving_activation(Store& store);
@@ -59,5 +68,20 @@ class ExecSnapshot {
   std::vector<Store::CallFrame> frames_;
   size_t own_bytes_ = 0;
 };
+
+template <class Range, class Get>
+size_t ExecSnapshot::held_bytes(const Range& snaps, Get get) {
+  std::unordered_set<const void*> seen;
+  size_t n = 0;
+  for (const auto& x : snaps) {
+    const ExecSnapshot& s = get(x);
+    n += s.globals_.size() * sizeof(Slot) + s.stack_.size() * sizeof(Slot) + s.frames_.size() * sizeof(Store::CallFrame);
+    for (const auto& t : s.tables_) n += t.size() * sizeof(void*);
+    for (const Mem& m : s.mems_)
+      for (const Chunk& c : m.chunks)
+        if (seen.insert(c.get()).second) n += c->size();
+  }
+  return n;
+}
 
 }  // namespace wi

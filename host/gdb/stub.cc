@@ -99,9 +99,8 @@ class GdbStub : public TraceCore, public ExecSession {
   void add_options(po::options_description& opts) override {
     opts.add_options()("gdb", po::value<std::string>(),
                        "wait for a GDB-remote debugger (lldb) on 127.0.0.1:PORT before the first instruction "
-                       "(0: any free port, printed on stderr)")(
-        "snapshot-interval", po::value<uint64_t>(),
-        "with --gdb: steps between snapshots for bs/bc (default 1000000; 0: none, re-run from the start)");
+                       "(0: any free port, printed on stderr)");
+    LiveSnapshots::add_options(opts, "--gdb's bs/bc");
   }
   int configure(const po::variables_map& vm) override {
     if (configured_) return -1;  // a replica: the connection is the live run's
@@ -122,7 +121,10 @@ class GdbStub : public TraceCore, public ExecSession {
       std::cerr << command_ << ": " << bound.error().message << "\n";
       return kExitFailure;
     }
-    if (vm.count("snapshot-interval")) snapshots_.set_interval(vm["snapshot-interval"].as<uint64_t>());
+    if (auto r = snapshots_.configure(vm); !r) {
+      std::cerr << command_ << ": " << r.error().message << "\n";
+      return kExitUsage;
+    }
     if (reversible_) checkpoint_at_ = snapshots_.first_checkpoint();
     std::cerr << fmt::format("wi: waiting for a debugger on 127.0.0.1:{}\n", *bound) << std::flush;
     return -1;

@@ -4,7 +4,7 @@ Random sessions mix forward commands (step N, next, finish, continue) with rever
 reverse-next, reverse-finish and reverse-continue, with a breakpoint and a watchpoint set part of the
 time. Each session runs with --snapshot-interval 0 (every reverse command re-runs the program from its
 start in a replica: the reference) and with small intervals (going back in the live store from
-snapshots). The transcripts must be the same, line for line — every stop, local, backtrace, memory
+snapshots), and with a snapshot at every step thinned to a small memory budget. The transcripts must be the same, line for line — every stop, local, backtrace, memory
 dump and the guest's own output — and with snapshots each reverse command must say (`info reverse`)
 that it went back from a snapshot, re-executing steps in proportion to how far back it went plus a few
 intervals, not to how long the program had run (until the program ends: after that, replicas serve).
@@ -18,21 +18,23 @@ import tempfile
 
 wi, module, stdin_path = sys.argv[1:4]
 INTERVALS = [1, 7, 97]
+BUDGET_MIB = 0.2  # one more run, every step, thinned to this (--snapshot-memory)
 SESSIONS = 12
-RERUN = re.compile(r"^last reverse command: re-executed (\d+) steps from (.*)$")
+RERUN = re.compile(r"^last reverse command: re-executed (\d+) steps from (.*?)(?: in [\d.]+ ms)?$")
 STOP = re.compile(r"^#(\d+) \S+\+0x[0-9a-f]+ ")  # a stop's location (a backtrace line has no step)
 ENDED = re.compile(r"^program (finished|exited|trapped)")
 DUMP = ["locals", "backtrace", "x/16 0xee0"]  # 0xee0: rewind.c's `sum`
 REVERSE = ["reverse-next", "reverse-finish", "reverse-continue", "reverse-step"]
 
 
-def run(commands, interval):
+def run(commands, interval, budget=None):
     with tempfile.NamedTemporaryFile("w", suffix=".commands", delete=False) as f:
         f.write("\n".join(commands) + "\n")
         name = f.name
     try:
         with open(stdin_path, "rb") as stdin:
-            r = subprocess.run([wi, "debug", module, "--commands", name, "--snapshot-interval", str(interval)],
+            extra = [] if budget is None else ["--snapshot-memory", str(budget)]
+            r = subprocess.run([wi, "debug", module, "--commands", name, "--snapshot-interval", str(interval)] + extra,
                                stdin=stdin, capture_output=True, text=True, timeout=300)
     finally:
         os.unlink(name)
@@ -62,16 +64,7 @@ def session_commands(rng):
 
 def without_info(lines):
     """The transcript without `info reverse`'s output (how a command went back differs by design)."""
-    out, skip = [], 0
-    for l in lines:
-        if l == "(wi) info reverse":
-            skip = 2
-            continue
-        if skip:
-            skip -= 1
-            continue
-        out.append(l)
-    return out
+    return [l for l in lines if l != "(wi) info reverse" and not l.startswith(("snapshots:", "last reverse", "thinned:"))]
 
 
 def reverse_costs(lines):
@@ -106,8 +99,9 @@ fixed = ["step 15000", "watch 0xee0"] + ["reverse-continue", "info reverse"] * 3
 for k in range(SESSIONS + 1):
     cmds = fixed if k == 0 else session_commands(rng)
     reference = without_info(run(cmds, 0))
-    for interval in INTERVALS:
-        out = run(cmds, interval)
+    for interval in INTERVALS + ["thinned"]:
+        thinned = interval == "thinned"
+        out = run(cmds, 1, BUDGET_MIB) if thinned else run(cmds, interval)
         got = without_info(out)
         if got != reference:
             failures += 1
@@ -115,6 +109,12 @@ for k in range(SESSIONS + 1):
                 import difflib
                 print(f"FAIL session {k} with --snapshot-interval {interval}: commands {cmds}")
                 print("\n".join(list(difflib.unified_diff(reference, got, "replicas", "snapshots", lineterm=""))[:30]))
+            continue
+        if thinned:  # going back costs more where snapshots were dropped: only the budget is checked
+            held = [int(m.group(1)) for m in map(re.compile(r"^snapshots: \d+ every \d+ steps, (\d+) bytes$").match, out) if m]
+            if held and max(held) > BUDGET_MIB * 1048576:
+                failures += 1
+                print(f"FAIL session {k}: snapshots hold {max(held)} bytes, over the budget of {BUDGET_MIB} MiB")
             continue
         for cmd, given, arrived, steps, source in reverse_costs(out):
             commands_checked += 1
@@ -129,6 +129,6 @@ for k in range(SESSIONS + 1):
                 failures += 1
                 print(f"FAIL session {k} interval {interval}: {cmd} from step {given} to {arrived} re-executed "
                       f"{steps} steps from {source} (bound {bound})")
-print(f"{SESSIONS + 1} sessions x {len(INTERVALS)} snapshot intervals, {commands_checked} reverse commands: "
+print(f"{SESSIONS + 1} sessions x {len(INTERVALS) + 1} snapshot settings, {commands_checked} reverse commands: "
       f"{'ok' if not failures else f'{failures} failures'}")
 sys.exit(1 if failures else 0)

@@ -18,7 +18,7 @@ import tempfile
 
 wi, module, stdin_path = sys.argv[1:4]
 interval = int(sys.argv[4]) if len(sys.argv) > 4 else None
-RERUN = re.compile(r"^last reverse command: re-executed (\d+) steps from (.*)$")
+RERUN = re.compile(r"^last reverse command: re-executed (\d+) steps from (.*?)(?: in [\d.]+ ms)?$")
 # Memory compared at every stop: data and bss (rewind.c's `sum`), and the top of the stack (its line
 # buffer and frames); the static program's stack ends at 71472 (__stack_pointer's initial value).
 DUMP = ["locals", "backtrace", "x/6000 1024", "x/2448 69024"]
