@@ -290,8 +290,18 @@ def library(s, attach_seq):
     w = s.value(s.locals(frames[0]), "w")
     s.check(w == "6", "w = width(r) = 6", w)
 
-    # area runs once: the breakpoint, still set, is not hit again.
-    s.dap.request("continue", {"threadId": thread})
+    # Back in time from the DEBUG CONSOLE (lldb-dap has no stepBack request): LLDB's reverse continue
+    # sends bc, and the stub goes back to the breakpoint's hit, where w has not been assigned yet.
+    s.dap.request("evaluate", {"expression": "`process continue -R", "context": "repl"})
+    s.stopped("breakpoint")
+    frames = s.frames(thread)
+    s.check_frame(frames[0], "area", "geom.c", brk, "reverse continue goes back to the breakpoint")
+    w = s.value(s.locals(frames[0]), "w")
+    s.check(w == "0", "w as it was before line %d ran: 0" % brk, w)
+
+    # Forward again: LLDB keeps going backwards (continue, next...) until `process continue -F`. area
+    # runs once: the breakpoint, still set, is not hit again, and the program runs to its end.
+    s.dap.request("evaluate", {"expression": "`process continue -F", "context": "repl"})
     return 42, "box 42\n"
 
 
