@@ -70,12 +70,15 @@ const char* regop_operands(RegOp op) {
 bool regop_can_head_pair(RegOp op) { return fixed_units(op) != 0 && !is_pair_op(op); }
 
 UnitKind regop_unit_kind(RegOp op, unsigned k) {
-  const auto& units = unit_tokens()[unsigned(is_pair_op(op) ? pair_parts(op).head : op)];
-  if (k == 0 || k > units.size()) return UnitKind::Other;
-  const std::string& t = units[k - 1];
-  if (t == "d") return UnitKind::DestSlot;
-  if (t == "s" || t == "a" || t == "b" || t == "c") return UnitKind::SourceSlot;
-  return UnitKind::Other;
+  // Worked out at compile time: the translator asks for every pair it forms. Units past the known
+  // ones are never slots the pair pass forwards (heads and tails are short).
+  static constexpr auto kKinds = [] {
+    std::array<std::array<UnitKind, kUnitKindsKnown>, kFirstPairOp> t{};
+    for (unsigned i = 0; i < kFirstPairOp; ++i) t[i] = layout_unit_kinds(kRegOpInfo[i].operands);
+    return t;
+  }();
+  if (is_pair_op(op)) op = pair_parts(op).head;
+  return k < kUnitKindsKnown ? kKinds[unsigned(op)][k] : UnitKind::Other;
 }
 
 size_t regop_units(RegOp op, const uint32_t* code) {

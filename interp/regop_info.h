@@ -2,6 +2,7 @@
 // disassembler, the pair pass and the executors take an op's name, layout and length from here.
 // (regops.def explains the encoding; layouts are the strings of its rows.)
 #pragma once
+#include <array>
 #include <iterator>
 #include <string_view>
 #include "interp/regop.h"
@@ -70,6 +71,29 @@ constexpr unsigned layout_units(std::string_view layout) {
   }
   return n;
 }
+// What the first units of an instruction with this layout hold (index k: unit k, 1 the first after
+// the handler unit): a destination slot ("d"), a source slot ("s", "a", "b", "c"), or anything else
+// (immediates, offsets, past the end). Wide immediates take their units ("i64" two, "v128" four).
+constexpr unsigned kUnitKindsKnown = 8;
+constexpr std::array<UnitKind, kUnitKindsKnown> layout_unit_kinds(std::string_view layout) {
+  std::array<UnitKind, kUnitKindsKnown> kinds{};  // UnitKind::Other
+  unsigned at = 1;
+  while (!layout.empty() && at < kUnitKindsKnown) {
+    size_t sp = layout.find(' ');
+    std::string_view tok = layout.substr(0, sp);
+    if (tok.size() == 1 && tok[0] == 'd') kinds[at] = UnitKind::DestSlot;
+    else if (tok.size() == 1 && (tok[0] == 's' || tok[0] == 'a' || tok[0] == 'b' || tok[0] == 'c'))
+      kinds[at] = UnitKind::SourceSlot;
+    at += tok == "i64" ? 2 : tok == "v128" ? 4 : 1;
+    layout = sp == std::string_view::npos ? std::string_view() : layout.substr(sp + 1);
+  }
+  return kinds;
+}
+static_assert(layout_unit_kinds("d a i64")[1] == UnitKind::DestSlot &&
+              layout_unit_kinds("d a i64")[2] == UnitKind::SourceSlot &&
+              layout_unit_kinds("d a i64")[3] == UnitKind::Other &&
+              layout_unit_kinds("a i32 s offset")[3] == UnitKind::SourceSlot);
+
 // The fixed length of op `op` (pair ops: their head's, as they are listed under it); 0: variable.
 constexpr unsigned fixed_units(RegOp op) {
   if (is_pair_op(op)) op = pair_parts(op).head;
