@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace wi::gdb {
@@ -56,6 +57,12 @@ std::string hex_le(uint64_t v, size_t bytes);
 std::optional<std::vector<uint8_t>> hex_decode(std::string_view s);
 // A whole hex number of at most 16 digits (no sign, no 0x); nullopt otherwise.
 std::optional<uint64_t> parse_hex(std::string_view s);
+// Splits "a;b" at the first `sep`; the second part is empty when there is no `sep`.
+inline std::pair<std::string_view, std::string_view> split_at(std::string_view s, char sep) {
+  auto k = s.find(sep);
+  if (k == std::string_view::npos) return {s, {}};
+  return {s.substr(0, k), s.substr(k + 1)};
+}
 // A decimal number below 2^31 (frame and local indices of the qWasm* packets).
 std::optional<uint32_t> parse_dec(std::string_view s);
 

@@ -15,10 +15,7 @@
 // serves the client from a replica of the program re-run from its start (host/rewind.h), which hands
 // over to the live run at its step. Module ids and code addresses are the same in every run.
 //
-// Addresses are ProcessWasm's (lldb/source/Plugins/Process/wasm/ProcessWasm.h): bits 62-63 say the
-// space (0 linear memory, 1 a module's bytes), bits 32-55 the module id, bits 0-31 the offset. Module
-// ids are positions in the Store's instances (load order: the main module first in a linked program).
-// A code address is 0x4000000000000000 | id << 32 | the offset of an instruction in its module file.
+// Addresses are ProcessWasm's, as host/gdb/address_space.h describes them.
 #include "host/gdb/stub.h"
 #include <climits>
 #include <cstdlib>
@@ -28,6 +25,7 @@
 #include <unordered_map>
 #include "fmt/format.h"
 #include "host/commands.h"
+#include "host/gdb/address_space.h"
 #include "host/gdb/connection.h"
 #include "host/gdb/frame_values.h"
 #include "host/gdb/watchpoints.h"
@@ -47,9 +45,6 @@ using gdb::hex_le;
 using gdb::parse_hex;
 using gdb::value_hex;
 
-constexpr uint64_t kCodeSpace = uint64_t(1) << 62;
-// Largest m reply, in bytes of memory: twice that in hex stays below the packet size.
-constexpr uint64_t kMaxRead = gdb::kMaxPacket / 2 - 16;
 // Trace points between two looks at the socket for an interrupt while the guest runs.
 constexpr uint32_t kPollInterval = 4096;
 // Numbers every UnixSignals table of LLDB agrees on (the wasm triple gets its generic one, where 19 is
@@ -68,28 +63,6 @@ struct StopReason {
   std::string watch;        // a watchpoint hit: "watch:ADDR;" (LLDB makes it reason "watchpoint")
   bool history_begin = false;  // a reverse command reached step 1: "replaylog:begin;"
 };
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-// Splits "a;b" at the first `sep`; the second part is empty when there is no `sep`.
-std::pair<std::string_view, std::string_view> split(std::string_view s, char sep) {
-  auto k = s.find(sep);
-  if (k == std::string_view::npos) return {s, {}};
-  return {s.substr(0, k), s.substr(k + 1)};
-}
 
 class GdbStub : public TraceCore, public ExecSession {
  public:
@@ -133,10 +106,10 @@ class GdbStub : public TraceCore, public ExecSession {
   void attach(Store& store, link::Linker* linker) override {
     store_ = &store;
     linker_ = linker;
+    space_.attach(store, linker);
     store.tracer = this;
     if (replicas_.active()) {
       reset();
-      ids_.clear();
       reported_pc_.reset();
       seen_instances_ = 0;
       carry_.give(watches_, store);  // none found yet (no instances): on_instr finds them
@@ -356,7 +329,7 @@ class GdbStub : public TraceCore, public ExecSession {
     TraceCore core = *this;
     Store* store = store_;
     link::Linker* linker = linker_;
-    auto ids = ids_;
+    gdb::AddressSpace space = space_;
     size_t announced = announced_;
     uint64_t step = cur_step_;
     size_t depth = cur_depth_;
@@ -365,7 +338,7 @@ class GdbStub : public TraceCore, public ExecSession {
     static_cast<TraceCore&>(*this) = core;
     store_ = store;
     linker_ = linker;
-    ids_ = std::move(ids);
+    space_ = std::move(space);
     announced_ = announced;
     cur_step_ = step;
     cur_depth_ = depth;
@@ -406,69 +379,10 @@ class GdbStub : public TraceCore, public ExecSession {
   }
   std::optional<StopReason> breakpoint_here(const Instr& i) {
     if (breakpoints_.empty()) return std::nullopt;
-    auto it = breakpoints_.find(code_address(i.func->instance, i.point->offset));
+    auto it = breakpoints_.find(space_.code_address(i.func->instance, i.point->offset));
     if (it == breakpoints_.end()) return std::nullopt;
     reported_pc_ = it->second;  // the address LLDB asked for (before a function's first instruction)
     return StopReason{kSigTrap, "breakpoint", ""};
-  }
-
-  // ---- modules and addresses ----
-  // Module ids: positions in store_->instances(), assigned as instances appear.
-  uint32_t module_id(const Instance* inst) {
-    auto it = ids_.find(inst);
-    if (it != ids_.end()) return it->second;
-    uint32_t n = 0;
-    for (const Instance& k : store_->instances()) {
-      ids_.try_emplace(&k, n);
-      ++n;
-    }
-    it = ids_.find(inst);
-    return it == ids_.end() ? UINT32_MAX : it->second;
-  }
-  const Instance* instance_by_id(uint64_t id) {
-    const auto& all = store_->instances();
-    return id < all.size() ? &all[size_t(id)] : nullptr;
-  }
-  uint64_t code_address(const Instance* inst, uint32_t offset) {
-    return kCodeSpace | uint64_t(module_id(inst)) << 32 | offset;
-  }
-  // The file each module came from, as LLDB should look for it (it reads the module's bytes through
-  // `m` at its code address when it cannot open the file). A module whose DWARF the linker relocated
-  // (its data addresses moved to where its data landed) must be read through `m`, since its file
-  // still holds link addresses: it is named FILE/NAME, a path below the file itself that no host can
-  // open, which keeps the base name backtraces show.
-  std::string module_file(const Instance& inst) {
-    std::string path = inst.module->file_name;
-    bool relocated = false;
-    if (linker_) {
-      for (const auto& f : linker_->loaded_files())
-        if (f.instance == &inst) path = f.path, relocated = f.relocated_debug;
-    }
-    if (char* real = ::realpath(path.c_str(), nullptr)) {
-      path = real;
-      std::free(real);
-    }
-    if (relocated) path += "/" + path.substr(path.rfind('/') + 1);
-    return path;
-  }
-  std::string library_list() {
-    std::string xml = "<library-list>";
-    uint32_t id = 0;
-    for (const Instance& inst : store_->instances()) {
-      module_id(&inst);
-      xml += fmt::format("<library name=\"{}\"><section address=\"0x{:x}\"/></library>", xml_escape(module_file(inst)),
-                         kCodeSpace | uint64_t(id) << 32);
-      ++id;
-    }
-    return xml + "</library-list>";
-  }
-  // The program's linear memory: a linked program's shared memory, else the module's first memory.
-  Memory* memory_of(const Instance* inst) {
-    if (linker_ && linker_->memory()) return linker_->memory();
-    if (inst && !inst->memories.empty()) return inst->memories[0];
-    for (const Instance& k : store_->instances())
-      if (!k.memories.empty()) return k.memories[0];
-    return nullptr;
   }
 
   // ---- frames as LLDB numbers them: innermost first, wasm functions only ----
@@ -482,8 +396,8 @@ class GdbStub : public TraceCore, public ExecSession {
   // address: LLDB looks up the line of pc - 1 for callers).
   uint64_t frame_pc(const std::vector<const Frame*>& fs, size_t k) {
     const Frame& f = *fs[k];
-    if (k == 0) return reported_pc_ ? *reported_pc_ : code_address(f.func->instance, f.offset);
-    return code_address(f.func->instance, instruction_end(*f.func->instance->module, f.offset));
+    if (k == 0) return reported_pc_ ? *reported_pc_ : space_.code_address(f.func->instance, f.offset);
+    return space_.code_address(f.func->instance, instruction_end(*f.func->instance->module, f.offset));
   }
 
   // ---- the session ----
@@ -635,16 +549,16 @@ class GdbStub : public TraceCore, public ExecSession {
       return "E45";
     }
     if (p[0] == 'p') {
-      auto [reg, rest] = split(p.substr(1), ';');  // "p0;thread:1;" when thread suffixes are on
+      auto [reg, rest] = gdb::split_at(p.substr(1), ';');  // "p0;thread:1;" when thread suffixes are on
       auto n = parse_hex(reg);
       if (!n || *n != 0) return "E45";
       return pc_hex();
     }
     if (p == "g") return pc_hex();
     if (p[0] == 'P' || p[0] == 'G') return "E01";  // the pc is the interpreter's, not writable
-    if (p.starts_with("qXfer:libraries:read::")) return xfer(library_list(), p.substr(22));
-    if (p[0] == 'm') return read_memory(p.substr(1));
-    if (p[0] == 'M') return write_memory(p.substr(1));
+    if (p.starts_with("qXfer:libraries:read::")) return gdb::AddressSpace::xfer(space_.library_list(), p.substr(22));
+    if (p[0] == 'm') return space_.read_memory(p.substr(1));
+    if (p[0] == 'M') return space_.write_memory(p.substr(1));
     if (p == "qWatchpointSupportInfo" || p == "qWatchpointSupportInfo:") return gdb::watchpoint_support_info();
     if (gdb::is_watchpoint_packet(p)) return watchpoint(p);
     if (p[0] == 'Z' || p[0] == 'z') return breakpoint(p);
@@ -661,73 +575,15 @@ class GdbStub : public TraceCore, public ExecSession {
     return hex_le(frame_pc(fs, 0), 8);
   }
 
-  // "OFFSET,LENGTH" of an object: 'm' and a part when more follows, 'l' and the rest at its end.
-  static std::string xfer(const std::string& doc, std::string_view args) {
-    auto [o, l] = split(args, ',');
-    auto off = parse_hex(o), len = parse_hex(l);
-    if (!off || !len) return "E01";
-    if (*off > doc.size()) return "E01";
-    uint64_t n = std::min<uint64_t>({*len, doc.size() - *off, kMaxRead});
-    std::string part = doc.substr(size_t(*off), size_t(n));
-    return (*off + n >= doc.size() ? "l" : "m") + part;
-  }
-
-  // The bytes an address names: linear memory or a module's file, clipped to its size. Empty: none.
-  struct Span {
-    uint8_t* data = nullptr;
-    uint64_t size = 0;  // bytes available from `data`
-    bool writable = false;
-  };
-  Span locate(uint64_t addr) {
-    const uint64_t space = addr >> 62, id = (addr >> 32) & 0xffffff, offset = addr & 0xffffffff;
-    if ((addr >> 56) & 0x3f) return {};  // bits LLDB never sets
-    const Instance* inst = instance_by_id(id);
-    if (space == 0) {
-      // A plain address is the main module's (id 0); any module of a linked program shares its memory.
-      if (!inst && id != 0) return {};
-      Memory* mem = memory_of(inst);
-      if (!mem || offset >= mem->size) return {};
-      return {mem->data + offset, mem->size - offset, true};
-    }
-    if (space == 1 && inst) {
-      const std::vector<uint8_t>& b = inst->module->bytes;
-      if (offset >= b.size()) return {};
-      return {const_cast<uint8_t*>(b.data()) + offset, b.size() - offset, false};
-    }
-    return {};
-  }
-  std::string read_memory(std::string_view args) {
-    auto [a, l] = split(args, ',');
-    auto addr = parse_hex(a), len = parse_hex(l);
-    if (!addr || !len) return "E01";
-    if (*len == 0) return "";
-    Span s = locate(*addr);
-    if (!s.data) return "E03";
-    // A read running past the end returns what there is, as gdbserver does; LLDB reads in chunks.
-    return hex_encode(s.data, size_t(std::min<uint64_t>({*len, s.size, kMaxRead})));
-  }
-  std::string write_memory(std::string_view args) {
-    auto [head, data] = split(args, ':');
-    auto [a, l] = split(head, ',');
-    auto addr = parse_hex(a), len = parse_hex(l);
-    auto bytes = gdb::hex_decode(data);
-    if (!addr || !len || !bytes || bytes->size() != *len) return "E01";
-    if (*len == 0) return "OK";
-    Span s = locate(*addr);
-    if (!s.data || !s.writable || s.size < *len) return "E03";  // code is not writable, memory has an end
-    std::copy(bytes->begin(), bytes->end(), s.data);
-    return "OK";
-  }
-
   // Z2-Z4/z2-z4 on linear memory: space 0 of a module (a plain address: the main module's); a linked
   // program's modules share one memory.
   std::string watchpoint(std::string_view p) {
     return gdb::watchpoint_packet(p, watches_, [this](uint64_t addr) -> std::optional<gdb::DataAddress> {
       if ((addr >> 56) != 0) return std::nullopt;  // code space, or bits LLDB never sets
       const uint64_t id = (addr >> 32) & 0xffffff;
-      const Instance* inst = instance_by_id(id);
+      const Instance* inst = space_.instance_by_id(id);
       if (!inst && id != 0) return std::nullopt;
-      Memory* mem = memory_of(inst);
+      Memory* mem = space_.memory_of(inst);
       if (!mem) return std::nullopt;
       return gdb::DataAddress{mem, addr & 0xffffffff};
     });
@@ -736,11 +592,11 @@ class GdbStub : public TraceCore, public ExecSession {
   // Z0/z0: software breakpoints at code addresses (Z1, hardware ones, are not offered).
   std::string breakpoint(std::string_view p) {
     if (p.size() < 2 || p[1] != '0') return "";
-    auto [kind, rest] = split(p.substr(1), ',');
-    auto [a, k] = split(rest, ',');
+    auto [kind, rest] = gdb::split_at(p.substr(1), ',');
+    auto [a, k] = gdb::split_at(rest, ',');
     (void)kind;
     auto addr = parse_hex(a);
-    if (!addr || k.empty() || !parse_hex(split(k, ';').first)) return "E01";
+    if (!addr || k.empty() || !parse_hex(gdb::split_at(k, ';').first)) return "E01";
     if (p[0] == 'z') {
       for (auto it = breakpoints_.begin(); it != breakpoints_.end();) {
         if (it->second == *addr) it = breakpoints_.erase(it);
@@ -749,12 +605,12 @@ class GdbStub : public TraceCore, public ExecSession {
       return "OK";
     }
     if ((*addr >> 62) != 1) return "E03";
-    const Instance* inst = instance_by_id((*addr >> 32) & 0xffffff);
+    const Instance* inst = space_.instance_by_id((*addr >> 32) & 0xffffff);
     if (!inst || ((*addr >> 56) & 0x3f)) return "E03";
     // A function's first line row points at its locals: stop at its first instruction instead.
     auto at = instruction_at(*inst->module, uint32_t(*addr));
     if (!at) return "E03";
-    breakpoints_[code_address(inst, at->offset)] = *addr;
+    breakpoints_[space_.code_address(inst, at->offset)] = *addr;
     return "OK";
   }
 
@@ -766,7 +622,7 @@ class GdbStub : public TraceCore, public ExecSession {
   }
   // "FRAME;INDEX" of the qWasm* packets.
   std::optional<std::pair<uint32_t, uint32_t>> frame_index(std::string_view args) {
-    auto [f, i] = split(args, ';');
+    auto [f, i] = gdb::split_at(args, ';');
     auto fi = gdb::parse_dec(f), ii = gdb::parse_dec(i);
     if (!fi || !ii) return std::nullopt;
     return std::pair{*fi, *ii};
@@ -818,7 +674,7 @@ class GdbStub : public TraceCore, public ExecSession {
   std::optional<uint64_t> reported_pc_;          // frame 0's pc for this stop, when not its instruction's
   std::map<uint64_t, uint64_t> breakpoints_;     // instruction's code address -> the address LLDB gave
   WatchList watches_;
-  std::unordered_map<const Instance*, uint32_t> ids_;  // looked up, never iterated
+  gdb::AddressSpace space_;  // module ids, code addresses, memory
   // Reverse execution (docs/reverse.md).
   bool configured_ = false;
   bool reversible_ = true;  // not with --record/--replay
