@@ -298,6 +298,39 @@ def library_stop(wi, prog, libc):
         print("FAIL:", repr(e))
 
 
+def linked_reverse(wi, prog, libc):
+    """bc across calls from the host: a linked program's constructors run in calls of their own before
+    _start's, and a snapshot serves only the call it was taken in. 200 steps in, past the constructors,
+    bc with nothing to stop at scans back in place to the start of _start's call, then falls back to a
+    replica that sees the whole run and reaches the beginning; stepping forward again from there hands
+    over to the live run at the same place."""
+    try:
+        with lldb_batch.start_wi(wi, ["exec", prog, "--lib", libc, "--snapshot-interval", "50"],
+                                 timeout=TIMEOUT) as (proc, port):
+            c = Client(port)
+            check(c.ask("QStartNoAckMode") == "OK", "QStartNoAckMode")
+            c.ack = False
+            pc0 = le(c.ask("p0"))
+            pcs = []
+            for _ in range(200):
+                c.ask("vCont;s:1")
+                pcs.append(le(c.ask("p0")))
+            r = c.ask("bc")
+            check("replaylog:begin;" in r and le(c.ask("p0")) == pc0,
+                  "linked program: bc with nothing to stop at reaches the first instruction: %r" % r)
+            forward = []
+            for _ in range(200):
+                c.ask("vCont;s:1")
+                forward.append(le(c.ask("p0")))
+            check(forward == pcs, "forward again: the same 200 steps, into the live run")
+            r = c.ask("bs")
+            check(r.startswith("T05") and le(c.ask("p0")) == pcs[-2], "and one step back from there: %r" % r)
+            c.send("k")
+    except (OSError, EOFError, AttributeError, subprocess.TimeoutExpired, lldb_batch.Failed) as e:
+        failures.append(repr(e))
+        print("FAIL (linked reverse):", repr(e))
+
+
 def reverse_with_interval(wi, wasm, interval):
     """bs and bc again with --snapshot-interval: 0 (replicas only: the program re-run from its start)
     and a small one (bc's scan goes back over many snapshots); the session above used the default."""
@@ -326,6 +359,7 @@ def main():
     wi, wasm = sys.argv[1], sys.argv[2]
     if len(sys.argv) > 4:
         library_stop(wi, sys.argv[3], sys.argv[4])
+        linked_reverse(wi, sys.argv[3], sys.argv[4])
     stack_values(wi, wasm)
     for interval in (0, 3):
         reverse_with_interval(wi, wasm, interval)
