@@ -12,9 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lldb_batch  # noqa: E402
 
 
-def main():
-    lldb = lldb_batch.lldb_or_skip()
-    wi, prog, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
+def test(lldb, wi, prog, *extra):
     commands = [
         "breakpoint set --file prog.c --line 11",
         "continue",
@@ -26,11 +24,7 @@ def main():
         "breakpoint disable",
         "continue",
     ]
-    try:
-        out, status, guest_out = lldb_batch.session(lldb, wi, ["exec", prog, *extra], commands)
-    except lldb_batch.Failed as e:
-        print(e)
-        return 1
+    out, status, guest_out = lldb_batch.session(lldb, wi, ["exec", prog, *extra], commands)
     expect = [
         # The breakpoint by file:line, resolved in the module LLDB loaded from the library list.
         (r"Breakpoint 1: where = \S+`square \+ \d+ at prog\.c:11:", "breakpoint resolved at prog.c:11"),
@@ -50,4 +44,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    lldb_batch.main(test)

@@ -21,79 +21,61 @@ import lldb_batch  # noqa: E402
 MAIN = r"__main_argc_argv\(argc=1, argv=0x[0-9a-f]+\)"
 
 
-def main():
-    lldb = lldb_batch.lldb_or_skip()
-    wi, prog, libc = sys.argv[1:4]
-    bad = 0
-
-    def session(commands, after=()):
-        """Runs lldb -b with `commands` after connecting; returns (lldb's output, wi's status, wi's stdout)."""
-        return lldb_batch.session(lldb, wi, ["exec", prog, "--lib", libc], commands, after)
-
-    def expect(out, status, guest_out, patterns):
-        nonlocal bad
-        bad |= lldb_batch.check_all(out, patterns, also=lldb_batch.ran_to_end(status, guest_out, "plugin_scale(6) = 26"))
-
-    try:
-        # A function of the plugin: line 11 of dlopen_plugin.c, after `tripled` is computed.
-        out, status, guest_out = session([
-            "breakpoint set --file dlopen_plugin.c --line 11",
-            "continue",
-            "bt",
-            "frame variable",
-            "image list",
-            "continue",
-        ])
-        expect(out, status, guest_out, [
-            (r"Breakpoint 1: no locations \(pending\)", "the breakpoint is pending before the dlopen"),
-            (r"1 location added to breakpoint 1", "the library stop binds it in the new module"),
-            (r"stop reason = breakpoint 1\.1\s+frame #0: 0x40000002[0-9a-f]{8} dlopen_plugin\.wasm`"
-             r"plugin_scale\(factor=6\) at dlopen_plugin\.c:11:", "stops in plugin_scale(factor=6) at dlopen_plugin.c:11"),
-            # bt: the plugin's frame (module 2), then main's (module 0) at the call through the pointer.
-            (r"\(lldb\) bt\n.*\n\s+\* frame #0: 0x40000002[0-9a-f]{8} dlopen_plugin\.wasm`plugin_scale\(factor=6\) "
-             r"at dlopen_plugin\.c:11:\d+\n\s+frame #1: 0x40000000[0-9a-f]{8} dlopen_main\.wasm`" + MAIN + r" at dlopen_main\.c:16:",
-             "bt: plugin_scale in the plugin, then main at dlopen_main.c:16"),
-            (r"\(lldb\) frame variable\n\(int\) factor = 6\n\(int\) tripled = 18\n", "frame variable: factor = 6, tripled = 18"),
-            (r"\[  2\] .*dlopen_plugin\.wasm", "image list shows the plugin as module 2"),
-            (r"Process 1 exited with status = 0 ", "exit status 0 reported"),
-        ])
-        # The plugin's constructor: it runs inside dlopen, after the library stop.
-        out, status, guest_out = session([
-            "breakpoint set --file dlopen_plugin.c --line 7",
-            "continue",
-            "bt",
-            "continue",
-        ])
-        expect(out, status, guest_out, [
-            (r"Breakpoint 1: no locations \(pending\)", "the constructor's breakpoint is pending"),
-            (r"stop reason = breakpoint 1\.1\s+frame #0: 0x40000002[0-9a-f]{8} dlopen_plugin\.wasm`plugin_init "
-             r"at dlopen_plugin\.c:7:", "stops in the constructor plugin_init at dlopen_plugin.c:7"),
-            (r"frame #0: .*`plugin_init .*\n\s+frame #1: 0x40000000[0-9a-f]{8} dlopen_main\.wasm`" + MAIN +
-             r" at dlopen_main\.c:10:",
-             "bt: plugin_init, then main at its dlopen call (dlopen_main.c:10)"),
-            (r"Process 1 exited with status = 0 ", "exit status 0 reported"),
-        ])
-        # A guest path: the library list names /sandbox/dlopen_plugin.wasm, no file on the host.
-        plugin_dir = os.path.dirname(os.path.abspath(prog))
-        out, status, guest_out = session([
-            "breakpoint set --file dlopen_plugin.c --line 11",
-            "continue",
-            "frame variable factor",
-            "image list",
-            "continue",
-        ], ["--dir", plugin_dir + "::/sandbox", "--", "/sandbox/dlopen_plugin.wasm"])
-        expect(out, status, guest_out, [
-            (r"stop reason = breakpoint 1\.1\s+frame #0: 0x40000002[0-9a-f]{8} dlopen_plugin\.wasm`"
-             r"plugin_scale\(factor=6\) at dlopen_plugin\.c:11:", "by guest path: stops at dlopen_plugin.c:11"),
-            (r"\(lldb\) frame variable factor\n\(int\) factor = 6\n", "by guest path: factor = 6"),
-            (r"\[  2\] .*/sandbox/dlopen_plugin\.wasm", "image list shows the guest path"),
-            (r"Process 1 exited with status = 0 ", "exit status 0 reported"),
-        ])
-    except lldb_batch.Failed as e:
-        print(e)
-        return 1
-    return 1 if bad else 0
+def test(lldb, wi, prog, libc):
+    sessions = lldb_batch.Sessions(lldb, wi, ["exec", prog, "--lib", libc], "plugin_scale(6) = 26")
+    # A function of the plugin: line 11 of dlopen_plugin.c, after `tripled` is computed.
+    sessions.check([
+        "breakpoint set --file dlopen_plugin.c --line 11",
+        "continue",
+        "bt",
+        "frame variable",
+        "image list",
+        "continue",
+    ], [
+        (r"Breakpoint 1: no locations \(pending\)", "the breakpoint is pending before the dlopen"),
+        (r"1 location added to breakpoint 1", "the library stop binds it in the new module"),
+        (r"stop reason = breakpoint 1\.1\s+frame #0: 0x40000002[0-9a-f]{8} dlopen_plugin\.wasm`"
+         r"plugin_scale\(factor=6\) at dlopen_plugin\.c:11:", "stops in plugin_scale(factor=6) at dlopen_plugin.c:11"),
+        # bt: the plugin's frame (module 2), then main's (module 0) at the call through the pointer.
+        (r"\(lldb\) bt\n.*\n\s+\* frame #0: 0x40000002[0-9a-f]{8} dlopen_plugin\.wasm`plugin_scale\(factor=6\) "
+         r"at dlopen_plugin\.c:11:\d+\n\s+frame #1: 0x40000000[0-9a-f]{8} dlopen_main\.wasm`" + MAIN + r" at dlopen_main\.c:16:",
+         "bt: plugin_scale in the plugin, then main at dlopen_main.c:16"),
+        (r"\(lldb\) frame variable\n\(int\) factor = 6\n\(int\) tripled = 18\n", "frame variable: factor = 6, tripled = 18"),
+        (r"\[  2\] .*dlopen_plugin\.wasm", "image list shows the plugin as module 2"),
+        (r"Process 1 exited with status = 0 ", "exit status 0 reported"),
+    ])
+    # The plugin's constructor: it runs inside dlopen, after the library stop.
+    sessions.check([
+        "breakpoint set --file dlopen_plugin.c --line 7",
+        "continue",
+        "bt",
+        "continue",
+    ], [
+        (r"Breakpoint 1: no locations \(pending\)", "the constructor's breakpoint is pending"),
+        (r"stop reason = breakpoint 1\.1\s+frame #0: 0x40000002[0-9a-f]{8} dlopen_plugin\.wasm`plugin_init "
+         r"at dlopen_plugin\.c:7:", "stops in the constructor plugin_init at dlopen_plugin.c:7"),
+        (r"frame #0: .*`plugin_init .*\n\s+frame #1: 0x40000000[0-9a-f]{8} dlopen_main\.wasm`" + MAIN +
+         r" at dlopen_main\.c:10:",
+         "bt: plugin_init, then main at its dlopen call (dlopen_main.c:10)"),
+        (r"Process 1 exited with status = 0 ", "exit status 0 reported"),
+    ])
+    # A guest path: the library list names /sandbox/dlopen_plugin.wasm, no file on the host.
+    plugin_dir = os.path.dirname(os.path.abspath(prog))
+    sessions.check([
+        "breakpoint set --file dlopen_plugin.c --line 11",
+        "continue",
+        "frame variable factor",
+        "image list",
+        "continue",
+    ], [
+        (r"stop reason = breakpoint 1\.1\s+frame #0: 0x40000002[0-9a-f]{8} dlopen_plugin\.wasm`"
+         r"plugin_scale\(factor=6\) at dlopen_plugin\.c:11:", "by guest path: stops at dlopen_plugin.c:11"),
+        (r"\(lldb\) frame variable factor\n\(int\) factor = 6\n", "by guest path: factor = 6"),
+        (r"\[  2\] .*/sandbox/dlopen_plugin\.wasm", "image list shows the guest path"),
+        (r"Process 1 exited with status = 0 ", "exit status 0 reported"),
+    ], after=["--dir", plugin_dir + "::/sandbox", "--", "/sandbox/dlopen_plugin.wasm"])
+    return sessions.status
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    lldb_batch.main(test)

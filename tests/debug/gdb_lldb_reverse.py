@@ -14,9 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lldb_batch  # noqa: E402
 
 
-def main():
-    lldb = lldb_batch.lldb_or_skip()
-    wi, prog = sys.argv[1], sys.argv[2]
+def test(lldb, wi, prog):
     commands = [
         "breakpoint set -n square",
         "continue",
@@ -30,11 +28,7 @@ def main():
         "breakpoint delete 1",
         "continue",
     ]
-    try:
-        out, status, guest_out = lldb_batch.session(lldb, wi, ["exec", prog], commands)
-    except lldb_batch.Failed as e:
-        print(e)
-        return 1
+    out, status, guest_out = lldb_batch.session(lldb, wi, ["exec", prog], commands)
     hit = r"stop reason = breakpoint 1\.1\s+frame #0: 0x[0-9a-f]+ \S+`square\(x=%d\) at prog\.c:10"
     expect = [
         (r"\(lldb\) process continue -R\n.*?" + hit % 1, "reverse continue from x=2 stops at x=1"),
@@ -53,4 +47,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    lldb_batch.main(test)

@@ -29,10 +29,8 @@ def dwarf_premise(dwarfdump, prog):
     return bad
 
 
-def main():
-    lldb = lldb_batch.lldb_or_skip()
-    wi, prog = sys.argv[1], sys.argv[2]
-    bad = dwarf_premise(sys.argv[3], prog) if len(sys.argv) > 3 else []
+def test(lldb, wi, prog, dwarfdump=None):
+    bad = dwarf_premise(dwarfdump, prog) if dwarfdump is not None else []
     commands = [
         "breakpoint set --file stackval.c --line 17",
         "continue",
@@ -47,11 +45,7 @@ def main():
         "breakpoint delete -f",
         "continue",
     ]
-    try:
-        out, status, _ = lldb_batch.session(lldb, wi, ["exec", prog], commands)
-    except lldb_batch.Failed as e:
-        print(e)
-        return 1
+    out, status, _ = lldb_batch.session(lldb, wi, ["exec", prog], commands)
     expect = [
         (r"`between\(n=4\) at stackval\.c:17:\d+.*?\(lldb\) frame variable\n\(int\) n = 4\n\(int\) r = 13\n",
          "between at line 17: r = 13, from the stack"),
@@ -68,4 +62,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    lldb_batch.main(test)

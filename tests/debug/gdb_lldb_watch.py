@@ -14,9 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lldb_batch  # noqa: E402
 
 
-def main():
-    lldb = lldb_batch.lldb_or_skip()
-    wi, prog = sys.argv[1], sys.argv[2]
+def test(lldb, wi, prog):
     commands = [
         "watchpoint set variable counter",
         "continue",
@@ -27,11 +25,7 @@ def main():
         "watchpoint delete 1",
         "continue",
     ]
-    try:
-        out, status, guest_out = lldb_batch.session(lldb, wi, ["exec", prog], commands)
-    except lldb_batch.Failed as e:
-        print(e)
-        return 1
+    out, status, guest_out = lldb_batch.session(lldb, wi, ["exec", prog], commands)
     expect = [
         (r"Watchpoint created: Watchpoint 1: addr = 0x[0-9a-f]+ size = 4 state = enabled", "watchpoint set on counter"),
         # First write: counter 0 -> 1 in square(1); the stop is after the store, at the next line.
@@ -52,4 +46,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    lldb_batch.main(test)

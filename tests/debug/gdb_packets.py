@@ -151,16 +151,23 @@ def watchpoints(c):
     check(c.ask("z2,9000,4") == "OK", "remove it")
 
 
+def values_at_two_stops(c, mark, what, query):
+    """Continues twice, checking that each stop's reply carries `mark` (a stop at `what`); returns the
+    value `query` reads at each stop, so that going back can be checked against them."""
+    values = []
+    for _ in range(2):
+        r = c.ask("c")
+        check(mark in r, "continue stops at the %s: %r" % (what, r))
+        values.append(le(c.ask(query)))
+    return values
+
+
 def reverse(c, bp, pc0):
     """bs and bc (docs/reverse.md): the stub re-runs the program in a replica to the previous step or
     breakpoint hit; running forward from there reaches the live run again, which goes on."""
     check("ReverseStep+;ReverseContinue+" in c.ask("qSupported:multiprocess+"), "qSupported offers bs and bc")
     check(c.ask("Z0,%x,1" % bp) == "OK", "set breakpoint")
-    hits = []
-    for _ in range(2):
-        r = c.ask("c")
-        check("reason:breakpoint" in r, "continue stops at the breakpoint: %r" % r)
-        hits.append(le(c.ask("qWasmLocal:0;1")))
+    hits = values_at_two_stops(c, "reason:breakpoint", "breakpoint", "qWasmLocal:0;1")
     r = c.ask("bc")
     check(r.startswith("T05") and "reason:breakpoint" in r, "bc stops at the previous hit: %r" % r)
     check(le(c.ask("p0")) == bp, "bc: at the breakpoint's pc")
@@ -192,11 +199,7 @@ def reverse(c, bp, pc0):
     check(c.ask("z0,%x,1" % bp) == "OK", "remove breakpoint")
     # A watchpoint hit going back: bc stops after the previous store, with its value in memory.
     check(c.ask("Z2,9000,4") == "OK", "set a write watchpoint")
-    stored = []
-    for _ in range(2):
-        r = c.ask("c")
-        check("watch:9000;" in r, "continue stops at the watchpoint: %r" % r)
-        stored.append(le(c.ask("m9000,4")))
+    stored = values_at_two_stops(c, "watch:9000;", "watchpoint", "m9000,4")
     r = c.ask("bc")
     check("watch:9000;" in r, "bc stops at the previous watchpoint hit: %r" % r)
     check(le(c.ask("m9000,4")) == stored[0], "memory as it was then: %d" % stored[0])

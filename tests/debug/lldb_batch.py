@@ -1,8 +1,9 @@
-# The scaffolding the gdb_lldb*.py tests share, and nothing they check: finding lldb-22 (or skipping with
-# 77), running `wi ... --gdb 0` and reading its port from its stderr, a batch `lldb-22 -b` session connected
-# to it, bounded waits on both, wi always reaped, and matching LLDB's output against (regex, description)
-# expectations. Each test keeps its own commands, expectations and program-output checks. gdb_packets.py
-# and dap_session.py, which speak to the stub or to lldb-dap-22 themselves, use only start_wi.
+# The scaffolding the gdb_lldb*.py tests share, and nothing they check: their main (finding lldb-22 or
+# skipping with 77, a session that could not run failing the test), running `wi ... --gdb 0` and reading its
+# port from its stderr, a batch `lldb-22 -b` session connected to it, bounded waits on both, wi always
+# reaped, and matching LLDB's output against (regex, description) expectations, session by session.
+# Each test keeps its own commands, expectations and program-output checks. gdb_packets.py and
+# dap_session.py, which speak to the stub or to lldb-dap-22 themselves, use only start_wi.
 import contextlib
 import re
 import select
@@ -90,3 +91,30 @@ def check_all(out, expect, flags=0, also=()):
     for what in bad:
         print("FAIL:", what)
     return 1 if bad else 0
+
+
+class Sessions:
+    """For a test of several sessions of one `wi ARGS...` (each run to its end): `check` runs one and
+    checks it at once (as check_all), that the program ran to its end printing `text` (ran_to_end)
+    included, so a failed session does not hide the ones after it; `status` is 1 after any failure."""
+
+    def __init__(self, lldb, wi, args, text):
+        self.lldb, self.wi, self.args, self.text = lldb, wi, args, text
+        self.status = 0
+
+    def check(self, commands, expect, after=()):
+        out, status, guest_out = session(self.lldb, self.wi, self.args, commands, after)
+        self.status |= check_all(out, expect, also=ran_to_end(status, guest_out, self.text))
+
+
+def main(test):
+    """A gdb_lldb*.py test's main: exits with `test(lldb, *ARGS)`, given lldb-22's path and the script's
+    command-line arguments (1 on any failure, else 0). Without lldb-22, exits 77 (skip); a session that
+    could not run to its end (Failed) is printed and fails the test."""
+    lldb = lldb_or_skip()
+    try:
+        status = test(lldb, *sys.argv[1:])
+    except Failed as e:
+        print(e)
+        status = 1
+    sys.exit(status)

@@ -12,9 +12,10 @@ usage: reverse_commands.py WI MODULE STDIN"""
 import os
 import random
 import re
-import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from debug_run import wi_debug  # noqa: E402
 
 wi, module, stdin_path = sys.argv[1:4]
 INTERVALS = [1, 7, 97]
@@ -28,19 +29,8 @@ REVERSE = ["reverse-next", "reverse-finish", "reverse-continue", "reverse-step"]
 
 
 def run(commands, interval, budget=None):
-    with tempfile.NamedTemporaryFile("w", suffix=".commands", delete=False) as f:
-        f.write("\n".join(commands) + "\n")
-        name = f.name
-    try:
-        with open(stdin_path, "rb") as stdin:
-            extra = [] if budget is None else ["--snapshot-memory", str(budget)]
-            r = subprocess.run([wi, "debug", module, "--commands", name, "--snapshot-interval", str(interval)] + extra,
-                               stdin=stdin, capture_output=True, text=True, timeout=300)
-    finally:
-        os.unlink(name)
-    if r.returncode != 0 or r.stderr:
-        sys.exit(f"wi debug failed ({r.returncode}): {r.stderr}")
-    return r.stdout.splitlines()
+    extra = [] if budget is None else ["--snapshot-memory", str(budget)]
+    return wi_debug(wi, module, commands, ["--snapshot-interval", str(interval)] + extra, stdin_path).splitlines()
 
 
 def session_commands(rng):

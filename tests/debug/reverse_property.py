@@ -14,7 +14,9 @@ import random
 import re
 import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from debug_run import wi_debug  # noqa: E402
 
 wi, module, stdin_path = sys.argv[1:4]
 interval = int(sys.argv[4]) if len(sys.argv) > 4 else None
@@ -26,19 +28,7 @@ GUEST = re.compile(r"^(\d+ \d+ \d+|done \d+)$")
 
 
 def session(commands):
-    with tempfile.NamedTemporaryFile("w", suffix=".commands", delete=False) as f:
-        f.write("\n".join(commands) + "\n")
-        name = f.name
-    try:
-        with open(stdin_path, "rb") as stdin:
-            extra = [] if interval is None else ["--snapshot-interval", str(interval)]
-            r = subprocess.run([wi, "debug", module, "--commands", name] + extra, stdin=stdin,
-                               capture_output=True, text=True, timeout=300)
-    finally:
-        os.unlink(name)
-    if r.returncode != 0 or r.stderr:
-        sys.exit(f"wi debug failed ({r.returncode}): {r.stderr}")
-    return r.stdout
+    return wi_debug(wi, module, commands, [] if interval is None else ["--snapshot-interval", str(interval)], stdin_path)
 
 
 def blocks(out):

@@ -4,10 +4,12 @@ memory that grows, a global, a table slot set and cleared — `step M` then `rev
 snapshots every few steps, must stop where a session without snapshots stops after `step M-N`, with
 the same locals, global, memory size and bytes; also after going forward again past a restored point.
 usage: reverse_snapshots.py WI MODULE"""
+import os
 import random
-import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from debug_run import wi_debug  # noqa: E402
 
 wi, module = sys.argv[1:3]
 PAGES = 6  # the guest grows its memory to 5 pages: x/4 of each page's last word, and one past the end
@@ -15,14 +17,8 @@ DUMP = ["locals", "print g"] + [f"x/4 {p * 65536 - 4}" for p in range(1, PAGES +
 
 
 def session(commands, interval):
-    with tempfile.NamedTemporaryFile("w", suffix=".commands") as f:
-        f.write("\n".join(commands + DUMP + ["info reverse", "quit"]) + "\n")
-        f.flush()
-        r = subprocess.run([wi, "debug", module, "--commands", f.name, "--snapshot-interval", str(interval)],
-                           capture_output=True, text=True, timeout=60)
-    if r.returncode != 0 or r.stderr:
-        sys.exit(f"wi debug failed ({r.returncode}): {r.stderr}")
-    lines = r.stdout.splitlines()
+    lines = wi_debug(wi, module, commands + DUMP + ["info reverse", "quit"], ["--snapshot-interval", str(interval)],
+                     timeout=60).splitlines()
     stops = [l for l in lines if l.startswith("#")]
     dump = lines[lines.index("(wi) locals"):]
     rerun = [l for l in dump if l.startswith("last reverse command")]

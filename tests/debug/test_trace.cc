@@ -139,6 +139,20 @@ struct StackRecorder : wi::Tracer {
   }
 };
 
+// Calls the export "f" of `b` (compiled with trace points) with `arg` under a StackRecorder; CHECKs
+// that f returns `result` and returns the events recorded.
+std::vector<std::string> stack_events(const Bytes& b, uint32_t arg, uint32_t result) {
+  Store s;
+  StackRecorder rec;
+  s.tracer = &rec;
+  auto o = s.instantiate(compile_traced(b), {});
+  REQUIRE(o.instance);
+  std::vector<Value> out;
+  REQUIRE(!s.call(func_export(o.instance, "f"), std::vector<Value>{Value::make_i32(arg)}, out));
+  CHECK(out.at(0).i32 == result);
+  return rec.events;
+}
+
 }  // namespace
 
 TEST_CASE("trace points record the whole operand stack: temporaries, locals and constants, a caller's") {
@@ -150,15 +164,7 @@ TEST_CASE("trace points record the whole operand stack: temporaries, locals and 
   m.export_func("f", m.func(t1, code(local_get(0), i32_const(2), op::i32_mul, local_get(0), i32_const(1), local_set(0),
                                      i32_const(100), local_get(0), i32_const(3), call(0), op::i32_add, op::i32_add,
                                      op::i32_add, op::end)));
-  Bytes b = m.build();
-  Store s;
-  StackRecorder rec;
-  s.tracer = &rec;
-  auto o = s.instantiate(compile_traced(b), {});
-  REQUIRE(o.instance);
-  std::vector<Value> out;
-  REQUIRE(!s.call(func_export(o.instance, "f"), std::vector<Value>{Value::make_i32(39)}, out));
-  CHECK(out.at(0).i32 == 221);
+  std::vector<std::string> events = stack_events(m.build(), 39, 221);
   std::vector<std::string> want = {
       "I []", "I [39]", "I [39 2]", "I [78]", "I [78 39]", "I [78 39 1]",
       "I [78 39]",  // local 0 is 1 now; the entry read before the set kept 39
@@ -167,7 +173,7 @@ TEST_CASE("trace points record the whole operand stack: temporaries, locals and 
       "I [4] caller [78 39 100]", "R [4] caller [78 39 100]",
       "I [78 39 100 4]", "I [78 39 104]", "I [78 143]", "I [221]", "R [221]",
   };
-  CHECK(rec.events == want);
+  CHECK(events == want);
 }
 
 TEST_CASE("a legacy catch's hidden exception entry is not part of the recorded operand stack") {
@@ -178,21 +184,13 @@ TEST_CASE("a legacy catch's hidden exception entry is not part of the recorded o
   // 100 under a try whose body throws the argument; the catch adds 1 to it, then 100 is added.
   m.export_func("f", m.func(t1, code(i32_const(100), 0x06, 0x7f, local_get(0), 0x08, leb(tag), 0x07, leb(tag),
                                      i32_const(1), op::i32_add, op::end, op::i32_add, op::end)));
-  Bytes b = m.build();
-  Store s;
-  StackRecorder rec;
-  s.tracer = &rec;
-  auto o = s.instantiate(compile_traced(b), {});
-  REQUIRE(o.instance);
-  std::vector<Value> out;
-  REQUIRE(!s.call(func_export(o.instance, "f"), std::vector<Value>{Value::make_i32(5)}, out));
-  CHECK(out.at(0).i32 == 106);
+  std::vector<std::string> events = stack_events(m.build(), 5, 106);
   std::vector<std::string> want = {
       "I []", "I [100]", "I [100]", "I [100 5]",  // i32.const, try, local.get, throw
       "I [100 5]", "I [100 5 1]",                  // in the catch: i32.const 1, i32.add
       "I [100 6]", "I [100 6]", "I [106]", "R [106]",
   };
-  CHECK(rec.events == want);
+  CHECK(events == want);
 }
 
 TEST_CASE("a tracer that returns false stops the guest with its trap, at that instruction") {

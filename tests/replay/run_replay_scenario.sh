@@ -4,23 +4,14 @@
 # the modules meson built for them: thinthin.syscall's file calls, dlopen of plugins and the
 # libraries they need.
 #   tests/replay/run_replay_scenario.sh WI SCENARIO_DIR LIBC_WASM MODULE.wasm...
-# Copies the modules under their short names (as run_scenario.sh does), then for each case below
-# records the command line and replays it without --dir and without stdin; stdout, stderr, exit status
-# and --trace must be identical. A dlopen by guest path, which a replay cannot open (no --dir), must
-# be a one-line divergence error.
+# Copies the modules under their short names (stage_scenario, shared with run_scenario.sh), then for
+# each case below records the command line and replays it without --dir and without stdin; stdout,
+# stderr, exit status and --trace must be identical. A dlopen by guest path, which a replay cannot
+# open (no --dir), must be a one-line divergence error.
 set -u
-wi=$(realpath "$1") src=$(realpath "$2") libc=$3
-shift 3
-name=$(basename "$src")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cp "$libc" "$work/libc.wasm"
-for f in "$@"; do
-  b=$(basename "$f")
-  cp "$f" "$work/${b#"$name"-}"
-done
-[[ -d "$src/files" ]] && cp -r "$src/files" "$work/files"
-cd "$work" || exit 1
+# shellcheck source-path=SCRIPTDIR source=../linker/scenarios/stage_scenario.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../linker/scenarios/stage_scenario.sh"
+stage_scenario "$@"
 fail=0
 failed() { echo "FAIL $name: $*"; fail=1; }
 

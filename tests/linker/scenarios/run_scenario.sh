@@ -7,20 +7,11 @@
 # WI_GOLDEN_UPDATE=1 rewrites `expected` instead (check it by hand).
 # usage: run_scenario.sh WI SCENARIO_DIR LIBC_WASM MODULE.wasm...
 set -u
-wi=$(realpath "$1") src=$(realpath "$2") libc=$3
-shift 3
-name=$(basename "$src")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cp "$libc" "$work/libc.wasm"
-for f in "$@"; do
-  b=$(basename "$f")
-  cp "$f" "$work/${b#"$name"-}"
-done
-[[ -d "$src/files" ]] && cp -r "$src/files" "$work/files"
+# shellcheck source-path=SCRIPTDIR source=stage_scenario.sh
+source "$(dirname "${BASH_SOURCE[0]}")/stage_scenario.sh"
+stage_scenario "$@"
 transcript="$work/.transcript"
 : >"$transcript"
-cd "$work" || exit 1
 while IFS= read -r line || [[ -n "$line" ]]; do
   [[ -z "$line" || "$line" == \#* ]] && continue
   if [[ "$line" == "! "* ]]; then
