@@ -4,6 +4,7 @@
 // regops.def.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,7 +46,8 @@ struct CompiledFunc {
   std::vector<std::pair<uint32_t, uint32_t>> offsets;
   bool uses_simd = false;
   std::vector<CatchHandler> handlers;  // exception handling, searched in order
-  // Lazy compilation: not validated or translated yet (compile_function does it on first call).
+  // Lazy compilation: not validated or translated yet (CompiledModule::compile_pending does it on
+  // first call).
   bool pending = false;
   // CompileOptions::trace: the trace points the function's Trace ops name (interp/trace.h).
   TraceInfo trace;
@@ -61,6 +63,12 @@ struct CompiledModule {
   bool metered = false;             // translated with CompileOptions::meter_fuel
   bool lazy = false;                // CompileOptions::lazy: function bodies wait for their first call
   bool traced = false;              // CompileOptions::trace (lazy bodies are traced too)
+  // Lazy modules only: validates and translates defined function `defined_index` in place if it is
+  // still pending (the error carries the body's file offset). Bound to this object by the compile
+  // function that made it: the one way a compiled module changes after compilation, granted by its
+  // maker, so that instances sharing it through pointers to const compile each body once, without
+  // casting const away. Not thread-safe (a Store runs one thread).
+  std::function<Result<void>(uint32_t defined_index)> compile_pending;
 };
 
 struct CompileOptions {
@@ -87,9 +95,6 @@ Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> byte
 // sections, then patches code in place before translation). `m`'s file name is kept.
 Result<std::shared_ptr<CompiledModule>> compile_decoded(std::unique_ptr<Module> m, const CompileOptions& options = {});
 
-// Lazy modules: validates and translates defined function `defined_index` if still pending. Not
-// thread-safe (a Store runs one thread). The error carries the body's file offset.
-Result<void> compile_function(CompiledModule& m, uint32_t defined_index);
 
 // Human-readable listing of a function's register code (for `wi inspect --internal` and golden tests).
 std::string disassemble_internal(const CompiledModule& m, const CompiledFunc& f);

@@ -348,11 +348,10 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
     }
     // Lazy: its first call compiles it and installs the code (calls find `entry` set from then on),
     // then goes on into it in the same activation (FuncInst::prepare). The compiled module is shared;
-    // compile_function fills each body only once.
+    // compile_pending fills each body only once.
     f.debug_name = m.function_display_name(index);
     f.prepare = [fi = &f, cm = compiled.get(), i](Store&, Trap& trap) -> const FuncInst* {
-      auto& mutable_cm = const_cast<CompiledModule&>(*cm);
-      if (auto r = compile_function(mutable_cm, uint32_t(i)); !r) {
+      if (auto r = cm->compile_pending(uint32_t(i)); !r) {
         trap.kind = TrapKind::Host;
         trap.message = fmt::format("{}: 0x{:x}: {} (in function {}, compiled on its first call)",
                                    cm->module->file_name, r.error().offset, r.error().message, fi->debug_name);

@@ -121,6 +121,8 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
   return {};
 }
 
+namespace {
+
 Result<void> compile_function(CompiledModule& cm, uint32_t defined_index) {
   CompiledFunc& f = cm.funcs[defined_index];
   if (!f.pending) return {};
@@ -133,6 +135,21 @@ Result<void> compile_function(CompiledModule& cm, uint32_t defined_index) {
   return t.translate(m, func_index, m.codes[defined_index], f);
 }
 
+// The module's fields that come from the options; for a lazy one, the way to compile a body later.
+std::shared_ptr<CompiledModule> new_compiled_module(const CompileOptions& options) {
+  auto cm = std::make_shared<CompiledModule>();
+  cm->metered = options.meter_fuel;
+  cm->lazy = options.lazy;
+  cm->traced = options.trace;
+  if (options.lazy) {
+    CompiledModule* self = cm.get();  // owned by the shared_ptr: never moves
+    cm->compile_pending = [self](uint32_t defined_index) { return compile_function(*self, defined_index); };
+  }
+  return cm;
+}
+
+}  // namespace
+
 uint32_t CompiledFunc::wasm_offset_at(uint32_t p) const {
   auto it = std::upper_bound(offsets.begin(), offsets.end(), std::make_pair(p, UINT32_MAX));
   if (it == offsets.begin()) return offsets.empty() ? 0 : offsets.front().second;
@@ -140,10 +157,7 @@ uint32_t CompiledFunc::wasm_offset_at(uint32_t p) const {
 }
 
 Result<std::shared_ptr<CompiledModule>> compile_decoded(std::unique_ptr<Module> m, const CompileOptions& options) {
-  auto cm = std::make_shared<CompiledModule>();
-  cm->metered = options.meter_fuel;
-  cm->lazy = options.lazy;
-  cm->traced = options.trace;
+  auto cm = new_compiled_module(options);
   cm->module = std::move(m);
   const Module& mod = *cm->module;
   Translator t(*cm, options.meter_fuel, options.lazy);
@@ -154,10 +168,7 @@ Result<std::shared_ptr<CompiledModule>> compile_decoded(std::unique_ptr<Module> 
 
 Result<std::shared_ptr<CompiledModule>> compile_module(std::vector<uint8_t> bytes,
                                                        const CompileOptions& options) {
-  auto cm = std::make_shared<CompiledModule>();
-  cm->metered = options.meter_fuel;
-  cm->lazy = options.lazy;
-  cm->traced = options.trace;
+  auto cm = new_compiled_module(options);
   Translator t(*cm, options.meter_fuel, options.lazy);
   DecodeOptions dopts;
   dopts.file_name = options.file_name;

@@ -14,7 +14,7 @@ class Translator : public CodeDelegate {
   Translator(CompiledModule& out, bool meter_fuel, bool lazy = false)
       : out_(out), meter_fuel_(meter_fuel), lazy_(lazy) {}
   Result<void> on_function(const Module& m, uint32_t func_index, const FunctionBody& body) override;
-  // Validates and translates one body into `f` (on_function's work; compile_function's for lazy ones).
+  // Validates and translates one body into `f` (on_function's work; CompiledModule::compile_pending's for lazy ones).
   Result<void> translate(const Module& m, uint32_t func_index, const FunctionBody& body, CompiledFunc& f);
 
  private:
