@@ -101,12 +101,12 @@ AddressSpace::Span AddressSpace::locate(uint64_t addr) const {
     if (!inst && id != 0) return {};
     Memory* mem = memory_of(inst);
     if (!mem || offset >= mem->size) return {};
-    return {mem->data + offset, mem->size - offset, true};
+    return {mem->data + offset, mem->size - offset, mem->data + offset};
   }
   if (space == 1 && inst) {
     const std::vector<uint8_t>& b = inst->module->bytes;
     if (offset >= b.size()) return {};
-    return {const_cast<uint8_t*>(b.data()) + offset, b.size() - offset, false};
+    return {b.data() + offset, b.size() - offset, nullptr};
   }
   return {};
 }
@@ -131,7 +131,7 @@ std::string AddressSpace::write_memory(std::string_view args) {
   if (*len == 0) return "OK";
   Span s = locate(*addr);
   if (!s.data || !s.writable || s.size < *len) return "E03";  // code is not writable, memory has an end
-  std::copy(bytes->begin(), bytes->end(), s.data);
+  std::copy(bytes->begin(), bytes->end(), s.writable);
   return "OK";
 }
 

@@ -51,9 +51,9 @@ class AddressSpace {
  private:
   // The bytes an address names: linear memory or a module's file, clipped to its size. Empty: none.
   struct Span {
-    uint8_t* data = nullptr;
-    uint64_t size = 0;  // bytes available from `data`
-    bool writable = false;
+    const uint8_t* data = nullptr;
+    uint64_t size = 0;           // bytes available from `data`
+    uint8_t* writable = nullptr;  // `data` again where the client may write (linear memory), else null
   };
   Span locate(uint64_t addr) const;
   std::string module_file(const Instance& inst) const;
