@@ -37,7 +37,11 @@ struct CatchHandler {
 struct CompiledFunc {
   uint32_t func_index = 0;    // index in the module's function space
   uint32_t param_slots = 0;   // slots taken by parameters
-  uint32_t local_slots = 0;   // params + declared locals (locals are zeroed on entry)
+  uint32_t local_slots = 0;   // params + declared locals
+  // Locals zeroed on entry: [param_slots, zero_slots). Untraced code puts the declared locals that
+  // are set before anything reads them (found from the entry's straight-line code) last, past
+  // zero_slots: a call zeroes only what may be read before it is written.
+  uint32_t zero_slots = 0;
   uint32_t frame_slots = 0;   // everything the frame may use: locals + deepest operand stack
   uint32_t result_slots = 0;
   std::vector<uint32_t> code; // register code units (see regops.def)

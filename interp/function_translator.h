@@ -72,8 +72,11 @@ const NumericMap& numeric_map();
 
 class FunctionTranslator {
  public:
+  // `set_first`: the declared locals (by index) that the body sets before anything can read them
+  // (empty: none known); untraced code gives them the slots past zero_slots.
   FunctionTranslator(const Module& m, CompiledFunc& f, const std::vector<ValType>& locals,
-                     const FuncType& type, bool meter_fuel, uint32_t code_start, bool trace = false)
+                     const FuncType& type, bool meter_fuel, uint32_t code_start, bool trace = false,
+                     const std::vector<bool>& set_first = {})
       : m_(m), f_(f), locals_(locals), type_(type), handlers_(handler_offsets()),
         wasm_offset_(code_start), meter_(meter_fuel) {
 #ifndef WI_NO_TRACING
@@ -81,13 +84,21 @@ class FunctionTranslator {
 #else
     (void)trace;
 #endif
+    // Slots: the parameters, the declared locals that must start at zero, then those set first.
+    const size_t n_params = type.params.size();
+    auto first_set = [&](size_t i) { return !trace_ && i >= n_params && i < set_first.size() && set_first[i]; };
     uint32_t slot = 0;
-    for (size_t i = 0; i < locals.size(); ++i) {
-      if (i == type.params.size()) f_.param_slots = slot;
-      local_slot_.push_back(slot);
-      slot += slot_count(locals[i]);
+    local_slot_.resize(locals.size());
+    for (int pass = 0; pass < 3; ++pass) {
+      if (pass == 1) f_.param_slots = slot;
+      if (pass == 2) f_.zero_slots = slot;
+      for (size_t i = 0; i < locals.size(); ++i) {
+        int group = i < n_params ? 0 : first_set(i) ? 2 : 1;
+        if (group != pass) continue;
+        local_slot_[i] = slot;
+        slot += slot_count(locals[i]);
+      }
     }
-    if (locals.size() == type.params.size()) f_.param_slots = slot;
     f_.local_slots = slot;
     max_slots_ = slot;
     for (ValType t : type.results) f_.result_slots += slot_count(t);
@@ -102,6 +113,10 @@ class FunctionTranslator {
   }
 
   bool done() const { return ctrls_.empty(); }
+
+  // For the constructor's `set_first`: the locals (of `n_locals`) that straight-line code from the
+  // body's entry sets before anything reads them.
+  static std::vector<bool> locals_set_first(const Module& m, const FunctionBody& body, size_t n_locals);
 
   void translate(const Instruction& in);
 

@@ -81,7 +81,7 @@ struct FuncInst {
   uint32_t type_id = 0;  // canonical, store-wide
   // What a call needs of `code`, copied by set_code into the callee's first cache line, so a call
   // reaches it through the callee alone (entry is null while code is: host functions, lazy stubs).
-  uint32_t param_slots = 0, local_slots = 0, frame_slots = 0;
+  uint32_t param_slots = 0, zero_slots = 0, frame_slots = 0;
   const uint32_t* entry = nullptr;
   Instance* instance = nullptr;        // defining instance (null for host functions)
   const CompiledFunc* code = nullptr;  // null for host functions
@@ -90,7 +90,7 @@ struct FuncInst {
     code = c;
     entry = c->code.data();
     param_slots = c->param_slots;
-    local_slots = c->local_slots;
+    zero_slots = c->zero_slots;
     frame_slots = c->frame_slots;
   }
   HostFunction host;

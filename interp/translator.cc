@@ -53,6 +53,25 @@ const NumericMap& numeric_map() {
   return m;
 }
 
+// No read can see such a local's initial zero. The scan stops at the first control instruction (a
+// branch target, a loop or a handler could read it before the set), once every local is known, or
+// after 256 instructions (the scan reads the body a second time: translation speed); an undecodable
+// prefix, left for the validator to report, also just ends it.
+std::vector<bool> FunctionTranslator::locals_set_first(const Module& m, const FunctionBody& body, size_t n_locals) {
+  std::vector<bool> set(n_locals, false), read(n_locals, false);
+  size_t known = 0;
+  Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start), body.code_start);
+  Instruction in;
+  std::vector<uint32_t> targets;
+  for (int n = 0; n < 256 && known < n_locals && !r.at_end(); ++n) {
+    if (!read_instruction(r, in, targets).ok() || is_control(in.op)) break;
+    if (in.a >= n_locals || set[in.a] || read[in.a]) continue;
+    if (in.op == Opcode::LocalGet) read[in.a] = true, ++known;
+    else if (in.op == Opcode::LocalSet || in.op == Opcode::LocalTee) set[in.a] = true, ++known;
+  }
+  return set;
+}
+
 void FunctionTranslator::translate(const Instruction& in) {
   wasm_offset_ = uint32_t(in.offset);
   Ctrl& c = ctrls_.back();
@@ -100,8 +119,9 @@ Result<void> Translator::on_function(const Module& m, uint32_t func_index, const
 Result<void> Translator::translate(const Module& m, uint32_t func_index, const FunctionBody& body,
                                    CompiledFunc& f) {
   validator_.begin(m, func_index, body);
-  FunctionTranslator t(m, f, validator_.locals(), m.func_type(func_index), meter_fuel_,
-                       uint32_t(body.code_start), out_.traced);
+  const std::vector<ValType>& locals = validator_.locals();
+  FunctionTranslator t(m, f, locals, m.func_type(func_index), meter_fuel_, uint32_t(body.code_start), out_.traced,
+                       out_.traced ? std::vector<bool>() : FunctionTranslator::locals_set_first(m, body, locals.size()));
   Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start),
            body.code_start);
   Instruction in;
