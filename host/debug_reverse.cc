@@ -170,24 +170,20 @@ void Debugger::on_checkpoint(const TraceEvent& e) {
     return;
   }
   if (!store_) return;
-  checkpoint_at_ = snapshots_.on_checkpoint(*store_, e, *this, *rewind_.log(), host_calls().empty() && !watches_.armed());
+  checkpoint_at_ = snapshots_.on_checkpoint(*store_, e, *this, *rewind_.log(), watches_);
 }
 
-bool Debugger::go_back_in_place() {
+bool Debugger::go_back_in_place(bool or_origin) {
   if (!running_ || replicas_.active()) return false;
-  auto r = snapshots_.restore(*store_, rewind_.need(), *rewind_.log());
+  auto r = snapshots_.go_back(*store_, rewind_, watches_, or_origin);
   if (!r) return false;
-  watches_.drop_hit();  // armed by the instruction at `here`, which has not run
   go_back_to(std::move(r->run));
-  rewind_.starting_at(r->first_step);
   rerun_from_ = fmt::format("snapshot at step {}", r->first_step - 1);
   return true;
 }
 
 bool Debugger::restart_in_place() {
-  if (go_back_in_place()) return true;
-  rewind_.fall_back_to_origin();
-  if (go_back_in_place()) return true;
+  if (go_back_in_place(true)) return true;
   // The snapshot that started this re-run serves the way back to where the command was given.
   say("reverse: the snapshots cannot serve any more; stopping the program");
   quit();

@@ -106,10 +106,11 @@ class Debugger : public TraceCore, public ExecSession {
   int run_replicas();
   // Goes back in the live store from a snapshot (the Rewinder has the plan); false when none can
   // serve it (then replicas do).
-  bool go_back_in_place();
-  // A re-run in place asked for a restart (Rewinder::Action::Restart): the next snapshot back.
+  // `or_origin`: LiveSnapshots::go_back's.
+  bool go_back_in_place(bool or_origin = false);
+  // A re-run in place asked for a restart (Rewinder::Action::Restart): the next snapshot back, or
+  // back where the command was given for replicas to take over.
   bool restart_in_place();
-  // In place, arrived where a reverse command went back to.
   // In place, no snapshot went back far enough, and the run is back where the command was given:
   // replicas carry the command out (Rewinder::fall_back_to_origin).
   bool fall_back_to_replicas(const Instr& i);

@@ -27,14 +27,15 @@ Result<void> LiveSnapshots::configure(const po::variables_map& vm) {
 }
 
 uint64_t LiveSnapshots::on_checkpoint(Store& store, const TraceEvent& e, const TraceCore& core,
-                                      const replay::Session& log, bool quiet) {
+                                      const replay::Session& log, const WatchList& watches) {
   if (!interval_) return UINT64_MAX;
   const uint64_t step = core.step();
   // Due every interval, and at once in a call from the host that has none yet (a snapshot serves only
   // the call it was taken in: the program's start after its constructors' calls).
   const uint64_t activation = ExecSnapshot::serving_activation(store);
   if (step < next_ && activation == last_activation_) return next_;
-  if (e.point.kind != TracePoint::Instr || !quiet) return step;  // try again at the next trace point
+  // Not inside a host call, nor with a watchpoint hit waiting to be reported: try the next point.
+  if (e.point.kind != TracePoint::Instr || !core.host_calls().empty() || watches.armed()) return step;
   next_ = step + interval_;
   last_activation_ = activation;
   if (!snaps_.empty() && snaps_.back().step >= step) return next_;  // gone back: there is one here already
@@ -57,6 +58,19 @@ std::optional<LiveSnapshots::Restored> LiveSnapshots::restore(Store& store, uint
     return std::nullopt;
   log.rewind_to(s.cursor);
   return Restored{s.run, s.step + 1};
+}
+
+std::optional<LiveSnapshots::Restored> LiveSnapshots::go_back(Store& store, Rewinder& rewind, WatchList& watches,
+                                                              bool or_origin) const {
+  auto r = restore(store, rewind.need(), *rewind.log());
+  if (!r && or_origin) {
+    rewind.fall_back_to_origin();
+    r = restore(store, rewind.need(), *rewind.log());
+  }
+  if (!r) return std::nullopt;
+  watches.drop_hit();
+  rewind.starting_at(r->first_step);
+  return r;
 }
 
 bool LiveSnapshots::thin_one() {

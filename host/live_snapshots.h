@@ -18,7 +18,9 @@
 #include <string>
 #include <vector>
 #include "host/replay/session.h"
+#include "host/rewind.h"
 #include "host/trace_core.h"
+#include "host/watch.h"
 #include "interp/snapshot.h"
 
 namespace wi {
@@ -38,12 +40,11 @@ class LiveSnapshots {
   uint64_t first_checkpoint() const { return interval_ ? 0 : UINT64_MAX; }
 
   // At a trace point of the live run, `core`'s state before the event `e` is processed (from
-  // TraceCore::on_checkpoint): takes a snapshot if it is safe here (`quiet`: no host call in
-  // progress, no watchpoint hit armed). Returns the step of the next try (TraceCore::checkpoint_at_):
-  // this one's + the interval after a snapshot (or where one cannot be taken at all), else the next
-  // trace point.
+  // TraceCore::on_checkpoint), `watches` the debugger's: takes a snapshot if it is safe here.
+  // Returns the step of the next try (TraceCore::checkpoint_at_): this one's + the interval after a
+  // snapshot (or where one cannot be taken at all), else the next trace point.
   uint64_t on_checkpoint(Store& store, const TraceEvent& e, const TraceCore& core, const replay::Session& log,
-                         bool quiet);
+                         const WatchList& watches);
 
   // Restores `store` from the latest good snapshot whose first instruction (step + 1) is at or
   // before step `first` and rewinds `log` to it; returns the tracer's run state to go back to
@@ -53,15 +54,21 @@ class LiveSnapshots {
     uint64_t first_step = 0;  // the step the run goes on with
   };
   std::optional<Restored> restore(Store& store, uint64_t first, replay::Session& log) const;
+  // Carries out a step of `rewind`'s plan in place, for wi debug and the stub alike: restores the
+  // snapshot for rewind.need() (`or_origin`: if none reaches back that far, falls back to where the
+  // command was given, Rewinder::fall_back_to_origin), drops the watchpoint hit armed by the
+  // instruction that will not run now, and tells the Rewinder where the run goes on. None: nothing
+  // changed. The caller hands the run state to TraceCore::go_back_to.
+  std::optional<Restored> go_back(Store& store, Rewinder& rewind, WatchList& watches, bool or_origin) const;
 
   size_t size() const { return snaps_.size(); }
-  size_t bytes() const { return bytes_; }  // held by the snapshots (a shared memory chunk counted once)
-  // The same, counted by walking every snapshot's chunks (`info reverse`).
+  // The bytes the snapshots hold, a shared memory chunk counted once, by walking every snapshot's
+  // chunks (`info reverse`): the running count the budget uses must agree with it.
   size_t counted_bytes() const {
     return ExecSnapshot::held_bytes(snaps_, [](const Snapshot& s) -> const ExecSnapshot& { return s.exec; });
   }
-  uint64_t thinned() const { return thinned_; }
-  uint64_t budget() const { return budget_; }  // snapshots dropped to stay within the budget
+  uint64_t thinned() const { return thinned_; }  // snapshots dropped to stay within the budget
+  uint64_t budget() const { return budget_; }
 
  private:
   struct Snapshot {
@@ -76,7 +83,7 @@ class LiveSnapshots {
 
   uint64_t interval_ = kDefaultInterval;
   uint64_t budget_ = kDefaultBudget;
-  size_t bytes_ = 0;
+  size_t bytes_ = 0;  // held by the snapshots: the running count of own_bytes and forget
   uint64_t thinned_ = 0;
   uint64_t next_ = 0;             // the step the next snapshot is due at
   uint64_t last_activation_ = 0;  // the call from the host the last one was due in

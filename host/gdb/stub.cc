@@ -173,8 +173,7 @@ class GdbStub : public TraceCore, public ExecSession {
       checkpoint_at_ = UINT64_MAX;  // not in replicas (from_replicas puts the live run's value back)
       return;
     }
-    checkpoint_at_ = snapshots_.on_checkpoint(*store_, e, *this, *rewind_.log(),
-                                              host_calls().empty() && !watches_.armed());
+    checkpoint_at_ = snapshots_.on_checkpoint(*store_, e, *this, *rewind_.log(), watches_);
   }
   bool on_instr(const Instr& i) override {
     if (replicas_.active()) {
@@ -291,21 +290,18 @@ class GdbStub : public TraceCore, public ExecSession {
     return from_replicas(reply);
   }
   // Goes back in the live store from a snapshot (the Rewinder has the plan); false when none serves.
-  bool go_back_in_place() {
+  // `or_origin`: LiveSnapshots::go_back's.
+  bool go_back_in_place(bool or_origin = false) {
     if (replicas_.active() || !store_) return false;
-    auto r = snapshots_.restore(*store_, rewind_.need(), *rewind_.log());
+    auto r = snapshots_.go_back(*store_, rewind_, watches_, or_origin);
     if (!r) return false;
-    watches_.drop_hit();  // armed by the instruction the run was stopped at, which has not run
     go_back_to(std::move(r->run));
-    rewind_.starting_at(r->first_step);
     return true;
   }
-  // Going back in place, the scan needs the segment before the last one (Rewinder::Action::Restart).
+  // Going back in place, the scan needs the segment before the last one (Rewinder::Action::Restart);
+  // when no snapshot goes back far enough, back to where the packet was served, then replicas.
   bool restart_in_place() {
-    if (go_back_in_place()) return true;
-    // No snapshot goes back far enough: to where the packet was served, then replicas.
-    rewind_.fall_back_to_origin();
-    if (go_back_in_place()) return true;
+    if (go_back_in_place(true)) return true;
     std::cerr << "wi: gdb stub: the snapshots cannot serve the reverse command any more; killing the program\n";
     return kill();
   }
