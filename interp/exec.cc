@@ -20,10 +20,14 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
 // A pair op (pairs.def) is a label that goes on to its head, which dispatches the tail as usual: the
 // same code as exec_tail.cc runs, without the saving. With -Dprofile_ops a pair is its head itself,
 // so the translator forms no pairs (interp/pairs.cc) and the counts are of ops one by one.
+// An accumulator form likewise goes on to its base (this executor keeps no accumulator: the base
+// reads the slot, which holds the same value); with -Dprofile_ops it is its base, and none is formed.
 #ifdef WI_PROFILE_OPS
-#define WI_PAIR_NAME(a, b, f) int32_t((char*)&&L_##a - (char*)&&L_Unreachable),
+#define WI_PAIR_NAME(a, b, f, h) int32_t((char*)&&L_##a - (char*)&&L_Unreachable),
+#define WI_ACC_OP_NAME(b) int32_t((char*)&&L_##b - (char*)&&L_Unreachable),
 #else
-#define WI_PAIR_NAME(a, b, f) int32_t((char*)&&L_Pair_##a##_then_##b##_##f - (char*)&&L_Unreachable),
+#define WI_PAIR_NAME(a, b, f, h) int32_t((char*)&&L_Pair_##a##_then_##b##_##f##_##h - (char*)&&L_Unreachable),
+#define WI_ACC_OP_NAME(b) int32_t((char*)&&L_Acc_##b - (char*)&&L_Unreachable),
 #endif
 #include "interp/regop_list.inc"
   };
@@ -42,6 +46,9 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
   const uint32_t* ip = entry->code->code.data();
   uint8_t* mem = nullptr;
   uint64_t msize = 0;
+  // Set by the ops of acc_list.inc and read by no handler here (accumulator forms run their base):
+  // the compiler drops it.
+  Slot acc{};
 
 #define WI_OP(name) L_##name:
 #ifdef WI_PROFILE_OPS
@@ -56,8 +63,11 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
     }                                         \
     goto *(const void*)(base + int32_t(*ip)); \
   } while (0)
+#define NEXT_UNIT(unit) NEXT()
 #else
 #define NEXT() goto *(const void*)(base + int32_t(*ip))
+// Dispatch of the instruction at ip when its handler unit is known already (a callee's entry_unit).
+#define NEXT_UNIT(unit) goto *(const void*)(base + int32_t(unit))
 #endif
 #define TRAP(k)              \
   do {                       \
@@ -89,10 +99,14 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
 // pair's: a block holding only a jump is merged into its target (or laid out to fall into it, with
 // no bytes of its own), and identical blocks into one. Pairs must stay ops of their own, or the
 // translator would form none and listings would depend on the executor.
-#define WI_PAIR_NAME(a, b, f)                                                  \
-  L_Pair_##a##_then_##b##_##f:                                                 \
-  __asm__ volatile("nop" ::"i"(unsigned(RegOp::Pair_##a##_then_##b##_##f))); \
+#define WI_PAIR_NAME(a, b, f, h)                                                          \
+  L_Pair_##a##_then_##b##_##f##_##h:                                                     \
+  __asm__ volatile("nop" ::"i"(unsigned(RegOp::Pair_##a##_then_##b##_##f##_##h)));      \
   goto L_##a;
+#define WI_ACC_OP_NAME(b)                                   \
+  L_Acc_##b:                                                \
+  __asm__ volatile("nop" ::"i"(unsigned(RegOp::Acc_##b))); \
+  goto L_##b;
 #include "interp/regop_list.inc"
 #endif
 
@@ -101,6 +115,7 @@ L_trap:
   return activation.trap;
 #undef WI_OP
 #undef NEXT
+#undef NEXT_UNIT
 #undef TRAP
 #undef TRAP_PENDING
 #undef LEAVE

@@ -21,8 +21,10 @@ bool ExecAccess::enter(Store& store, const FuncInst* entry, Slot* fp, Activation
   }
   std::memset(fp + entry->code->param_slots, 0,
               (entry->code->local_slots - entry->code->param_slots) * sizeof(Slot));
+  // The sentinel record: the entry function (or whatever it tail-calls) returns to the Leave op.
+  static const uint32_t leave_code[1] = {uint32_t(handler_offsets()[unsigned(RegOp::Leave)])};
   cf = a.entry_cf;
-  *cf++ = CallFrame{nullptr, nullptr, nullptr, nullptr};
+  *cf++ = CallFrame{leave_code, fp, entry->instance, entry};
   return true;
 }
 

@@ -19,8 +19,8 @@ namespace {
 
 #define WI_HARGS                                                                              \
   const uint32_t *ip, Slot *fp, uint8_t *mem, uint64_t msize, Activation *cx, CallFrame *cf, \
-      Instance *inst, const FuncInst *func
-#define WI_HPASS ip, fp, mem, msize, cx, cf, inst, func
+      Instance *inst, const FuncInst *func, Slot acc
+#define WI_HPASS ip, fp, mem, msize, cx, cf, inst, func, acc
 using Handler = __attribute__((preserve_none)) void (*)(WI_HARGS);
 
 #define WI_OP(name) __attribute__((preserve_none, noinline)) void h_##name(WI_HARGS)
@@ -30,11 +30,15 @@ WI_OP(call_host);
 WI_OP(tail_call_host);
 WI_OP(unwind_exn);
 
-// The handler a handler unit names.
-inline Handler handler_at(const uint32_t* ip) {
-  return reinterpret_cast<Handler>(reinterpret_cast<uintptr_t>(&h_Unreachable) + intptr_t(int32_t(*ip)));
+// The handler a handler unit names. (Units as absolute addresses, a load and a jump in a non-PIE
+// binary, were measured: no faster than this add, which is off the critical path.)
+inline Handler handler_of(int32_t unit) {
+  return reinterpret_cast<Handler>(reinterpret_cast<uintptr_t>(&h_Unreachable) + intptr_t(unit));
 }
+inline Handler handler_at(const uint32_t* ip) { return handler_of(int32_t(*ip)); }
 #define NEXT() [[clang::musttail]] return handler_at(ip)(WI_HPASS)
+// Dispatch of the instruction at ip when its handler unit is known already (a callee's entry_unit).
+#define NEXT_UNIT(unit) [[clang::musttail]] return handler_of(int32_t(unit))(WI_HPASS)
 #define TRAP(k)                                  \
   do {                                           \
     cx->trap_kind = (k);                         \
@@ -73,7 +77,8 @@ namespace op_id {
 [[maybe_unused]] constexpr RegOp unwind_exn = RegOp::Count_;
 }  // namespace op_id
 
-template <RegOp Head, RegOp Tail, unsigned Form>
+// HeadAcc: the head reads its operand unit 2 from the accumulator (its accumulator form).
+template <RegOp Head, RegOp Tail, unsigned Form, bool HeadAcc>
 __attribute__((preserve_none, noinline)) void h_pair(WI_HARGS) {
   constexpr unsigned kHeadUnits = fixed_units(Head);  // evaluated here, never at run time
   static_assert(kHeadUnits != 0, "a pair's head has a fixed length");
@@ -87,7 +92,9 @@ __attribute__((preserve_none, noinline)) void h_pair(WI_HARGS) {
     if (ip == next) goto tail;                       \
     [[clang::musttail]] return handler_at(ip)(WI_HPASS); \
   } while (0)
+#define WI_SLOT_OPERAND(i) (*((HeadAcc && (i) == 2) ? &acc : &fp[ip[i]]))
 #include "interp/exec_handlers.inc"
+#undef WI_SLOT_OPERAND
   __builtin_unreachable();
 tail:
 #undef WI_OP
@@ -100,16 +107,40 @@ tail:
   (void)head_unit1;
   __builtin_unreachable();
 }
+
+// Accumulator forms (acc_list.inc): Base's body with its operand unit 2 read from the accumulator,
+// where the instruction before it left the value (interp/accumulator.h).
+template <RegOp Base>
+__attribute__((preserve_none, noinline)) void h_acc(WI_HARGS) {
+#undef WI_OP
+#define WI_OP(name) if constexpr (Base == op_id::name)
+#define WI_SLOT_OPERAND(i) (*((i) == 2 ? &acc : &fp[ip[i]]))
+#include "interp/exec_handlers.inc"
+#undef WI_SLOT_OPERAND
+  __builtin_unreachable();
+}
+// The variants the passes can never ask for share another's handler, so they cost no code: a HeadAcc
+// variant whose head has no accumulator form, and a form F whose tail's unit F is no source slot (or
+// whose head writes no slot through unit 1) run as form 0 (interp/pairs.cc, pair_form_at).
+template <RegOp Head, RegOp Tail, unsigned Form, bool HeadAcc>
+constexpr Handler pair_handler() {
+  constexpr bool kHeadAcc = HeadAcc && acc_form(Head) != RegOp::Count_;
+  constexpr bool kFormUsable =
+      Form != 0 && layout_unit_kinds(kRegOpInfo[unsigned(Head)].operands)[1] == UnitKind::DestSlot &&
+      layout_unit_kinds(kRegOpInfo[unsigned(Tail)].operands)[Form] == UnitKind::SourceSlot;
+  return &h_pair<Head, Tail, kFormUsable ? Form : 0, kHeadAcc>;
+}
 #undef WI_OP
 #define WI_OP(name) __attribute__((preserve_none, noinline)) void h_##name(WI_HARGS)
 
 // Unwinds the trap cx->trap_kind at ip; the chain ends here.
 WI_OP(trap) {
-  (void)mem, (void)msize, (void)fp, (void)inst;
+  (void)mem, (void)msize, (void)fp, (void)inst, (void)acc;
   exec_unwind(*cx, cf, func, ip);
 }
 
 #undef NEXT
+#undef NEXT_UNIT
 #undef TRAP
 #undef TRAP_PENDING
 #undef LEAVE
@@ -120,8 +151,9 @@ const int32_t* make_handler_table() {
   const uintptr_t base = reinterpret_cast<uintptr_t>(&h_Unreachable);
   unsigned i = 0;
 #define WI_OP_NAME(name) offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(&h_##name) - base);
-#define WI_PAIR_NAME(a, b, f) \
-  offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(&h_pair<RegOp::a, RegOp::b, f>) - base);
+#define WI_ACC_OP_NAME(b) offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(&h_acc<RegOp::b>) - base);
+#define WI_PAIR_NAME(a, b, f, h) \
+  offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(pair_handler<RegOp::a, RegOp::b, f, h>()) - base);
 #include "interp/regop_list.inc"
   return offsets;
 }
@@ -135,7 +167,7 @@ Trap interpret(Store& store, const FuncInst* f, Slot* fp) {
   Instance* inst = f->instance;
   Memory* m0 = inst->memories.empty() ? nullptr : inst->memories[0];
   const uint32_t* ip = f->code->code.data();
-  handler_at(ip)(ip, fp, m0 ? m0->data : nullptr, m0 ? m0->size : 0, &a, cf, inst, f);
+  handler_at(ip)(ip, fp, m0 ? m0->data : nullptr, m0 ? m0->size : 0, &a, cf, inst, f, Slot{});
   return a.trap;
 }
 

@@ -29,7 +29,7 @@ static_assert(std::all_of(std::begin(kRegOpPairs), std::end(kRegOpPairs),
 const std::vector<std::vector<std::string>>& unit_tokens() {
   static const std::vector<std::vector<std::string>> tokens = [] {
     std::vector<std::vector<std::string>> all(kRegOpCount);
-    for (unsigned i = 0; i < kFirstPairOp; ++i) {
+    for (unsigned i = 0; i < kFirstAccOp; ++i) {
       std::istringstream layout(kInfo[i].operands);
       std::string tok;
       while (layout >> tok) {
@@ -43,15 +43,20 @@ const std::vector<std::vector<std::string>>& unit_tokens() {
   return tokens;
 }
 
-// "head>tail" for form 0, "head>tail[a]" for a form that forwards to the tail's operand `a`.
-const std::vector<std::string>& pair_names() {
+// Names of accumulator forms and pair ops, from kAccCount on: "acc>base" for an accumulator form;
+// "head>tail" for a pair, "head>tail[a]" for a form that forwards to the tail's operand `a`, with
+// "acc>" in front when the head reads the accumulator.
+const std::vector<std::string>& derived_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> v;
+    for (RegOp base : kAccBases) v.push_back(std::string("acc>") + kInfo[unsigned(base)].name);
     for (const RegOpPair& p : kRegOpPairs) {
       std::string both = std::string(kInfo[unsigned(p.head)].name) + ">" + kInfo[unsigned(p.tail)].name;
       const auto& tail_units = unit_tokens()[unsigned(p.tail)];
-      for (unsigned f = 0; f < kPairForms; ++f)
-        v.push_back(f == 0 || f > tail_units.size() ? both : both + "[" + tail_units[f - 1] + "]");
+      for (unsigned h = 0; h < 2; ++h)
+        for (unsigned f = 0; f < kPairForms; ++f)
+          v.push_back((h ? "acc>" : "") +
+                      (f == 0 || f > tail_units.size() ? both : both + "[" + tail_units[f - 1] + "]"));
     }
     return v;
   }();
@@ -61,31 +66,31 @@ const std::vector<std::string>& pair_names() {
 }  // namespace
 
 const char* regop_name(RegOp op) {
-  return is_pair_op(op) ? pair_names()[unsigned(op) - kFirstPairOp].c_str() : kInfo[unsigned(op)].name;
+  return unsigned(op) >= kFirstAccOp ? derived_names()[unsigned(op) - kFirstAccOp].c_str() : kInfo[unsigned(op)].name;
 }
 const char* regop_enum_name(RegOp op) { return kEnumNames[unsigned(op)].data(); }
 const char* regop_operands(RegOp op) {
-  return kInfo[unsigned(is_pair_op(op) ? pair_parts(op).head : op)].operands;
+  return kInfo[unsigned(layout_op(op))].operands;
 }
-bool regop_can_head_pair(RegOp op) { return fixed_units(op) != 0 && !is_pair_op(op); }
+bool regop_can_head_pair(RegOp op) { return fixed_units(op) != 0 && !is_pair_op(op) && !is_acc_op(op); }
 
 UnitKind regop_unit_kind(RegOp op, unsigned k) {
   // Worked out at compile time: the translator asks for every pair it forms. Units past the known
   // ones are never slots the pair pass forwards (heads and tails are short).
   static constexpr auto kKinds = [] {
-    std::array<std::array<UnitKind, kUnitKindsKnown>, kFirstPairOp> t{};
-    for (unsigned i = 0; i < kFirstPairOp; ++i) t[i] = layout_unit_kinds(kRegOpInfo[i].operands);
+    std::array<std::array<UnitKind, kUnitKindsKnown>, kFirstAccOp> t{};
+    for (unsigned i = 0; i < kFirstAccOp; ++i) t[i] = layout_unit_kinds(kRegOpInfo[i].operands);
     return t;
   }();
-  if (is_pair_op(op)) op = pair_parts(op).head;
-  return k < kUnitKindsKnown ? kKinds[unsigned(op)][k] : UnitKind::Other;
+  return k < kUnitKindsKnown ? kKinds[unsigned(layout_op(op))][k] : UnitKind::Other;
 }
 
 size_t regop_units(RegOp op, const uint32_t* code) {
   // The lengths, worked out once at compile time (the translator asks for every instruction).
   static constexpr auto kUnits = [] {
     std::array<uint8_t, kRegOpCount> u{};
-    for (unsigned i = 0; i < kRegOpCount; ++i) u[i] = uint8_t(fixed_units(RegOp(i)));
+    for (unsigned i = 0; i < kFirstAccOp; ++i) u[i] = uint8_t(layout_units(kRegOpInfo[i].operands));
+    for (unsigned i = kFirstAccOp; i < kRegOpCount; ++i) u[i] = u[unsigned(layout_op(RegOp(i)))];
     return u;
   }();
   if (unsigned n = kUnits[unsigned(op)]) return n;

@@ -1,5 +1,5 @@
-// The RegOp enumeration, generated from regops.def, numeric.def, simd.def, fused.def and pairs.def
-// (see regops.def for the encoding), and what the translator and tools ask of an op.
+// The RegOp enumeration, generated from regops.def, numeric.def, simd.def, fused.def, acc_list.inc
+// and pairs.def (see regops.def for the encoding), and what the translator and tools ask of an op.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -15,25 +15,54 @@ enum class RegOp : uint16_t {
 constexpr unsigned kRegOpCount = static_cast<unsigned>(RegOp::Count_);
 
 // Pair ops (pairs.def): one dispatch runs `head`, then `tail`, the instruction after it in the code.
-// Each row comes in kPairForms forms: form F > 0 says the tail's operand unit F names the slot the
-// head's result went to (unit 1 of the head), so the executor can hand the value over in a register;
-// form 0 says nothing.
+// Each row comes in kPairVariants variants: kPairForms forms, each with the head reading its operand
+// unit 2 from the slot or from the accumulator (acc_list.inc). Form F > 0 says the tail's operand
+// unit F names the slot the head's result went to (unit 1 of the head), so the executor can hand the
+// value over in a register; form 0 says nothing.
 struct RegOpPair {
   RegOp head, tail;
 };
 constexpr unsigned kPairForms = 4;
+constexpr unsigned kPairVariants = kPairForms * 2;
 inline constexpr RegOpPair kRegOpPairs[] = {
 #define WI_PAIR(a, b) {RegOp::a, RegOp::b},
 #include "interp/pairs.def"
 #undef WI_PAIR
 };
 constexpr unsigned kRegOpPairCount = unsigned(std::size(kRegOpPairs));
-// Pair ops are listed last (regop_list.inc), each row's forms in order.
-constexpr unsigned kFirstPairOp = kRegOpCount - kRegOpPairCount * kPairForms;
+// Pair ops are listed last (regop_list.inc), each row's variants in order.
+constexpr unsigned kFirstPairOp = kRegOpCount - kRegOpPairCount * kPairVariants;
 constexpr bool is_pair_op(RegOp op) { return unsigned(op) >= kFirstPairOp && op != RegOp::Count_; }
-constexpr const RegOpPair& pair_parts(RegOp op) { return kRegOpPairs[(unsigned(op) - kFirstPairOp) / kPairForms]; }
+constexpr const RegOpPair& pair_parts(RegOp op) {
+  return kRegOpPairs[(unsigned(op) - kFirstPairOp) / kPairVariants];
+}
 constexpr unsigned pair_form(RegOp op) { return (unsigned(op) - kFirstPairOp) % kPairForms; }
-constexpr RegOp pair_op(unsigned row, unsigned form) { return RegOp(kFirstPairOp + row * kPairForms + form); }
+constexpr bool pair_head_acc(RegOp op) { return (unsigned(op) - kFirstPairOp) % kPairVariants >= kPairForms; }
+constexpr RegOp pair_op(unsigned row, unsigned form, bool head_acc = false) {
+  return RegOp(kFirstPairOp + row * kPairVariants + (head_acc ? kPairForms : 0) + form);
+}
+
+// Accumulator forms (acc_list.inc): Acc_<Base> runs Base with its operand unit 2 taken from the
+// accumulator; listed just before the pair ops, in kAccBases order.
+inline constexpr RegOp kAccBases[] = {
+#define WI_ACC_NAME(base) RegOp::base,
+#include "interp/acc_list.inc"
+};
+constexpr unsigned kAccCount = unsigned(std::size(kAccBases));
+constexpr unsigned kFirstAccOp = kFirstPairOp - kAccCount;
+constexpr bool is_acc_op(RegOp op) { return unsigned(op) >= kFirstAccOp && unsigned(op) < kFirstPairOp; }
+constexpr RegOp acc_base(RegOp op) { return kAccBases[unsigned(op) - kFirstAccOp]; }
+// Acc_<op>, or RegOp::Count_ when op has no accumulator form (is not in acc_list.inc).
+constexpr RegOp acc_form(RegOp op) {
+  for (unsigned i = 0; i < kAccCount; ++i)
+    if (kAccBases[i] == op) return RegOp(kFirstAccOp + i);
+  return RegOp::Count_;
+}
+// Whether an instruction of this op (an accumulator form runs its base) leaves its result in the
+// accumulator: the ops of acc_list.inc do (the executors' handler bodies of exec_handlers.inc set it).
+constexpr bool writes_acc(RegOp op) {
+  return is_acc_op(op) || (!is_pair_op(op) && op != RegOp::Count_ && acc_form(op) != RegOp::Count_);
+}
 
 const char* regop_name(RegOp op);       // as listings show it ("I32Add_imm", "load.I32Load+add")
 const char* regop_enum_name(RegOp op);  // the enumerator ("NI_I32Add", "LR_I32Load"), as pairs.def names ops

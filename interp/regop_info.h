@@ -51,8 +51,12 @@ inline constexpr RegOpInfo kRegOpInfo[] = {
 #define WI_FUSE_IMM_F64 "a i64 rel"
 #include "interp/fused.def"
 #undef WI_FUSE
-// A pair op's operands are its head's; its name is made from both (pair_names below).
-#define WI_PAIR(a, b) {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr},
+// An accumulator form's name and operands are its base's, a pair op's its head's (regop.cc names
+// both).
+#define WI_ACC_NAME(base) {nullptr, nullptr},
+#include "interp/acc_list.inc"
+#define WI_PAIR(a, b) {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr}, \
+                      {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr},
 #include "interp/pairs.def"
 #undef WI_PAIR
 };
@@ -94,10 +98,12 @@ static_assert(layout_unit_kinds("d a i64")[1] == UnitKind::DestSlot &&
               layout_unit_kinds("d a i64")[3] == UnitKind::Other &&
               layout_unit_kinds("a i32 s offset")[3] == UnitKind::SourceSlot);
 
-// The fixed length of op `op` (pair ops: their head's, as they are listed under it); 0: variable.
-constexpr unsigned fixed_units(RegOp op) {
+// The op whose name and operands `op` has: a pair's head, an accumulator form's base, or op itself.
+constexpr RegOp layout_op(RegOp op) {
   if (is_pair_op(op)) op = pair_parts(op).head;
-  return layout_units(kRegOpInfo[unsigned(op)].operands);
+  return is_acc_op(op) ? acc_base(op) : op;
 }
+// The fixed length of op `op` (pair ops: their head's, as they are listed under it); 0: variable.
+constexpr unsigned fixed_units(RegOp op) { return layout_units(kRegOpInfo[unsigned(layout_op(op))].operands); }
 
 }  // namespace wi

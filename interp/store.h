@@ -82,6 +82,9 @@ struct FuncInst {
   // What a call needs of `code`, copied by set_code into the callee's first cache line, so a call
   // reaches it through the callee alone (entry is null while code is: host functions, lazy stubs).
   uint32_t param_slots = 0, zero_slots = 0, frame_slots = 0;
+  // entry[0], the handler unit of the callee's first instruction: a call jumps to it without first
+  // loading it through `entry`, one dependent load fewer between the callee and its first handler.
+  int32_t entry_unit = 0;
   const uint32_t* entry = nullptr;
   Instance* instance = nullptr;        // defining instance (null for host functions)
   const CompiledFunc* code = nullptr;  // null for host functions
@@ -89,6 +92,7 @@ struct FuncInst {
   void set_code(const CompiledFunc* c) {
     code = c;
     entry = c->code.data();
+    entry_unit = int32_t(c->code[0]);
     param_slots = c->param_slots;
     zero_slots = c->zero_slots;
     frame_slots = c->frame_slots;

@@ -8,6 +8,7 @@
 //   constants or homes at or above the destinations, so the copies never clobber a pending source.
 #include "interp/function_translator.h"
 #include "fmt/format.h"
+#include "interp/accumulator.h"
 #include "interp/pairs.h"
 
 namespace wi::lowering {
@@ -135,7 +136,10 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
   if (!r.at_end()) return r.error("section size mismatch");
   t.finish();
   // Traced code keeps one dispatch per op: a Trace op stands between any two of a wasm instruction's.
-  if (!out_.traced) form_pairs(f.code);
+  if (!out_.traced) {
+    form_pairs(f.code);
+    form_accumulator_uses(f.code, f.handlers);
+  }
   if (f.uses_simd) out_.uses_simd = true;
   f.pending = false;
   return {};

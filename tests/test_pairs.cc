@@ -56,6 +56,7 @@ TEST_CASE("pair ops: formed only before their tail, code walks by regop_units") 
     if (prev_pair_tail != wi::RegOp::Count_) {
       // The instruction after a pair op is the pair's tail (or a pair headed by it).
       wi::RegOp run = wi::is_pair_op(op) ? wi::pair_parts(op).head : op;
+      if (wi::is_acc_op(run)) run = wi::acc_base(run);  // its accumulator form (interp/accumulator.h)
       CHECK(run == prev_pair_tail);
     }
     prev_pair_tail = wi::is_pair_op(op) ? wi::pair_parts(op).tail : wi::RegOp::Count_;

@@ -1,0 +1,86 @@
+// The accumulator pass (accumulator.h): one walk to find where control can arrive other than by
+// falling through, one walk to rewrite handler units.
+#include "interp/accumulator.h"
+#include <array>
+#include <cstring>
+#include "interp/regop.h"
+#include "interp/regop_info.h"
+
+namespace wi {
+namespace {
+
+// Per op, what the pass needs, worked out once: the accumulator form of a plain op, and for a pair
+// op its HeadAcc variant (RegOp::Count_ where there is none).
+struct AccIndex {
+  std::array<RegOp, kRegOpCount> use_acc{};
+  bool any = false;  // some accumulator form has a handler of its own in this executor
+  AccIndex() {
+    use_acc.fill(RegOp::Count_);
+    const int32_t* h = handler_offsets();
+    for (unsigned i = 0; i < kAccCount; ++i) {
+      RegOp acc = RegOp(kFirstAccOp + i);
+      use_acc[unsigned(kAccBases[i])] = acc;
+      if (h[unsigned(acc)] != h[unsigned(kAccBases[i])]) any = true;
+    }
+    for (unsigned row = 0; row < kRegOpPairCount; ++row) {
+      if (use_acc[unsigned(kRegOpPairs[row].head)] == RegOp::Count_) continue;
+      for (unsigned form = 0; form < kPairForms; ++form) use_acc[unsigned(pair_op(row, form))] = pair_op(row, form, true);
+    }
+  }
+};
+
+const AccIndex& acc_index() {
+  static const AccIndex index;
+  return index;
+}
+
+// Marks every position a branch of `code` (a "rel" operand, BrTable's targets) or a catch pad lands on.
+std::vector<bool> arrival_points(const std::vector<uint32_t>& code, std::span<const CatchHandler> handlers) {
+  std::vector<bool> target(code.size() + 1, false);
+  for (const CatchHandler& c : handlers)
+    if (c.pad < target.size()) target[c.pad] = true;
+  for (size_t pos = 0; pos < code.size();) {
+    RegOp op = regop_from_handler(int32_t(code[pos]));
+    size_t units = regop_units(op, code.data() + pos);
+    RegOp shape = layout_op(op);
+    if (shape == RegOp::BrTable) {
+      for (size_t k = 3; k < units; ++k) target[pos + int32_t(code[pos + k])] = true;  // c n rel*(n+1)
+    } else {
+      // "rel" is the last token of every branch layout that has one (regops.def, fused.def).
+      const char* layout = regop_operands(shape);
+      size_t len = std::strlen(layout);
+      if (len >= 3 && std::strcmp(layout + len - 3, "rel") == 0)
+        target[pos + int32_t(code[pos + units - 1])] = true;
+    }
+    pos += units;
+  }
+  return target;
+}
+
+}  // namespace
+
+void form_accumulator_uses(std::vector<uint32_t>& code, std::span<const CatchHandler> handlers) {
+  const AccIndex& index = acc_index();
+  if (!index.any || code.empty()) return;
+  const int32_t* units = handler_offsets();
+  std::vector<bool> target = arrival_points(code, handlers);
+  size_t prev = SIZE_MAX;
+  RegOp prev_op = RegOp::Count_;
+  for (size_t pos = 0; pos < code.size();) {
+    RegOp op = regop_from_handler(int32_t(code[pos]));
+    size_t len = regop_units(op, code.data() + pos);
+    // The instruction before ran its own op (as a pair's head or tail, or alone) whenever this
+    // one's handler unit is dispatched: a pair that ran it as its head ran this one inline.
+    RegOp prev_ran = is_pair_op(prev_op) ? pair_parts(prev_op).head : prev_op;
+    if (prev != SIZE_MAX && !target[pos] && writes_acc(prev_ran) &&
+        index.use_acc[unsigned(op)] != RegOp::Count_ && code[pos + 2] == code[prev + 1]) {
+      op = index.use_acc[unsigned(op)];
+      code[pos] = uint32_t(units[unsigned(op)]);
+    }
+    prev = pos;
+    prev_op = op;
+    pos += len;
+  }
+}
+
+}  // namespace wi
