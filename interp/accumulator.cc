@@ -9,22 +9,47 @@
 namespace wi {
 namespace {
 
-// Per op, what the pass needs, worked out once: the accumulator form of a plain op, and for a pair
-// op its HeadAcc variant (RegOp::Count_ where there is none).
+// Per op, what the pass needs, worked out once: whether it leaves its result in the accumulator, and
+// the accumulator forms an instruction of it may take, as (unit read from the accumulator, op): a
+// plain op's rows of acc_list.inc in order, a pair op's HeadAcc variant.
+// A base's rows are adjacent in acc_list.inc (each comes from one macro), at most kMaxUses of them.
+constexpr unsigned longest_run_of_rows() {
+  unsigned longest = 0, run = 0;
+  for (unsigned i = 0; i < kAccCount; ++i) {
+    run = i > 0 && kAccForms[i].base == kAccForms[i - 1].base ? run + 1 : 1;
+    longest = run > longest ? run : longest;
+  }
+  return longest;
+}
+
 struct AccIndex {
-  std::array<RegOp, kRegOpCount> use_acc{};
+  struct Use {
+    uint8_t unit = 0;
+    RegOp op = RegOp::Count_;
+  };
+  static constexpr unsigned kMaxUses = 4;
+  static_assert(longest_run_of_rows() <= kMaxUses, "acc_list.inc: more rows for one op than AccIndex holds");
+  std::array<std::array<Use, kMaxUses>, kRegOpCount> uses{};
+  std::array<bool, kRegOpCount> writes{};
   bool any = false;  // some accumulator form has a handler of its own in this executor
   AccIndex() {
-    use_acc.fill(RegOp::Count_);
     const int32_t* h = handler_offsets();
+    for (unsigned i = 0; i < kRegOpCount; ++i) writes[i] = writes_acc(RegOp(i));
     for (unsigned i = 0; i < kAccCount; ++i) {
       RegOp acc = RegOp(kFirstAccOp + i);
-      use_acc[unsigned(kAccBases[i])] = acc;
-      if (h[unsigned(acc)] != h[unsigned(kAccBases[i])]) any = true;
+      const AccForm& a = kAccForms[i];
+      for (Use& u : uses[unsigned(a.base)])
+        if (u.op == RegOp::Count_) {
+          u = {a.unit, acc};
+          break;
+        }
+      if (h[unsigned(acc)] != h[unsigned(a.base)]) any = true;
     }
     for (unsigned row = 0; row < kRegOpPairCount; ++row) {
-      if (use_acc[unsigned(kRegOpPairs[row].head)] == RegOp::Count_) continue;
-      for (unsigned form = 0; form < kPairForms; ++form) use_acc[unsigned(pair_op(row, form))] = pair_op(row, form, true);
+      RegOp head_acc = first_acc_form(kRegOpPairs[row].head);
+      if (head_acc == RegOp::Count_) continue;
+      for (unsigned form = 0; form < kPairForms; ++form)
+        uses[unsigned(pair_op(row, form))][0] = {acc_parts(head_acc).unit, pair_op(row, form, true)};
     }
   }
 };
@@ -72,10 +97,15 @@ void form_accumulator_uses(std::vector<uint32_t>& code, std::span<const CatchHan
     // The instruction before ran its own op (as a pair's head or tail, or alone) whenever this
     // one's handler unit is dispatched: a pair that ran it as its head ran this one inline.
     RegOp prev_ran = is_pair_op(prev_op) ? pair_parts(prev_op).head : prev_op;
-    if (prev != SIZE_MAX && !target[pos] && writes_acc(prev_ran) &&
-        index.use_acc[unsigned(op)] != RegOp::Count_ && code[pos + 2] == code[prev + 1]) {
-      op = index.use_acc[unsigned(op)];
-      code[pos] = uint32_t(units[unsigned(op)]);
+    if (prev != SIZE_MAX && !target[pos] && index.writes[unsigned(prev_ran)]) {
+      for (const AccIndex::Use& use : index.uses[unsigned(op)]) {
+        if (use.op == RegOp::Count_) break;
+        if (code[pos + use.unit] == code[prev + 1]) {
+          op = use.op;
+          code[pos] = uint32_t(units[unsigned(op)]);
+          break;
+        }
+      }
     }
     prev = pos;
     prev_op = op;

@@ -24,10 +24,10 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
 // reads the slot, which holds the same value); with -Dprofile_ops it is its base, and none is formed.
 #ifdef WI_PROFILE_OPS
 #define WI_PAIR_NAME(a, b, f, h) int32_t((char*)&&L_##a - (char*)&&L_Unreachable),
-#define WI_ACC_OP_NAME(b) int32_t((char*)&&L_##b - (char*)&&L_Unreachable),
+#define WI_ACC_OP_NAME(b, u) int32_t((char*)&&L_##b - (char*)&&L_Unreachable),
 #else
 #define WI_PAIR_NAME(a, b, f, h) int32_t((char*)&&L_Pair_##a##_then_##b##_##f##_##h - (char*)&&L_Unreachable),
-#define WI_ACC_OP_NAME(b) int32_t((char*)&&L_Acc_##b - (char*)&&L_Unreachable),
+#define WI_ACC_OP_NAME(b, u) int32_t((char*)&&L_Acc##u##_##b - (char*)&&L_Unreachable),
 #endif
 #include "interp/regop_list.inc"
   };
@@ -103,9 +103,9 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
   L_Pair_##a##_then_##b##_##f##_##h:                                                     \
   __asm__ volatile("nop" ::"i"(unsigned(RegOp::Pair_##a##_then_##b##_##f##_##h)));      \
   goto L_##a;
-#define WI_ACC_OP_NAME(b)                                   \
-  L_Acc_##b:                                                \
-  __asm__ volatile("nop" ::"i"(unsigned(RegOp::Acc_##b))); \
+#define WI_ACC_OP_NAME(b, u)                                     \
+  L_Acc##u##_##b:                                                \
+  __asm__ volatile("nop" ::"i"(unsigned(RegOp::Acc##u##_##b))); \
   goto L_##b;
 #include "interp/regop_list.inc"
 #endif

@@ -77,9 +77,11 @@ namespace op_id {
 [[maybe_unused]] constexpr RegOp unwind_exn = RegOp::Count_;
 }  // namespace op_id
 
-// HeadAcc: the head reads its operand unit 2 from the accumulator (its accumulator form).
+// HeadAcc: the head reads an operand from the accumulator, the unit of its first accumulator form.
 template <RegOp Head, RegOp Tail, unsigned Form, bool HeadAcc>
 __attribute__((preserve_none, noinline)) void h_pair(WI_HARGS) {
+  constexpr unsigned kHeadAccUnit =
+      HeadAcc && first_acc_form(Head) != RegOp::Count_ ? acc_parts(first_acc_form(Head)).unit : 0;
   constexpr unsigned kHeadUnits = fixed_units(Head);  // evaluated here, never at run time
   static_assert(kHeadUnits != 0, "a pair's head has a fixed length");
   const uint32_t* const next = ip + kHeadUnits;
@@ -92,7 +94,7 @@ __attribute__((preserve_none, noinline)) void h_pair(WI_HARGS) {
     if (ip == next) goto tail;                       \
     [[clang::musttail]] return handler_at(ip)(WI_HPASS); \
   } while (0)
-#define WI_SLOT_OPERAND(i) (*((HeadAcc && (i) == 2) ? &acc : &fp[ip[i]]))
+#define WI_SLOT_OPERAND(i) (*((i) == kHeadAccUnit ? &acc : &fp[ip[i]]))
 #include "interp/exec_handlers.inc"
 #undef WI_SLOT_OPERAND
   __builtin_unreachable();
@@ -108,13 +110,13 @@ tail:
   __builtin_unreachable();
 }
 
-// Accumulator forms (acc_list.inc): Base's body with its operand unit 2 read from the accumulator,
+// Accumulator forms (acc_list.inc): Base's body with its operand unit Unit read from the accumulator,
 // where the instruction before it left the value (interp/accumulator.h).
-template <RegOp Base>
+template <RegOp Base, unsigned Unit>
 __attribute__((preserve_none, noinline)) void h_acc(WI_HARGS) {
 #undef WI_OP
 #define WI_OP(name) if constexpr (Base == op_id::name)
-#define WI_SLOT_OPERAND(i) (*((i) == 2 ? &acc : &fp[ip[i]]))
+#define WI_SLOT_OPERAND(i) (*((i) == Unit ? &acc : &fp[ip[i]]))
 #include "interp/exec_handlers.inc"
 #undef WI_SLOT_OPERAND
   __builtin_unreachable();
@@ -124,7 +126,7 @@ __attribute__((preserve_none, noinline)) void h_acc(WI_HARGS) {
 // whose head writes no slot through unit 1) run as form 0 (interp/pairs.cc, pair_form_at).
 template <RegOp Head, RegOp Tail, unsigned Form, bool HeadAcc>
 constexpr Handler pair_handler() {
-  constexpr bool kHeadAcc = HeadAcc && acc_form(Head) != RegOp::Count_;
+  constexpr bool kHeadAcc = HeadAcc && first_acc_form(Head) != RegOp::Count_;
   constexpr bool kFormUsable =
       Form != 0 && layout_unit_kinds(kRegOpInfo[unsigned(Head)].operands)[1] == UnitKind::DestSlot &&
       layout_unit_kinds(kRegOpInfo[unsigned(Tail)].operands)[Form] == UnitKind::SourceSlot;
@@ -151,7 +153,7 @@ const int32_t* make_handler_table() {
   const uintptr_t base = reinterpret_cast<uintptr_t>(&h_Unreachable);
   unsigned i = 0;
 #define WI_OP_NAME(name) offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(&h_##name) - base);
-#define WI_ACC_OP_NAME(b) offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(&h_acc<RegOp::b>) - base);
+#define WI_ACC_OP_NAME(b, u) offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(&h_acc<RegOp::b, u>) - base);
 #define WI_PAIR_NAME(a, b, f, h) \
   offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(pair_handler<RegOp::a, RegOp::b, f, h>()) - base);
 #include "interp/regop_list.inc"

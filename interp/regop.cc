@@ -18,6 +18,28 @@ constexpr std::string_view kEnumNames[] = {
 #include "interp/regop_list.inc"
 };
 
+// Every accumulator form reads a source slot of its base's layout, and a base either writes the
+// accumulator in all its rows or in none.
+static_assert(std::all_of(std::begin(kAccForms), std::end(kAccForms),
+                          [](const AccForm& a) {
+                            return a.unit >= 1 && a.unit < kUnitKindsKnown &&
+                                   layout_unit_kinds(kRegOpInfo[unsigned(a.base)].operands)[a.unit] ==
+                                       UnitKind::SourceSlot &&
+                                   acc_parts(first_acc_form(a.base)).writes == a.writes;
+                          }),
+              "acc_list.inc: a row's unit must be a source slot of its base, Writes the same in all its rows");
+static_assert(std::all_of(std::begin(kAccForms), std::end(kAccForms),
+                          [](const AccForm& a) {
+                            return !a.writes ||
+                                   layout_unit_kinds(kRegOpInfo[unsigned(a.base)].operands)[1] == UnitKind::DestSlot;
+                          }),
+              "acc_list.inc: a writer's result is its unit 1");
+static_assert(std::all_of(std::begin(kAccWriters), std::end(kAccWriters),
+                          [](RegOp w) {
+                            return layout_unit_kinds(kRegOpInfo[unsigned(w)].operands)[1] == UnitKind::DestSlot;
+                          }),
+              "acc_list.inc: a writer's result is its unit 1");
+
 // A pair's head is any op of fixed length: the pair's handler runs the tail only when the head went
 // on to the next instruction (exec_tail.cc), so branches, calls and returns may head one too.
 static_assert(std::all_of(std::begin(kRegOpPairs), std::end(kRegOpPairs),
@@ -49,13 +71,20 @@ const std::vector<std::vector<std::string>>& unit_tokens() {
 const std::vector<std::string>& derived_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> v;
-    for (RegOp base : kAccBases) v.push_back(std::string("acc>") + kInfo[unsigned(base)].name);
+    // "acc(b)>": the operand the form reads from the accumulator, by its layout token.
+    auto from_acc = [](RegOp acc_op) {
+      const AccForm& a = acc_parts(acc_op);
+      return "acc(" + unit_tokens()[unsigned(a.base)].at(a.unit - 1) + ")>";
+    };
+    for (unsigned i = 0; i < kAccCount; ++i)
+      v.push_back(from_acc(RegOp(kFirstAccOp + i)) + kInfo[unsigned(kAccForms[i].base)].name);
     for (const RegOpPair& p : kRegOpPairs) {
       std::string both = std::string(kInfo[unsigned(p.head)].name) + ">" + kInfo[unsigned(p.tail)].name;
       const auto& tail_units = unit_tokens()[unsigned(p.tail)];
+      RegOp head_acc = first_acc_form(p.head);
       for (unsigned h = 0; h < 2; ++h)
         for (unsigned f = 0; f < kPairForms; ++f)
-          v.push_back((h ? "acc>" : "") +
+          v.push_back((h && head_acc != RegOp::Count_ ? from_acc(head_acc) : "") +
                       (f == 0 || f > tail_units.size() ? both : both + "[" + tail_units[f - 1] + "]"));
     }
     return v;

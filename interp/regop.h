@@ -42,26 +42,44 @@ constexpr RegOp pair_op(unsigned row, unsigned form, bool head_acc = false) {
   return RegOp(kFirstPairOp + row * kPairVariants + (head_acc ? kPairForms : 0) + form);
 }
 
-// Accumulator forms (acc_list.inc): Acc_<Base> runs Base with its operand unit 2 taken from the
-// accumulator; listed just before the pair ops, in kAccBases order.
-inline constexpr RegOp kAccBases[] = {
-#define WI_ACC_NAME(base) RegOp::base,
+// Accumulator forms (acc_list.inc): Acc<Unit>_<Base> runs Base with its operand unit Unit taken
+// from the accumulator; listed just before the pair ops, in kAccForms order.
+struct AccForm {
+  RegOp base;
+  uint8_t unit;
+  bool writes;  // Base leaves its result in the accumulator too
+};
+inline constexpr AccForm kAccForms[] = {
+#define WI_ACC(base, unit, writes) {RegOp::base, unit, writes != 0},
 #include "interp/acc_list.inc"
 };
-constexpr unsigned kAccCount = unsigned(std::size(kAccBases));
+constexpr unsigned kAccCount = unsigned(std::size(kAccForms));
+// Ops that leave their result in the accumulator without having an accumulator form.
+inline constexpr RegOp kAccWriters[] = {
+#define WI_ACC(base, unit, writes)
+#define WI_ACC_WRITER(base) RegOp::base,
+#include "interp/acc_list.inc"
+};
 constexpr unsigned kFirstAccOp = kFirstPairOp - kAccCount;
 constexpr bool is_acc_op(RegOp op) { return unsigned(op) >= kFirstAccOp && unsigned(op) < kFirstPairOp; }
-constexpr RegOp acc_base(RegOp op) { return kAccBases[unsigned(op) - kFirstAccOp]; }
-// Acc_<op>, or RegOp::Count_ when op has no accumulator form (is not in acc_list.inc).
-constexpr RegOp acc_form(RegOp op) {
+constexpr const AccForm& acc_parts(RegOp op) { return kAccForms[unsigned(op) - kFirstAccOp]; }
+constexpr RegOp acc_base(RegOp op) { return acc_parts(op).base; }
+// The first accumulator form of `op` (the unit a pair headed by op reads from the accumulator), or
+// RegOp::Count_ when op has none.
+constexpr RegOp first_acc_form(RegOp op) {
   for (unsigned i = 0; i < kAccCount; ++i)
-    if (kAccBases[i] == op) return RegOp(kFirstAccOp + i);
+    if (kAccForms[i].base == op) return RegOp(kFirstAccOp + i);
   return RegOp::Count_;
 }
 // Whether an instruction of this op (an accumulator form runs its base) leaves its result in the
-// accumulator: the ops of acc_list.inc do (the executors' handler bodies of exec_handlers.inc set it).
+// accumulator: the rows of acc_list.inc with Writes = 1 and its WI_ACC_WRITER rows (their handler
+// bodies set it).
 constexpr bool writes_acc(RegOp op) {
-  return is_acc_op(op) || (!is_pair_op(op) && op != RegOp::Count_ && acc_form(op) != RegOp::Count_);
+  if (is_acc_op(op)) return acc_parts(op).writes;
+  for (RegOp w : kAccWriters)
+    if (w == op) return true;
+  RegOp first = is_pair_op(op) || op == RegOp::Count_ ? RegOp::Count_ : first_acc_form(op);
+  return first != RegOp::Count_ && acc_parts(first).writes;
 }
 
 const char* regop_name(RegOp op);       // as listings show it ("I32Add_imm", "load.I32Load+add")

@@ -53,7 +53,7 @@ inline constexpr RegOpInfo kRegOpInfo[] = {
 #undef WI_FUSE
 // An accumulator form's name and operands are its base's, a pair op's its head's (regop.cc names
 // both).
-#define WI_ACC_NAME(base) {nullptr, nullptr},
+#define WI_ACC(base, unit, writes) {nullptr, nullptr},
 #include "interp/acc_list.inc"
 #define WI_PAIR(a, b) {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr}, \
                       {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr},

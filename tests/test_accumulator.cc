@@ -70,7 +70,9 @@ TEST_CASE("accumulator forms: only after the writer of their operand, never at a
       REQUIRE(prev != SIZE_MAX);
       wi::RegOp prev_ran = wi::is_pair_op(prev_op) ? wi::pair_parts(prev_op).head : prev_op;
       CHECK(wi::writes_acc(prev_ran));
-      CHECK(f.code[pos + 2] == f.code[prev + 1]);  // reads what the instruction before wrote
+      unsigned unit = wi::is_acc_op(own) ? wi::acc_parts(own).unit
+                                         : wi::acc_parts(wi::first_acc_form(wi::pair_parts(op).head)).unit;
+      CHECK(f.code[pos + unit] == f.code[prev + 1]);  // reads what the instruction before wrote
     }
     prev = pos;
     prev_op = op;
