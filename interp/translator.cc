@@ -10,6 +10,7 @@
 #include "fmt/format.h"
 #include "interp/accumulator.h"
 #include "interp/pairs.h"
+#include "interp/verify_code.h"
 
 namespace wi::lowering {
 
@@ -140,6 +141,12 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
     form_pairs(f.code);
     form_accumulator_uses(f.code, f.handlers);
   }
+#ifndef NDEBUG
+  // Builds with assertions (CI's) read every translation back through the op table.
+  if (auto wrong = verify_code(f))
+    return Error{body.code_start, fmt::format("internal error: register code of function {} fails its check: {}",
+                                              func_index, *wrong)};
+#endif
   if (f.uses_simd) out_.uses_simd = true;
   f.pending = false;
   return {};

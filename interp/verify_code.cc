@@ -1,0 +1,104 @@
+// verify_code (verify_code.h): two walks over the code, instruction starts first, then operands.
+#include "interp/verify_code.h"
+#include <fmt/format.h>
+#include <sstream>
+#include <vector>
+#include "interp/regop.h"
+
+namespace wi {
+namespace {
+
+// The layout tokens of `op`, one per operand unit from unit 1 ("i64" fills two units, "v128" four);
+// BrTable's and Return's repeated tails are left to the caller.
+std::vector<std::string> unit_tokens_of(RegOp op) {
+  std::vector<std::string> units;
+  std::istringstream layout(regop_operands(op));
+  std::string tok;
+  while (layout >> tok) {
+    if (tok == "rel*(n+1)" || tok == "s*n") break;
+    size_t n = tok == "i64" ? 2 : tok == "v128" ? 4 : 1;
+    for (size_t k = 0; k < n; ++k) units.push_back(tok);
+  }
+  return units;
+}
+
+bool is_slot_token(const std::string& tok) {
+  return tok == "d" || tok == "s" || tok == "a" || tok == "b" || tok == "c";
+}
+
+}  // namespace
+
+std::optional<std::string> verify_code(const CompiledFunc& f) {
+  const std::vector<uint32_t>& code = f.code;
+  // Instruction starts, by layout lengths.
+  std::vector<bool> start(code.size() + 1, false);
+  std::vector<RegOp> ops;
+  std::vector<size_t> at;
+  for (size_t pos = 0; pos < code.size();) {
+    RegOp op = regop_from_handler(int32_t(code[pos]));
+    if (op == RegOp::Count_) return fmt::format("unit {}: {} is no op's handler", pos, code[pos]);
+    size_t n = regop_units(op, code.data() + pos);
+    if (n == 0 || pos + n > code.size())
+      return fmt::format("unit {}: {} ({} units) runs past the end of the code ({})", pos, regop_name(op), n,
+                         code.size());
+    start[pos] = true;
+    ops.push_back(op);
+    at.push_back(pos);
+    pos += n;
+  }
+  std::vector<bool> target(code.size() + 1, false);
+  auto branch_to = [&](size_t from, int64_t rel, RegOp op) -> std::optional<std::string> {
+    int64_t to = int64_t(from) + rel;
+    if (to < 0 || size_t(to) >= code.size() || !start[size_t(to)])
+      return fmt::format("unit {}: {} branches to {}, no instruction's start", from, regop_name(op), to);
+    target[size_t(to)] = true;
+    return std::nullopt;
+  };
+  for (const CatchHandler& h : f.handlers)
+    if (h.pad >= code.size() || !start[h.pad]) return fmt::format("catch pad {} is no instruction's start", h.pad);
+    else target[h.pad] = true;
+  // Operands.
+  for (size_t i = 0; i < ops.size(); ++i) {
+    RegOp op = ops[i];
+    size_t pos = at[i];
+    std::vector<std::string> tokens = unit_tokens_of(op);
+    for (size_t k = 0; k < tokens.size(); ++k) {
+      uint32_t v = code[pos + 1 + k];
+      if (is_slot_token(tokens[k]) && v >= f.frame_slots)
+        return fmt::format("unit {}: {} operand {} ({}) is slot {}, outside the frame of {}", pos, regop_name(op),
+                           k + 1, tokens[k], v, f.frame_slots);
+      if (tokens[k] == "rel")
+        if (auto err = branch_to(pos, int32_t(v), op)) return err;
+    }
+    RegOp shape = is_pair_op(op) ? pair_parts(op).head : is_acc_op(op) ? acc_base(op) : op;
+    if (shape == RegOp::BrTable) {
+      size_t n = code[pos + 2];
+      for (size_t k = 0; k <= n; ++k)
+        if (auto err = branch_to(pos, int32_t(code[pos + 3 + k]), op)) return err;
+    } else if (shape == RegOp::Return) {
+      for (size_t k = 0; k < code[pos + 1]; ++k)
+        if (code[pos + 2 + k] >= f.frame_slots)
+          return fmt::format("unit {}: Return reads slot {}, outside the frame of {}", pos, code[pos + 2 + k],
+                             f.frame_slots);
+    }
+  }
+  // Accumulator forms: after a writer of the slot they read, never where a branch lands.
+  for (size_t i = 0; i < ops.size(); ++i) {
+    RegOp op = ops[i], own = is_pair_op(op) ? pair_parts(op).head : op;
+    unsigned unit = 0;
+    if (is_acc_op(own)) unit = acc_parts(own).unit;
+    else if (is_pair_op(op) && pair_head_acc(op)) unit = acc_parts(first_acc_form(own)).unit;
+    if (unit == 0) continue;
+    size_t pos = at[i];
+    if (i == 0 || target[pos])
+      return fmt::format("unit {}: {} reads the accumulator where control may arrive from elsewhere", pos,
+                         regop_name(op));
+    RegOp prev = is_pair_op(ops[i - 1]) ? pair_parts(ops[i - 1]).head : ops[i - 1];
+    if (!writes_acc(prev) || code[at[i - 1] + 1] != code[pos + unit])
+      return fmt::format("unit {}: {} reads the accumulator, which {} before it did not set to slot {}", pos,
+                         regop_name(op), regop_name(ops[i - 1]), code[pos + unit]);
+  }
+  return std::nullopt;
+}
+
+}  // namespace wi
