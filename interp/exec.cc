@@ -46,9 +46,13 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
   const uint32_t* ip = entry->code->code.data();
   uint8_t* mem = nullptr;
   uint64_t msize = 0;
-  // Set by the ops of acc_list.inc and read by no handler here (accumulator forms run their base):
-  // the compiler drops it.
-  Slot acc{};
+  // No accumulator here: accumulator forms run their base ops, which read the slot, so the writers'
+  // WI_SET_ACC is nothing (a local per write would also grow this one function's frame, which every
+  // nested activation, host -> wasm -> host, puts on the native stack). `acc` only keeps the handler
+  // bodies' `(void)acc` valid.
+  [[maybe_unused]] const bool acc = false;
+#define WI_SET_ACC(field, value) ((void)0)
+#define WI_SET_ACC_SLOT(slot) ((void)0)
 
 #define WI_OP(name) L_##name:
 #ifdef WI_PROFILE_OPS
@@ -120,6 +124,8 @@ L_trap:
 #undef TRAP_PENDING
 #undef LEAVE
 #undef JUMP
+#undef WI_SET_ACC
+#undef WI_SET_ACC_SLOT
 }
 
 }  // namespace

@@ -49,6 +49,16 @@ inline Handler handler_at(const uint32_t* ip) { return handler_of(int32_t(*ip));
     [[clang::musttail]] return h_trap(WI_HPASS); \
   } while (0)
 #define JUMP(name) [[clang::musttail]] return h_##name(WI_HPASS)
+// The accumulator (exec_handlers.inc, WI_RESULT), set whole with its other bytes zero: a 32-bit result
+// then costs one zero-extending move, where setting the member alone would keep the old upper bits.
+#define WI_SET_ACC(field, value) \
+  do {                           \
+    Slot a_;                     \
+    a_.i64 = 0;                  \
+    a_.field = (value);          \
+    acc = a_;                    \
+  } while (0)
+#define WI_SET_ACC_SLOT(slot) (acc = (slot))
 #define LEAVE()                         \
   do {                                  \
     ExecAccess::set_frame_top(*cx, cf); \
@@ -147,6 +157,8 @@ WI_OP(trap) {
 #undef TRAP_PENDING
 #undef LEAVE
 #undef JUMP
+#undef WI_SET_ACC
+#undef WI_SET_ACC_SLOT
 
 const int32_t* make_handler_table() {
   static int32_t offsets[kRegOpCount];
