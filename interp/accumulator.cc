@@ -9,9 +9,6 @@
 namespace wi {
 namespace {
 
-// Per op, what the pass needs, worked out once: whether it leaves its result in the accumulator, and
-// the accumulator forms an instruction of it may take, as (unit read from the accumulator, op): a
-// plain op's rows of acc_list.inc in order, a pair op's HeadAcc variant.
 // A base's rows are adjacent in acc_list.inc (each comes from one macro), at most kMaxUses of them.
 constexpr unsigned longest_run_of_rows() {
   unsigned longest = 0, run = 0;
@@ -22,6 +19,9 @@ constexpr unsigned longest_run_of_rows() {
   return longest;
 }
 
+// Per op, what the pass needs, worked out once: whether it leaves its result in the accumulator, and
+// the accumulator forms an instruction of it may take, as (unit read from the accumulator, op): a
+// plain op's rows of acc_list.inc in order, a pair op's HeadAcc variant.
 struct AccIndex {
   struct Use {
     uint8_t unit = 0;
