@@ -101,6 +101,7 @@ const char* regop_enum_name(RegOp op) { return kEnumNames[unsigned(op)].data(); 
 const char* regop_operands(RegOp op) {
   return kInfo[unsigned(layout_op(op))].operands;
 }
+const std::vector<std::string>& regop_unit_tokens(RegOp op) { return unit_tokens()[unsigned(layout_op(op))]; }
 bool regop_can_head_pair(RegOp op) { return fixed_units(op) != 0 && !is_pair_op(op) && !is_acc_op(op); }
 
 UnitKind regop_unit_kind(RegOp op, unsigned k) {

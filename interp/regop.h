@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <string>
+#include <vector>
 
 namespace wi {
 
@@ -85,6 +87,9 @@ constexpr bool writes_acc(RegOp op) {
 const char* regop_name(RegOp op);       // as listings show it ("I32Add_imm", "load.I32Load+add")
 const char* regop_enum_name(RegOp op);  // the enumerator ("NI_I32Add", "LR_I32Load"), as pairs.def names ops
 const char* regop_operands(RegOp op);   // the operand layout string of regops.def ("d a b" etc.)
+// The layout tokens of op's operand units, one per unit from unit 1 ("i64" fills two, "v128" four;
+// BrTable's and Return's repeated tails left out); pair and accumulator ops have their layout op's.
+const std::vector<std::string>& regop_unit_tokens(RegOp op);
 // Whether the op may head a pair op (pairs.def): any op of fixed length that is not a pair.
 bool regop_can_head_pair(RegOp op);
 // What operand unit k (1 <= k) of an op's layout is: a slot the op reads or writes (d s a b c), or

@@ -1,26 +1,12 @@
 // verify_code (verify_code.h): two walks over the code, instruction starts first, then operands.
 #include "interp/verify_code.h"
 #include <fmt/format.h>
-#include <sstream>
 #include <vector>
 #include "interp/regop.h"
+#include "interp/regop_info.h"
 
 namespace wi {
 namespace {
-
-// The layout tokens of `op`, one per operand unit from unit 1 ("i64" fills two units, "v128" four);
-// BrTable's and Return's repeated tails are left to the caller.
-std::vector<std::string> unit_tokens_of(RegOp op) {
-  std::vector<std::string> units;
-  std::istringstream layout(regop_operands(op));
-  std::string tok;
-  while (layout >> tok) {
-    if (tok == "rel*(n+1)" || tok == "s*n") break;
-    size_t n = tok == "i64" ? 2 : tok == "v128" ? 4 : 1;
-    for (size_t k = 0; k < n; ++k) units.push_back(tok);
-  }
-  return units;
-}
 
 bool is_slot_token(const std::string& tok) {
   return tok == "d" || tok == "s" || tok == "a" || tok == "b" || tok == "c";
@@ -61,7 +47,7 @@ std::optional<std::string> verify_code(const CompiledFunc& f) {
   for (size_t i = 0; i < ops.size(); ++i) {
     RegOp op = ops[i];
     size_t pos = at[i];
-    std::vector<std::string> tokens = unit_tokens_of(op);
+    const std::vector<std::string>& tokens = regop_unit_tokens(op);
     for (size_t k = 0; k < tokens.size(); ++k) {
       uint32_t v = code[pos + 1 + k];
       if (is_slot_token(tokens[k]) && v >= f.frame_slots)
@@ -70,7 +56,7 @@ std::optional<std::string> verify_code(const CompiledFunc& f) {
       if (tokens[k] == "rel")
         if (auto err = branch_to(pos, int32_t(v), op)) return err;
     }
-    RegOp shape = is_pair_op(op) ? pair_parts(op).head : is_acc_op(op) ? acc_base(op) : op;
+    RegOp shape = layout_op(op);
     if (shape == RegOp::BrTable) {
       size_t n = code[pos + 2];
       for (size_t k = 0; k <= n; ++k)
