@@ -2,7 +2,6 @@
 // falling through, one walk to rewrite handler units.
 #include "interp/accumulator.h"
 #include <array>
-#include <cstring>
 #include "interp/regop.h"
 #include "interp/regop_info.h"
 
@@ -31,10 +30,17 @@ struct AccIndex {
   static_assert(longest_run_of_rows() <= kMaxUses, "acc_list.inc: more rows for one op than AccIndex holds");
   std::array<std::array<Use, kMaxUses>, kRegOpCount> uses{};
   std::array<bool, kRegOpCount> writes{};
+  // Whether the op's last unit is a branch displacement: "rel" ends every branch layout that has one
+  // (regops.def, fused.def); BrTable's are its repeated tail.
+  std::array<bool, kRegOpCount> ends_with_rel{};
   bool any = false;  // some accumulator form has a handler of its own in this executor
   AccIndex() {
     const int32_t* h = handler_offsets();
-    for (unsigned i = 0; i < kRegOpCount; ++i) writes[i] = writes_acc(RegOp(i));
+    for (unsigned i = 0; i < kRegOpCount; ++i) {
+      writes[i] = writes_acc(RegOp(i));
+      const std::vector<std::string>& tokens = regop_unit_tokens(RegOp(i));
+      ends_with_rel[i] = !tokens.empty() && tokens.back() == "rel";
+    }
     for (unsigned i = 0; i < kAccCount; ++i) {
       RegOp acc = RegOp(kFirstAccOp + i);
       const AccForm& a = kAccForms[i];
@@ -60,22 +66,18 @@ const AccIndex& acc_index() {
 }
 
 // Marks every position a branch of `code` (a "rel" operand, BrTable's targets) or a catch pad lands on.
-std::vector<bool> arrival_points(const std::vector<uint32_t>& code, std::span<const CatchHandler> handlers) {
+std::vector<bool> arrival_points(const AccIndex& index, const std::vector<uint32_t>& code,
+                                 std::span<const CatchHandler> handlers) {
   std::vector<bool> target(code.size() + 1, false);
   for (const CatchHandler& c : handlers)
     if (c.pad < target.size()) target[c.pad] = true;
   for (size_t pos = 0; pos < code.size();) {
-    RegOp op = regop_from_handler(int32_t(code[pos]));
+    RegOp op = RegOp(code[pos]);
     size_t units = regop_units(op, code.data() + pos);
-    RegOp shape = layout_op(op);
-    if (shape == RegOp::BrTable) {
+    if (layout_op(op) == RegOp::BrTable) {
       for (size_t k = 3; k < units; ++k) target[pos + int32_t(code[pos + k])] = true;  // c n rel*(n+1)
-    } else {
-      // "rel" is the last token of every branch layout that has one (regops.def, fused.def).
-      const char* layout = regop_operands(shape);
-      size_t len = std::strlen(layout);
-      if (len >= 3 && std::strcmp(layout + len - 3, "rel") == 0)
-        target[pos + int32_t(code[pos + units - 1])] = true;
+    } else if (index.ends_with_rel[unsigned(op)]) {
+      target[pos + int32_t(code[pos + units - 1])] = true;
     }
     pos += units;
   }
@@ -87,12 +89,11 @@ std::vector<bool> arrival_points(const std::vector<uint32_t>& code, std::span<co
 void form_accumulator_uses(std::vector<uint32_t>& code, std::span<const CatchHandler> handlers) {
   const AccIndex& index = acc_index();
   if (!index.any || code.empty()) return;
-  const int32_t* units = handler_offsets();
-  std::vector<bool> target = arrival_points(code, handlers);
+  std::vector<bool> target = arrival_points(index, code, handlers);
   size_t prev = SIZE_MAX;
   RegOp prev_op = RegOp::Count_;
   for (size_t pos = 0; pos < code.size();) {
-    RegOp op = regop_from_handler(int32_t(code[pos]));
+    RegOp op = RegOp(code[pos]);
     size_t len = regop_units(op, code.data() + pos);
     // The instruction before ran its own op (as a pair's head or tail, or alone) whenever this
     // one's handler unit is dispatched: a pair that ran it as its head ran this one inline.
@@ -102,7 +103,7 @@ void form_accumulator_uses(std::vector<uint32_t>& code, std::span<const CatchHan
         if (use.op == RegOp::Count_) break;
         if (code[pos + use.unit] == code[prev + 1]) {
           op = use.op;
-          code[pos] = uint32_t(units[unsigned(op)]);
+          code[pos] = uint32_t(op);
           break;
         }
       }

@@ -77,8 +77,7 @@ class FunctionTranslator {
   FunctionTranslator(const Module& m, CompiledFunc& f, const std::vector<ValType>& locals,
                      const FuncType& type, bool meter_fuel, uint32_t code_start, bool trace = false,
                      const std::vector<bool>& set_first = {})
-      : m_(m), f_(f), locals_(locals), type_(type), handlers_(handler_offsets()),
-        wasm_offset_(code_start), meter_(meter_fuel) {
+      : m_(m), f_(f), locals_(locals), type_(type), wasm_offset_(code_start), meter_(meter_fuel) {
 #ifndef WI_NO_TRACING
     trace_ = trace;
 #else
@@ -187,7 +186,7 @@ class FunctionTranslator {
     prev_op_start_ = last_op_start_;
     last_op_start_ = at;
     if (f_.offsets.empty() || f_.offsets.back().second != wasm_offset_) f_.offsets.emplace_back(at, wasm_offset_);
-    f_.code.push_back(uint32_t(handlers_[unsigned(r)]));
+    f_.code.push_back(uint32_t(r));  // bound to its handler after the passes (bind_handlers)
     fusable_dst_ = UINT32_MAX;
     return at;
   }
@@ -327,7 +326,7 @@ class FunctionTranslator {
   std::optional<std::array<uint32_t, 3>> take_scaled_index(const Compare& add, uint32_t a, uint32_t b) {
     uint32_t s = add.before;
     if (s == UINT32_MAX || s + 4 != add.start) return std::nullopt;
-    if (f_.code[s] != uint32_t(handlers_[unsigned(RegOp::NI_I32Shl)])) return std::nullopt;
+    if (f_.code[s] != uint32_t(RegOp::NI_I32Shl)) return std::nullopt;
     uint32_t t = f_.code[s + 1], x = f_.code[s + 2], k = f_.code[s + 3] & 31;
     if (t < f_.local_slots || (t != a && t != b) || a == b) return std::nullopt;
     drop_code_from(s);
@@ -484,7 +483,6 @@ class FunctionTranslator {
   CompiledFunc& f_;
   const std::vector<ValType>& locals_;
   const FuncType& type_;
-  const int32_t* handlers_;
   std::vector<uint32_t> local_slot_;
   std::vector<Entry> stack_;
   std::vector<Ctrl> ctrls_;

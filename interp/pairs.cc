@@ -39,16 +39,15 @@ const PairIndex& pair_index() {
 void form_pairs(std::vector<uint32_t>& code) {
   const PairIndex& index = pair_index();
   if (!index.any) return;
-  const int32_t* handlers = handler_offsets();
   size_t pos = 0;
-  RegOp op = code.empty() ? RegOp::Count_ : regop_from_handler(int32_t(code[0]));
+  RegOp op = code.empty() ? RegOp::Count_ : RegOp(code[0]);
   while (op != RegOp::Count_) {
     size_t next = pos + regop_units(op, code.data() + pos);
-    RegOp next_op = next < code.size() ? regop_from_handler(int32_t(code[next])) : RegOp::Count_;
+    RegOp next_op = next < code.size() ? RegOp(code[next]) : RegOp::Count_;
     for (auto [tail, row] : index.by_head[unsigned(op)]) {
       if (tail == next_op) {
         unsigned form = pair_form_at(op, code.data() + pos, tail, code.data() + next);
-        code[pos] = uint32_t(handlers[unsigned(pair_op(row, form))]);
+        code[pos] = uint32_t(pair_op(row, form));
         break;
       }
     }

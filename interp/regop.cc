@@ -128,6 +128,16 @@ size_t regop_units(RegOp op, const uint32_t* code) {
   return 2 + size_t(code[1]);                                 // Return: n s*n
 }
 
+void bind_handlers(std::vector<uint32_t>& code) {
+  const int32_t* handlers = handler_offsets();
+  for (size_t pos = 0; pos < code.size();) {
+    RegOp op = RegOp(code[pos]);
+    size_t units = regop_units(op, code.data() + pos);
+    code[pos] = uint32_t(handlers[unsigned(op)]);
+    pos += units;
+  }
+}
+
 RegOp regop_from_handler(int32_t offset) {
   // Handler units are byte offsets of handlers from the executor's base: a dense table over their
   // range (tens of KiB) makes the lookup one index.

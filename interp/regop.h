@@ -99,9 +99,12 @@ UnitKind regop_unit_kind(RegOp op, unsigned k);
 // Units of the instruction starting at `code` (handler unit included) whose op is `op`.
 size_t regop_units(RegOp op, const uint32_t* code);
 
-// Handler offsets of the executor (filled on first use); the translator writes these into code.
+// Handler offsets of the executor (filled on first use). The translator and its passes write op
+// numbers into each instruction's handler unit; bind_handlers then replaces them with these.
 const int32_t* handler_offsets();
-// Reverse lookup for the disassembler and the pair pass; RegOp::Count_ for no handler. Handlers
+// One walk over a translated function's code: each instruction's op number becomes its handler unit.
+void bind_handlers(std::vector<uint32_t>& code);
+// Reverse lookup for the disassembler and the code checker; RegOp::Count_ for no handler. Handlers
 // that share code map to the op listed first.
 RegOp regop_from_handler(int32_t offset);
 

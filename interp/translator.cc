@@ -141,6 +141,7 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
     form_pairs(f.code);
     form_accumulator_uses(f.code, f.handlers);
   }
+  bind_handlers(f.code);
 #ifndef NDEBUG
   // Builds with assertions (CI's) read every translation back through the op table.
   if (auto wrong = verify_code(f))

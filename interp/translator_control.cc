@@ -32,10 +32,10 @@ void FunctionTranslator::emit_label_copies(const Ctrl& target) {
 void FunctionTranslator::emit_jump_to(Ctrl& target) {
   uint32_t at;
   if (!trace_ && last_op_start_ != UINT32_MAX && last_op_start_ + 3 == pos() &&
-      f_.code[last_op_start_] == uint32_t(handlers_[unsigned(RegOp::Copy)])) {
+      f_.code[last_op_start_] == uint32_t(RegOp::Copy)) {
     // The copy just emitted (a value moved to the label's slot) and the jump: one op.
     at = last_op_start_;
-    f_.code[at] = uint32_t(handlers_[unsigned(RegOp::CopyBr)]);
+    f_.code[at] = uint32_t(RegOp::CopyBr);
     last_op_start_ = prev_op_start_ = UINT32_MAX;
   } else {
     at = op(RegOp::Br);

@@ -100,8 +100,8 @@ void FunctionTranslator::emit_copy(uint32_t dst, uint32_t src, ValType t) {
   if (dst == src) return;
   // A scalar copy right after another (argument set-up, moves to a label's slots) joins it.
   if (t != ValType::V128 && !trace_ && last_op_start_ != UINT32_MAX && last_op_start_ + 3 == pos() &&
-      f_.code[last_op_start_] == uint32_t(handlers_[unsigned(RegOp::Copy)])) {
-    f_.code[last_op_start_] = uint32_t(handlers_[unsigned(RegOp::Copy2)]);
+      f_.code[last_op_start_] == uint32_t(RegOp::Copy)) {
+    f_.code[last_op_start_] = uint32_t(RegOp::Copy2);
     u32(dst);
     u32(src);
     return;
