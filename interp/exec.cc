@@ -86,7 +86,7 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
     return activation.trap;             \
   } while (0)
 #define RELOAD_MEM_ENTRY()                                                          \
-  Memory* m0 = inst->memories.empty() ? nullptr : inst->memories[0];                \
+  Memory* m0 = inst->memory0;                                                       \
   mem = m0 ? m0->data : nullptr;                                                    \
   msize = m0 ? m0->size : 0;
   {

@@ -179,7 +179,7 @@ Trap interpret(Store& store, const FuncInst* f, Slot* fp) {
   CallFrame* cf = nullptr;
   if (!ExecAccess::enter(store, f, fp, a, cf)) return a.trap;
   Instance* inst = f->instance;
-  Memory* m0 = inst->memories.empty() ? nullptr : inst->memories[0];
+  Memory* m0 = inst->memory0;
   const uint32_t* ip = f->code->code.data();
   handler_at(ip)(ip, fp, m0 ? m0->data : nullptr, m0 ? m0->size : 0, &a, cf, inst, f, Slot{});
   return a.trap;

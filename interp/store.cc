@@ -375,6 +375,7 @@ InstantiateOutcome Store::instantiate(std::shared_ptr<const CompiledModule> comp
     if (!mem) return link_error(fmt::format("memory {}: the host cannot reserve address space for it", i));
     inst.memories.push_back(mem);
   }
+  inst.memory0 = inst.memories.empty() ? nullptr : inst.memories[0];
   for (auto& g : m.globals)
     inst.globals.push_back(create_global(GlobalType{store_type(g.type.type, inst.type_ids), g.type.mut},
                                          eval_const(g.init, inst)));

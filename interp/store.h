@@ -128,6 +128,10 @@ struct Instance {
   std::vector<FuncInst*> funcs;
   std::vector<Table*> tables;
   std::vector<Memory*> memories;
+  // memories[0], or null: what loads and stores use. The executor reloads its view of memory from
+  // here, and a call or return that changes instance compares the two instances' memory0 to skip the
+  // reload when they share it (linked programs: every module's calls into another).
+  Memory* memory0 = nullptr;
   std::vector<GlobalInst*> globals;
   std::vector<TagInst*> tags;
   std::vector<ElemInst> elems;
