@@ -18,6 +18,8 @@ constexpr unsigned longest_run_of_rows() {
   return longest;
 }
 
+}  // namespace
+
 // Per op, what the pass needs, worked out once: whether it leaves its result in the accumulator, and
 // the accumulator forms an instruction of it may take, as (unit read from the accumulator, op): a
 // plain op's rows of acc_list.inc in order, a pair op's HeadAcc variant.
@@ -60,58 +62,41 @@ struct AccIndex {
   }
 };
 
-const AccIndex& acc_index() {
+static const AccIndex& acc_index() {
   static const AccIndex index;
   return index;
 }
 
 // Marks every position a branch of `code` (a "rel" operand, BrTable's targets) or a catch pad lands on.
-std::vector<bool> arrival_points(const AccIndex& index, const std::vector<uint32_t>& code,
-                                 std::span<const CatchHandler> handlers) {
-  std::vector<bool> target(code.size() + 1, false);
+AccumulatorForms::AccumulatorForms(const std::vector<uint32_t>& code, std::span<const CatchHandler> handlers)
+    : index_(acc_index()) {
+  if (!index_.any) return;
+  arrivals_.assign(code.size() + 1, false);
   for (const CatchHandler& c : handlers)
-    if (c.pad < target.size()) target[c.pad] = true;
+    if (c.pad < arrivals_.size()) arrivals_[c.pad] = true;
   for (size_t pos = 0; pos < code.size();) {
     RegOp op = RegOp(code[pos]);
     size_t units = regop_units(op, code.data() + pos);
     if (layout_op(op) == RegOp::BrTable) {
-      for (size_t k = 3; k < units; ++k) target[pos + int32_t(code[pos + k])] = true;  // c n rel*(n+1)
-    } else if (index.ends_with_rel[unsigned(op)]) {
-      target[pos + int32_t(code[pos + units - 1])] = true;
+      for (size_t k = 3; k < units; ++k) arrivals_[pos + int32_t(code[pos + k])] = true;  // c n rel*(n+1)
+    } else if (index_.ends_with_rel[unsigned(op)]) {
+      arrivals_[pos + int32_t(code[pos + units - 1])] = true;
     }
     pos += units;
   }
-  return target;
 }
 
-}  // namespace
-
-void form_accumulator_uses(std::vector<uint32_t>& code, std::span<const CatchHandler> handlers) {
-  const AccIndex& index = acc_index();
-  if (!index.any || code.empty()) return;
-  std::vector<bool> target = arrival_points(index, code, handlers);
-  size_t prev = SIZE_MAX;
-  RegOp prev_op = RegOp::Count_;
-  for (size_t pos = 0; pos < code.size();) {
-    RegOp op = RegOp(code[pos]);
-    size_t len = regop_units(op, code.data() + pos);
-    // The instruction before ran its own op (as a pair's head or tail, or alone) whenever this
-    // one's handler unit is dispatched: a pair that ran it as its head ran this one inline.
-    RegOp prev_ran = is_pair_op(prev_op) ? pair_parts(prev_op).head : prev_op;
-    if (prev != SIZE_MAX && !target[pos] && index.writes[unsigned(prev_ran)]) {
-      for (const AccIndex::Use& use : index.uses[unsigned(op)]) {
-        if (use.op == RegOp::Count_) break;
-        if (code[pos + use.unit] == code[prev + 1]) {
-          op = use.op;
-          code[pos] = uint32_t(op);
-          break;
-        }
-      }
-    }
-    prev = pos;
-    prev_op = op;
-    pos += len;
+RegOp AccumulatorForms::form_at(const uint32_t* code, size_t pos, RegOp op, size_t prev, RegOp prev_op) const {
+  if (!index_.any || prev == SIZE_MAX || arrivals_[pos]) return op;
+  // The instruction before ran its own op (as a pair's head or tail, or alone) whenever this one's
+  // handler unit is dispatched: a pair that ran it as its head ran this one inline.
+  RegOp prev_ran = is_pair_op(prev_op) ? pair_parts(prev_op).head : prev_op;
+  if (!index_.writes[unsigned(prev_ran)]) return op;
+  for (const AccIndex::Use& use : index_.uses[unsigned(op)]) {
+    if (use.op == RegOp::Count_) break;
+    if (code[pos + use.unit] == code[prev + 1]) return use.op;
   }
+  return op;
 }
 
 }  // namespace wi

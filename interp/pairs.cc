@@ -1,4 +1,4 @@
-// Pair formation (pairs.h): one walk over a function's code, instruction by instruction.
+// Pair formation (pairs.h): the pair op of an instruction and the one after it.
 #include "interp/pairs.h"
 #include <array>
 #include "interp/regop.h"
@@ -36,24 +36,12 @@ const PairIndex& pair_index() {
 
 }  // namespace
 
-void form_pairs(std::vector<uint32_t>& code) {
+RegOp pair_at(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code) {
   const PairIndex& index = pair_index();
-  if (!index.any) return;
-  size_t pos = 0;
-  RegOp op = code.empty() ? RegOp::Count_ : RegOp(code[0]);
-  while (op != RegOp::Count_) {
-    size_t next = pos + regop_units(op, code.data() + pos);
-    RegOp next_op = next < code.size() ? RegOp(code[next]) : RegOp::Count_;
-    for (auto [tail, row] : index.by_head[unsigned(op)]) {
-      if (tail == next_op) {
-        unsigned form = pair_form_at(op, code.data() + pos, tail, code.data() + next);
-        code[pos] = uint32_t(pair_op(row, form));
-        break;
-      }
-    }
-    pos = next;
-    op = next_op;
-  }
+  if (!index.any) return op;
+  for (auto [tail, row] : index.by_head[unsigned(op)])
+    if (tail == next) return pair_op(row, pair_form_at(op, code, tail, next_code));
+  return op;
 }
 
 }  // namespace wi

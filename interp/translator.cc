@@ -108,6 +108,33 @@ void FunctionTranslator::translate(const Instruction& in) {
 namespace wi {
 using lowering::FunctionTranslator;
 
+namespace {
+
+// The last passes over a function's finished code, in one walk: each instruction gets its pair op
+// (pairs.h), then its accumulator form given the instruction before as it will run (accumulator.h),
+// then its handler unit. An instruction's op is decided before the next one's, and read by the next
+// one's decisions only as an op number: the next instruction is bound only after.
+void form_pairs_and_accumulator_uses(CompiledFunc& f) {
+  std::vector<uint32_t>& code = f.code;
+  const AccumulatorForms acc(code, f.handlers);
+  const int32_t* handlers = handler_offsets();
+  size_t prev = SIZE_MAX;
+  RegOp prev_op = RegOp::Count_;
+  for (size_t pos = 0; pos < code.size();) {
+    RegOp op = RegOp(code[pos]);
+    size_t next = pos + regop_units(op, code.data() + pos);
+    RegOp next_op = next < code.size() ? RegOp(code[next]) : RegOp::Count_;
+    op = pair_at(op, code.data() + pos, next_op, code.data() + next);
+    op = acc.form_at(code.data(), pos, op, prev, prev_op);
+    code[pos] = uint32_t(handlers[unsigned(op)]);
+    prev = pos;
+    prev_op = op;
+    pos = next;
+  }
+}
+
+}  // namespace
+
 Result<void> Translator::on_function(const Module& m, uint32_t func_index, const FunctionBody& body) {
   CompiledFunc& f = out_.funcs.emplace_back();
   f.func_index = func_index;
@@ -137,11 +164,8 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
   if (!r.at_end()) return r.error("section size mismatch");
   t.finish();
   // Traced code keeps one dispatch per op: a Trace op stands between any two of a wasm instruction's.
-  if (!out_.traced) {
-    form_pairs(f.code);
-    form_accumulator_uses(f.code, f.handlers);
-  }
-  bind_handlers(f.code);
+  if (out_.traced) bind_handlers(f.code);
+  else form_pairs_and_accumulator_uses(f);
 #ifndef NDEBUG
   // Builds with assertions (CI's) read every translation back through the op table.
   if (auto wrong = verify_code(f))
