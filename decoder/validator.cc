@@ -185,6 +185,8 @@ Result<void> FunctionValidator::step(const Instruction& in) {
   return {};
 }
 
+// The instructions without a fixed signature: control here; exceptions, calls and the rest of the
+// instructions in their own functions.
 Result<void> FunctionValidator::step_special(const Instruction& in) {
   using O = Opcode;
   switch (in.op) {
@@ -210,46 +212,6 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       push_frame(in.op, std::move(sig));
       return {};
     }
-    // Legacy exception handling: each catch (catch_all) ends the part before it, as `else` does,
-    // and starts one with the tag's values (none); delegate ends a try without clauses, naming a
-    // label outside it; rethrow names an enclosing catch part.
-    case O::Catch:
-    case O::CatchAll: {
-      Opcode k = frames_.back().kind;
-      if (k != O::Try && k != O::Catch) return err(in, in.op == O::Catch ? "catch without try" : "catch_all without try");
-      std::vector<ValType> values;
-      if (in.op == O::Catch) {
-        WI_TRY(need_tag(in, in.a));
-        values = m_->tag_type(in.a).params;
-      }
-      WI_TRY_ASSIGN(Frame f, pop_frame(in));
-      push_frame(in.op, BlockSig{std::move(values), std::move(f.sig.results)});
-      return {};
-    }
-    case O::Delegate: {
-      if (frames_.back().kind != O::Try) return err(in, "delegate without try");
-      WI_TRY_ASSIGN(Frame f, pop_frame(in));
-      WI_TRY(label(in, in.a));
-      push_all(f.sig.results);
-      return {};
-    }
-    case O::Rethrow: {
-      WI_TRY(label(in, in.a));
-      Opcode k = frame_at_depth(in.a).kind;
-      if (k != O::Catch && k != O::CatchAll) return err(in, "invalid rethrow label");
-      set_unreachable();
-      return {};
-    }
-    case O::Throw: {
-      WI_TRY(need_tag(in, in.a));
-      WI_TRY(pop_all(in, m_->tag_type(in.a).params));
-      set_unreachable();
-      return {};
-    }
-    case O::ThrowRef:
-      WI_TRY(pop_expect(in, ValType::ExnRef));
-      set_unreachable();
-      return {};
     case O::Else: {
       if (frames_.back().kind != O::If) return err(in, "else without if");
       WI_TRY_ASSIGN(Frame f, pop_frame(in));
@@ -300,6 +262,90 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       WI_TRY(pop_all(in, results_));
       set_unreachable();
       return {};
+    case O::BrOnNull: {  // [t* (ref null ht)] -> [t* (ref ht)], the label's type being [t*]
+      WI_TRY(label(in, in.a));
+      WI_TRY_ASSIGN(ValType t, pop_ref(in));
+      auto types = frame_at_depth(in.a).label_types();
+      WI_TRY(pop_all(in, types));
+      push_all(types);
+      push(t == ValType::Unknown ? t : ref_type(false, ref_heap(t)));
+      return {};
+    }
+    case O::BrOnNonNull: {  // [t* (ref null ht)] -> [t*], the label's type being [t* (ref ht)]
+      WI_TRY(label(in, in.a));
+      auto types = frame_at_depth(in.a).label_types();
+      if (types.empty() || !is_ref(types.back())) return err(in, "type mismatch");
+      WI_TRY_ASSIGN(ValType t, pop_ref(in));
+      if (t != ValType::Unknown && !matches(ref_type(false, ref_heap(t)), types.back()))
+        return err(in, "type mismatch");
+      types.pop_back();
+      WI_TRY(pop_all(in, types));
+      push_all(types);
+      return {};
+    }
+    case O::Catch: case O::CatchAll: case O::Delegate: case O::Rethrow: case O::Throw: case O::ThrowRef:
+      return step_exception(in);
+    case O::Call: case O::CallIndirect: case O::ReturnCall: case O::ReturnCallIndirect: case O::CallRef:
+    case O::ReturnCallRef:
+      return step_call(in);
+    default:
+      return step_data(in);
+  }
+}
+
+// Exception handling (Wasm 3.0): catch clauses of the legacy try, delegate, rethrow, throw.
+Result<void> FunctionValidator::step_exception(const Instruction& in) {
+  using O = Opcode;
+  switch (in.op) {
+    // Legacy exception handling: each catch (catch_all) ends the part before it, as `else` does,
+    // and starts one with the tag's values (none); delegate ends a try without clauses, naming a
+    // label outside it; rethrow names an enclosing catch part.
+    case O::Catch:
+    case O::CatchAll: {
+      Opcode k = frames_.back().kind;
+      if (k != O::Try && k != O::Catch) return err(in, in.op == O::Catch ? "catch without try" : "catch_all without try");
+      std::vector<ValType> values;
+      if (in.op == O::Catch) {
+        WI_TRY(need_tag(in, in.a));
+        values = m_->tag_type(in.a).params;
+      }
+      WI_TRY_ASSIGN(Frame f, pop_frame(in));
+      push_frame(in.op, BlockSig{std::move(values), std::move(f.sig.results)});
+      return {};
+    }
+    case O::Delegate: {
+      if (frames_.back().kind != O::Try) return err(in, "delegate without try");
+      WI_TRY_ASSIGN(Frame f, pop_frame(in));
+      WI_TRY(label(in, in.a));
+      push_all(f.sig.results);
+      return {};
+    }
+    case O::Rethrow: {
+      WI_TRY(label(in, in.a));
+      Opcode k = frame_at_depth(in.a).kind;
+      if (k != O::Catch && k != O::CatchAll) return err(in, "invalid rethrow label");
+      set_unreachable();
+      return {};
+    }
+    case O::Throw: {
+      WI_TRY(need_tag(in, in.a));
+      WI_TRY(pop_all(in, m_->tag_type(in.a).params));
+      set_unreachable();
+      return {};
+    }
+    case O::ThrowRef:
+      WI_TRY(pop_expect(in, ValType::ExnRef));
+      set_unreachable();
+      return {};
+    default:
+      return err(in, fmt::format("no typing rule for {}", op_name(in.op)));
+  }
+}
+
+// Calls: direct, through a table, through a reference, and their tail-call forms.
+Result<void> FunctionValidator::step_call(const Instruction& in) {
+  using O = Opcode;
+  switch (in.op) {
     case O::Call: {
       if (in.a >= m_->func_types.size()) return err(in, fmt::format("unknown function {}", in.a));
       const FuncType& t = m_->func_type(in.a);
@@ -339,6 +385,29 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       set_unreachable();
       return {};
     }
+    case O::CallRef:
+    case O::ReturnCallRef: {
+      if (in.a >= m_->types.size()) return err(in, fmt::format("unknown type {}", in.a));
+      const FuncType& t = m_->types[in.a];
+      WI_TRY(pop_expect(in, ref_type(true, kHeapTypeIndex + m_->type_canon[in.a])));
+      WI_TRY(pop_all(in, t.params));
+      if (in.op == O::CallRef) {
+        push_all(t.results);
+      } else {
+        if (!all_match(t.results, results_)) return err(in, "type mismatch");
+        set_unreachable();
+      }
+      return {};
+    }
+    default:
+      return err(in, fmt::format("no typing rule for {}", op_name(in.op)));
+  }
+}
+
+// Parametric, variable and reference instructions; tables and memories in step_table_memory.
+Result<void> FunctionValidator::step_data(const Instruction& in) {
+  using O = Opcode;
+  switch (in.op) {
     case O::Drop:
       WI_TRY(pop(in));
       return {};
@@ -384,6 +453,43 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       if (!m_->global_types[in.a].mut) return err(in, "global is immutable");
       WI_TRY(pop_expect(in, m_->global_types[in.a].type));
       return {};
+    case O::RefNull: {
+      WI_TRY_ASSIGN(ValType t, m_->canonical(in.type, in.offset));
+      push(t);
+      return {};
+    }
+    case O::RefIsNull: {
+      WI_TRY_ASSIGN(ValType t, pop(in));
+      if (t != ValType::Unknown && !is_ref(t)) return err(in, "type mismatch");
+      push(ValType::I32);
+      return {};
+    }
+    case O::RefFunc:
+      if (in.a >= m_->func_types.size()) return err(in, fmt::format("unknown function {}", in.a));
+      if (in.a >= m_->declared_refs.size() || !m_->declared_refs[in.a])
+        return err(in, "undeclared function reference");
+      push(m_->func_ref_type(in.a));
+      return {};
+    // Typed function references (Wasm 3.0):
+    // https://webassembly.github.io/spec/core/valid/instructions.html#reference-instructions
+    case O::RefAsNonNull: {
+      WI_TRY_ASSIGN(ValType t, pop_ref(in));
+      push(t == ValType::Unknown ? t : ref_type(false, ref_heap(t)));
+      return {};
+    }
+    case O::DataDrop: case O::ElemDrop: case O::MemoryCopy: case O::MemoryFill: case O::MemoryGrow:
+    case O::MemoryInit: case O::MemorySize: case O::TableCopy: case O::TableFill: case O::TableGet:
+    case O::TableGrow: case O::TableInit: case O::TableSet: case O::TableSize:
+      return step_table_memory(in);
+    default:
+      return err(in, fmt::format("no typing rule for {}", op_name(in.op)));
+  }
+}
+
+// Table and memory instructions: access, size and growth, bulk operations, segment drops.
+Result<void> FunctionValidator::step_table_memory(const Instruction& in) {
+  using O = Opcode;
+  switch (in.op) {
     // Tables and memories indexed by i64 (table64, memory64) take i64 indices, addresses and sizes
     // (https://webassembly.github.io/spec/core/valid/instructions.html#table-instructions).
     case O::TableGet:
@@ -469,70 +575,10 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       if (!m_->data_count) return err(in, "data count section required");
       if (in.a >= *m_->data_count) return err(in, fmt::format("unknown data segment {}", in.a));
       return {};
-    case O::RefNull: {
-      WI_TRY_ASSIGN(ValType t, m_->canonical(in.type, in.offset));
-      push(t);
-      return {};
-    }
-    case O::RefIsNull: {
-      WI_TRY_ASSIGN(ValType t, pop(in));
-      if (t != ValType::Unknown && !is_ref(t)) return err(in, "type mismatch");
-      push(ValType::I32);
-      return {};
-    }
-    case O::RefFunc:
-      if (in.a >= m_->func_types.size()) return err(in, fmt::format("unknown function {}", in.a));
-      if (in.a >= m_->declared_refs.size() || !m_->declared_refs[in.a])
-        return err(in, "undeclared function reference");
-      push(m_->func_ref_type(in.a));
-      return {};
-    // Typed function references (Wasm 3.0):
-    // https://webassembly.github.io/spec/core/valid/instructions.html#reference-instructions
-    case O::RefAsNonNull: {
-      WI_TRY_ASSIGN(ValType t, pop_ref(in));
-      push(t == ValType::Unknown ? t : ref_type(false, ref_heap(t)));
-      return {};
-    }
-    case O::BrOnNull: {  // [t* (ref null ht)] -> [t* (ref ht)], the label's type being [t*]
-      WI_TRY(label(in, in.a));
-      WI_TRY_ASSIGN(ValType t, pop_ref(in));
-      auto types = frame_at_depth(in.a).label_types();
-      WI_TRY(pop_all(in, types));
-      push_all(types);
-      push(t == ValType::Unknown ? t : ref_type(false, ref_heap(t)));
-      return {};
-    }
-    case O::BrOnNonNull: {  // [t* (ref null ht)] -> [t*], the label's type being [t* (ref ht)]
-      WI_TRY(label(in, in.a));
-      auto types = frame_at_depth(in.a).label_types();
-      if (types.empty() || !is_ref(types.back())) return err(in, "type mismatch");
-      WI_TRY_ASSIGN(ValType t, pop_ref(in));
-      if (t != ValType::Unknown && !matches(ref_type(false, ref_heap(t)), types.back()))
-        return err(in, "type mismatch");
-      types.pop_back();
-      WI_TRY(pop_all(in, types));
-      push_all(types);
-      return {};
-    }
-    case O::CallRef:
-    case O::ReturnCallRef: {
-      if (in.a >= m_->types.size()) return err(in, fmt::format("unknown type {}", in.a));
-      const FuncType& t = m_->types[in.a];
-      WI_TRY(pop_expect(in, ref_type(true, kHeapTypeIndex + m_->type_canon[in.a])));
-      WI_TRY(pop_all(in, t.params));
-      if (in.op == O::CallRef) {
-        push_all(t.results);
-      } else {
-        if (!all_match(t.results, results_)) return err(in, "type mismatch");
-        set_unreachable();
-      }
-      return {};
-    }
     default:
       return err(in, fmt::format("no typing rule for {}", op_name(in.op)));
   }
 }
-
 Result<void> validate_function(const Module& m, uint32_t func_index, const FunctionBody& body) {
   FunctionValidator v;
   v.begin(m, func_index, body);

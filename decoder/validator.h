@@ -62,6 +62,10 @@ class FunctionValidator {
   Result<void> need_tag(const Instruction& in, uint32_t tag);
   Result<void> catch_clauses(const Instruction& in);
   Result<void> step_special(const Instruction& in);
+  Result<void> step_exception(const Instruction& in);
+  Result<void> step_call(const Instruction& in);
+  Result<void> step_data(const Instruction& in);
+  Result<void> step_table_memory(const Instruction& in);
 
   const Module* m_ = nullptr;
   std::vector<ValType> locals_;

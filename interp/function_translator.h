@@ -468,6 +468,12 @@ class FunctionTranslator {
   void step_wide(const Instruction& in);
 
   void step_core(const Instruction& in);
+  void structured(const Instruction& in);
+  void br_if(const Instruction& in);
+  void step_data(const Instruction& in, const OpInfo& info);
+  void load(const Instruction& in, const OpInfo& info);
+  void store(const Instruction& in);
+  void numeric(const Instruction& in, const OpInfo& info);
 
   // br_on_null / br_on_non_null: a conditional branch on the reference at the top of the stack,
   // which the branch drops (br_on_null) or carries (br_on_non_null) and the fall-through keeps

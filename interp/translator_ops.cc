@@ -84,86 +84,11 @@ void FunctionTranslator::step_core(const Instruction& in) {
   switch (in.op) {
     case O::Unreachable: op(RegOp::Unreachable); return mark_unreachable();
     case O::Nop: return;
-    case O::Block: case O::Loop: case O::If: {
-      BlockSig sig = block_signature(m_, in).value();
-      if (in.op == O::If) {
-        if (auto fused = take_compare(stack_.back())) {
-          stack_.pop_back();
-          enter_block(O::If, sig);
-          uint32_t at = emit_fused_branch(fused->first, fused->second, false);
-          ctrls_.back().else_patch = Patch{at, pos()};
-          u32(0);
-          start_fuel_block();
-          return;
-        }
-        uint32_t cond = pop_slot();
-        enter_block(O::If, sig);
-        uint32_t at = op(RegOp::BrIfEqz);
-        u32(cond);
-        ctrls_.back().else_patch = Patch{at, pos()};
-        u32(0);
-        start_fuel_block();
-        return;
-      }
-      enter_block(in.op, sig);
-      if (in.op == O::Loop) {
-        ctrls_.back().loop_start = pos();
-        start_fuel_block();
-      }
-      return;
-    }
+    case O::Block: case O::Loop: case O::If: return structured(in);
     case O::Else: return else_();
     case O::End: return end();
     case O::Br: branch(in.a); return mark_unreachable();
-    case O::BrIf: {
-      Ctrl& target = ctrls_[ctrls_.size() - 1 - in.a];
-      Entry cond_entry = stack_.back();
-      stack_.pop_back();
-      bool direct = !is_function_frame(target) && !needs_copies(target);
-      stack_.push_back(cond_entry);
-      if (direct) {
-        if (auto fused = take_compare(cond_entry)) {
-          stack_.pop_back();
-          uint32_t at = emit_fused_branch(fused->first, fused->second, true);
-          uint32_t unit = pos();
-          u32(0);
-          branch_rel(target, at, unit);
-          start_fuel_block();
-          return;
-        }
-      }
-      uint32_t cond = pop_slot();
-      if (direct) {
-        if (auto latch = take_latch_add({cond})) {
-          uint32_t at = op(RegOp::AddImmBrIfNez);
-          u32(cond); u32(latch->second);
-          uint32_t unit = pos();
-          u32(0);
-          branch_rel(target, at, unit);
-          start_fuel_block();
-          return;
-        }
-        uint32_t at = op(RegOp::BrIfNez);
-        u32(cond);
-        uint32_t unit = pos();
-        u32(0);
-        branch_rel(target, at, unit);
-        start_fuel_block();
-        return;
-      }
-      uint32_t at = op(RegOp::BrIfEqz);
-      u32(cond);
-      Patch skip{at, pos()};
-      u32(0);
-      // Materializations inside the taken path must not change entry kinds on the fall-through.
-      std::vector<Entry> saved = stack_;
-      branch(in.a);
-      stack_ = std::move(saved);
-      patch_to_here(skip);
-      start_fuel_block();
-      forget_fusions();
-      return;
-    }
+    case O::BrIf: return br_if(in);
     case O::BrTable: return br_table(in);
     case O::Return: emit_return(); return mark_unreachable();
     case O::Call: {
@@ -225,6 +150,97 @@ void FunctionTranslator::step_core(const Instruction& in) {
       return;
     }
     case O::BrOnNull: case O::BrOnNonNull: return br_on_null(in);
+    default: return step_data(in, info);
+  }
+}
+
+// block, loop and if: a new label; `if` branches over its then-part on the condition (fused with
+// the compare that made it when that is still pending).
+void FunctionTranslator::structured(const Instruction& in) {
+  using O = Opcode;
+  BlockSig sig = block_signature(m_, in).value();
+  if (in.op == O::If) {
+    if (auto fused = take_compare(stack_.back())) {
+      stack_.pop_back();
+      enter_block(O::If, sig);
+      uint32_t at = emit_fused_branch(fused->first, fused->second, false);
+      ctrls_.back().else_patch = Patch{at, pos()};
+      u32(0);
+      start_fuel_block();
+      return;
+    }
+    uint32_t cond = pop_slot();
+    enter_block(O::If, sig);
+    uint32_t at = op(RegOp::BrIfEqz);
+    u32(cond);
+    ctrls_.back().else_patch = Patch{at, pos()};
+    u32(0);
+    start_fuel_block();
+    return;
+  }
+  enter_block(in.op, sig);
+  if (in.op == O::Loop) {
+    ctrls_.back().loop_start = pos();
+    start_fuel_block();
+  }
+}
+
+// br_if: straight to a label whose values are already in place (fused with a pending compare or
+// loop-counter add), else over the copies the label needs.
+void FunctionTranslator::br_if(const Instruction& in) {
+  Ctrl& target = ctrls_[ctrls_.size() - 1 - in.a];
+  Entry cond_entry = stack_.back();
+  stack_.pop_back();
+  bool direct = !is_function_frame(target) && !needs_copies(target);
+  stack_.push_back(cond_entry);
+  if (direct) {
+    if (auto fused = take_compare(cond_entry)) {
+      stack_.pop_back();
+      uint32_t at = emit_fused_branch(fused->first, fused->second, true);
+      uint32_t unit = pos();
+      u32(0);
+      branch_rel(target, at, unit);
+      start_fuel_block();
+      return;
+    }
+  }
+  uint32_t cond = pop_slot();
+  if (direct) {
+    if (auto latch = take_latch_add({cond})) {
+      uint32_t at = op(RegOp::AddImmBrIfNez);
+      u32(cond); u32(latch->second);
+      uint32_t unit = pos();
+      u32(0);
+      branch_rel(target, at, unit);
+      start_fuel_block();
+      return;
+    }
+    uint32_t at = op(RegOp::BrIfNez);
+    u32(cond);
+    uint32_t unit = pos();
+    u32(0);
+    branch_rel(target, at, unit);
+    start_fuel_block();
+    return;
+  }
+  uint32_t at = op(RegOp::BrIfEqz);
+  u32(cond);
+  Patch skip{at, pos()};
+  u32(0);
+  // Materializations inside the taken path must not change entry kinds on the fall-through.
+  std::vector<Entry> saved = stack_;
+  branch(in.a);
+  stack_ = std::move(saved);
+  patch_to_here(skip);
+  start_fuel_block();
+  forget_fusions();
+}
+
+// The instructions that are neither control nor numeric: parametric, variable, memory and table
+// management, references.
+void FunctionTranslator::step_data(const Instruction& in, const OpInfo& info) {
+  using O = Opcode;
+  switch (in.op) {
     case O::Drop: stack_.pop_back(); return;
     case O::Select: case O::SelectT: {
       uint32_t c = pop_slot();
@@ -333,81 +349,95 @@ void FunctionTranslator::step_core(const Instruction& in) {
     case O::RefFunc: emit_result_op(RegOp::RefFunc, ValType::FuncRef); u32(in.a); return;
     default: break;
   }
+  if (info.imm != Imm::MemArg) return numeric(in, info);
+  if (numeric_map().load[unsigned(in.op)] != kNoRegOp) return load(in, info);
+  store(in);
+}
+
+// A load: its address folded from a pending add (and shift) or a constant where it can be.
+void FunctionTranslator::load(const Instruction& in, const OpInfo& info) {
   const NumericMap& nm = numeric_map();
   unsigned o = unsigned(in.op);
-  if (info.imm == Imm::MemArg) {
-    if (nm.load[o] != kNoRegOp) {
-      if (auto add = take_address_add(stack_.back())) {  // operands: "a b" or "a i32"
-        stack_.pop_back();
-        if (!add->first.imm) {
-          if (auto scaled = take_scaled_index(add->first, add->second[0], add->second[1])) {
-            emit_result_op(nm.load_shl[o], info.result);
-            for (uint32_t u : *scaled) u32(u);
-            u32(uint32_t(in.mem_offset));
-            return;
-          }
-        }
-        emit_result_op(add->first.imm ? nm.load_imm[o] : nm.load_add[o], info.result);
-        for (uint32_t u : add->second) u32(u);
+  if (auto add = take_address_add(stack_.back())) {  // operands: "a b" or "a i32"
+    stack_.pop_back();
+    if (!add->first.imm) {
+      if (auto scaled = take_scaled_index(add->first, add->second[0], add->second[1])) {
+        emit_result_op(nm.load_shl[o], info.result);
+        for (uint32_t u : *scaled) u32(u);
         u32(uint32_t(in.mem_offset));
         return;
       }
-      if (stack_.back().kind == Entry::Const && !trace_) {
-        uint32_t addr = uint32_t(stack_.back().bits[0]);
-        stack_.pop_back();
-        emit_result_op(nm.load_abs[o], info.result);
-        u32(addr); u32(uint32_t(in.mem_offset));
-        return;
-      }
-      uint32_t addr = pop_slot();
-      uint32_t at = emit_result_op(nm.load[o], info.result);
-      u32(addr); u32(uint32_t(in.mem_offset));
-      if (!trace_) last_load_ = LastLoad{at, pos(), in.op, wasm_offset_};
-    } else {
-      // The stored value must already sit in a slot (a local's, or the add's operands would no
-      // longer be the last thing emitted once a constant is materialized).
-      // A constant value is written to a spare slot above the operand stack once the add (and a
-      // shift before it) are folded: its own home may be where the add read its index.
-      Entry& value = stack_.back();
-      if (value.kind == Entry::Local || (value.kind == Entry::Const && value.type != ValType::V128)) {
-        if (auto add = take_address_add(stack_[stack_.size() - 2])) {
-          std::optional<std::array<uint32_t, 3>> scaled;
-          if (!add->first.imm) scaled = take_scaled_index(add->first, add->second[0], add->second[1]);
-          uint32_t v;
-          if (value.kind == Entry::Const) {
-            v = value.home + slot_count(value.type);
-            max_slots_ = std::max(max_slots_, v + slot_count(value.type));
-            emit_const_to(v, value);
-            stack_.pop_back();
-          } else {
-            v = pop_slot();
-          }
-          stack_.pop_back();
-          if (scaled) {
-            op(nm.store_shl[o]);
-            for (uint32_t u : *scaled) u32(u);
-          } else {
-            op(add->first.imm ? nm.store_imm[o] : nm.store_add[o]);
-            for (uint32_t u : add->second) u32(u);
-          }
-          u32(v); u32(uint32_t(in.mem_offset));
-          return;
-        }
-      }
-      if (stack_[stack_.size() - 2].kind == Entry::Const && !trace_) {
-        uint32_t v = pop_slot();  // may materialize a constant value; the address stays unemitted
-        uint32_t addr = uint32_t(stack_.back().bits[0]);
-        stack_.pop_back();
-        op(nm.store_abs[o]);
-        u32(addr); u32(v); u32(uint32_t(in.mem_offset));
-        return;
-      }
-      uint32_t v = pop_slot(), addr = pop_slot();
-      op(nm.store[o]);
-      u32(addr); u32(v); u32(uint32_t(in.mem_offset));
     }
+    emit_result_op(add->first.imm ? nm.load_imm[o] : nm.load_add[o], info.result);
+    for (uint32_t u : add->second) u32(u);
+    u32(uint32_t(in.mem_offset));
     return;
   }
+  if (stack_.back().kind == Entry::Const && !trace_) {
+    uint32_t addr = uint32_t(stack_.back().bits[0]);
+    stack_.pop_back();
+    emit_result_op(nm.load_abs[o], info.result);
+    u32(addr); u32(uint32_t(in.mem_offset));
+    return;
+  }
+  uint32_t addr = pop_slot();
+  uint32_t at = emit_result_op(nm.load[o], info.result);
+  u32(addr); u32(uint32_t(in.mem_offset));
+  if (!trace_) last_load_ = LastLoad{at, pos(), in.op, wasm_offset_};
+}
+
+// A store: its address folded like a load's.
+void FunctionTranslator::store(const Instruction& in) {
+  const NumericMap& nm = numeric_map();
+  unsigned o = unsigned(in.op);
+  // The stored value must already sit in a slot (a local's, or the add's operands would no
+  // longer be the last thing emitted once a constant is materialized).
+  // A constant value is written to a spare slot above the operand stack once the add (and a
+  // shift before it) are folded: its own home may be where the add read its index.
+  Entry& value = stack_.back();
+  if (value.kind == Entry::Local || (value.kind == Entry::Const && value.type != ValType::V128)) {
+    if (auto add = take_address_add(stack_[stack_.size() - 2])) {
+      std::optional<std::array<uint32_t, 3>> scaled;
+      if (!add->first.imm) scaled = take_scaled_index(add->first, add->second[0], add->second[1]);
+      uint32_t v;
+      if (value.kind == Entry::Const) {
+        v = value.home + slot_count(value.type);
+        max_slots_ = std::max(max_slots_, v + slot_count(value.type));
+        emit_const_to(v, value);
+        stack_.pop_back();
+      } else {
+        v = pop_slot();
+      }
+      stack_.pop_back();
+      if (scaled) {
+        op(nm.store_shl[o]);
+        for (uint32_t u : *scaled) u32(u);
+      } else {
+        op(add->first.imm ? nm.store_imm[o] : nm.store_add[o]);
+        for (uint32_t u : add->second) u32(u);
+      }
+      u32(v); u32(uint32_t(in.mem_offset));
+      return;
+    }
+  }
+  if (stack_[stack_.size() - 2].kind == Entry::Const && !trace_) {
+    uint32_t v = pop_slot();  // may materialize a constant value; the address stays unemitted
+    uint32_t addr = uint32_t(stack_.back().bits[0]);
+    stack_.pop_back();
+    op(nm.store_abs[o]);
+    u32(addr); u32(v); u32(uint32_t(in.mem_offset));
+    return;
+  }
+  uint32_t v = pop_slot(), addr = pop_slot();
+  op(nm.store[o]);
+  u32(addr); u32(v); u32(uint32_t(in.mem_offset));
+}
+
+// Unary and binary numeric ops: a constant right operand folded into the instruction, a pending
+// load folded into the few ops that have a form for it.
+void FunctionTranslator::numeric(const Instruction& in, const OpInfo& info) {
+  const NumericMap& nm = numeric_map();
+  unsigned o = unsigned(in.op);
   if (info.nparams == 1) {
     uint32_t a = pop_slot();
     uint32_t at = emit_result_op(nm.slot[o], info.result);
