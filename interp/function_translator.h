@@ -10,11 +10,13 @@
 #pragma once
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstring>
 #include <map>
 #include <optional>
 #include <unordered_map>
 #include <vector>
+#include "interp/emit_check.h"
 #include "interp/regop.h"
 #include "interp/translator.h"
 
@@ -71,6 +73,10 @@ struct NumericMap {
 const NumericMap& numeric_map();
 
 class FunctionTranslator {
+  // tests/emit_layout_probe.cc: proves that an emit<> call that differs from its op's layout does not
+  // compile.
+  friend struct EmitLayoutProbe;
+
  public:
   // `set_first`: the declared locals (by index) that the body sets before anything can read them
   // (empty: none known); untraced code gives them the slots past zero_slots.
@@ -173,10 +179,9 @@ class FunctionTranslator {
   void start_fuel_block() {
     if (!meter_) return;
     close_fuel_block();
-    op(RegOp::Fuel);
-    fuel_unit_ = pos();
+    emit<RegOp::Fuel>(0u);
+    fuel_unit_ = pos() - 1;  // the count, set when the block closes
     fuel_count_ = 0;
-    u32(0);
   }
 
   // ---- emission ----
@@ -192,6 +197,52 @@ class FunctionTranslator {
   }
   void u32(uint32_t v) { f_.code.push_back(v); }
   void u64(uint64_t v) { u32(uint32_t(v)); u32(uint32_t(v >> 32)); }
+  void unit(uint32_t v) { u32(v); }
+  void unit(uint64_t v) { u64(v); }
+
+  // Typed emission (interp/emit_check.h). emit<Op>(units...) writes an instruction of Op with one
+  // argument per token of its layout in regops.def (uint64_t for an "i64", uint32_t for the rest, a
+  // branch's "rel" as 0 to patch); arguments that differ from the layout in number or width do not
+  // compile. emit_result<Op>(type, units...) is the same for an op whose first token is its
+  // destination, the home of a new stack entry of `type`. The _like forms emit an op chosen at run
+  // time (a row of numeric.def, a load or store form) checked at compile time against `Like`, an op
+  // of that family, and in builds with assertions against the chosen op's own layout.
+  template <RegOp Op, class... U>
+  uint32_t emit(U... units) {
+    static_assert(emit_check::units_match<U...>(emit_check::layout_of(Op), 0),
+                  "emit<Op>: the arguments differ from Op's operand layout in regops.def");
+    uint32_t at = op(Op);
+    (unit(units), ...);
+    return at;
+  }
+  template <RegOp Like, class... U>
+  uint32_t emit_like(RegOp r, U... units) {
+    static_assert(emit_check::units_match<U...>(emit_check::layout_of(Like), 0),
+                  "emit_like<Like>: the arguments differ from Like's operand layout in regops.def");
+    assert(emit_check::layout_of(r) == emit_check::layout_of(Like));
+    uint32_t at = op(r);
+    (unit(units), ...);
+    return at;
+  }
+  template <RegOp Op, class... U>
+  uint32_t emit_result(ValType t, U... units) {
+    static_assert(emit_check::token(emit_check::layout_of(Op), 0) == "d" &&
+                      emit_check::units_match<U...>(emit_check::layout_of(Op), 1),
+                  "emit_result<Op>: Op has no destination first, or the arguments differ from its layout");
+    uint32_t at = emit_result_op(Op, t);
+    (unit(units), ...);
+    return at;
+  }
+  template <RegOp Like, class... U>
+  uint32_t emit_result_like(RegOp r, ValType t, U... units) {
+    static_assert(emit_check::token(emit_check::layout_of(Like), 0) == "d" &&
+                      emit_check::units_match<U...>(emit_check::layout_of(Like), 1),
+                  "emit_result_like<Like>: Like has no destination first, or the arguments differ from its layout");
+    assert(emit_check::layout_of(r) == emit_check::layout_of(Like));
+    uint32_t at = emit_result_op(r, t);
+    (unit(units), ...);
+    return at;
+  }
   void patch_to_here(const Patch& p) { f_.code[p.unit] = pos() - p.instr; }
 
   // ---- operand stack ----
@@ -218,11 +269,11 @@ class FunctionTranslator {
 
   void emit_const_to(uint32_t dst, const Entry& e) {
     if (e.type == ValType::V128) {
-      op(RegOp::Const128); u32(dst); u64(e.bits[0]); u64(e.bits[1]);
+      op(RegOp::Const128); u32(dst); u64(e.bits[0]); u64(e.bits[1]);  // "d v128", past what emit<> checks
     } else if (e.type == ValType::I32 || e.type == ValType::F32) {
-      op(RegOp::Const32); u32(dst); u32(uint32_t(e.bits[0]));
+      emit<RegOp::Const32>(dst, uint32_t(e.bits[0]));
     } else {
-      op(RegOp::Const64); u32(dst); u64(e.bits[0]);
+      emit<RegOp::Const64>(dst, uint64_t(e.bits[0]));
     }
   }
   void emit_copy(uint32_t dst, uint32_t src, ValType t);
@@ -333,7 +384,7 @@ class FunctionTranslator {
     return std::array<uint32_t, 3>{t == a ? b : a, x, k};
   }
   std::optional<std::pair<Compare, std::vector<uint32_t>>> take_last(Compare& recorded, const Entry& value);
-  // Emits the fused branch (without its rel unit); returns the instruction start.
+  // Emits the fused branch, its rel unit (the last) 0 to patch; returns the instruction start.
   uint32_t emit_fused_branch(const Compare& c, const std::vector<uint32_t>& operands, bool when_true);
 
   // ---- control ----
@@ -402,8 +453,7 @@ class FunctionTranslator {
   void rethrow(const Instruction& in) {
     Ctrl& target = ctrls_[ctrls_.size() - 1 - in.a];
     f_.handlers[target.handler].keep = true;
-    op(RegOp::ThrowRef);
-    u32(target.exn_slot);
+    emit<RegOp::ThrowRef>(target.exn_slot);
     mark_unreachable();
   }
 
@@ -447,23 +497,18 @@ class FunctionTranslator {
     Entry& e = stack_[stack_.size() - 1 - depth];
     if (e.type != ValType::I64) return;
     materialize(e);
-    op(RegOp::Narrow64);
-    u32(e.home);
-    u32(e.home);
+    emit<RegOp::Narrow64>(e.home, e.home);
     e.type = ValType::I32;
   }
   // The i32 result on top widened back to the i64 of a 64-bit table or memory (sizes and grow's -1).
   void widen_result() {
     Entry& e = stack_.back();
     materialize(e);
-    op(RegOp::N_I64ExtendI32S);
-    u32(e.home);
-    u32(e.home);
+    emit<RegOp::N_I64ExtendI32S>(e.home, e.home);
     e.type = ValType::I64;
   }
   void use_memory(uint32_t memory) {
-    op(RegOp::UseMemory);
-    u32(memory);
+    emit<RegOp::UseMemory>(memory);
   }
   void step_wide(const Instruction& in);
 

@@ -35,32 +35,30 @@ void FunctionTranslator::emit_jump_to(Ctrl& target) {
       f_.code[last_op_start_] == uint32_t(RegOp::Copy)) {
     // The copy just emitted (a value moved to the label's slot) and the jump: one op.
     at = last_op_start_;
-    f_.code[at] = uint32_t(RegOp::CopyBr);
+    f_.code[at] = uint32_t(RegOp::CopyBr);  // "d s rel": the copy's units, then the rel
     last_op_start_ = prev_op_start_ = UINT32_MAX;
-  } else {
-    at = op(RegOp::Br);
-  }
-  if (target.kind == Opcode::Loop) {
-    u32(target.loop_start - at);
-  } else {
-    target.patches.push_back({at, pos()});
     u32(0);
+  } else {
+    at = emit<RegOp::Br>(0u);
   }
+  // The rel unit, the last: known for a loop (backwards), patched at the end of anything else.
+  uint32_t rel = pos() - 1;
+  if (target.kind == Opcode::Loop) f_.code[rel] = target.loop_start - at;
+  else target.patches.push_back({at, rel});
 }
 
 void FunctionTranslator::emit_return() {
   size_t n = type_.results.size();
   if (n == 0) {
     if (trace_) emit_trace(TracePoint::Return);
-    op(RegOp::Return0);
+    emit<RegOp::Return0>();
     return;
   }
   if (n == 1 && type_.results[0] != ValType::V128) {
     Entry& e = stack_.back();
     uint32_t s = read_slot(e);
     if (trace_) trace_entries(emit_trace(TracePoint::Return), 1, false);
-    op(RegOp::Return1);
-    u32(s);
+    emit<RegOp::Return1>(s);
     return;
   }
   std::vector<uint32_t> srcs;
@@ -70,7 +68,7 @@ void FunctionTranslator::emit_return() {
     if (stack_[i].type == ValType::V128) srcs.push_back(s + 1);
   }
   if (trace_) trace_entries(emit_trace(TracePoint::Return), n, false);
-  op(RegOp::Return);
+  op(RegOp::Return);  // "n s*n": a variable length, past what emit<> checks
   u32(uint32_t(srcs.size()));
   for (uint32_t s : srcs) u32(s);
 }
@@ -97,9 +95,8 @@ void FunctionTranslator::end_try_table() {
   std::optional<Patch> skip;
   if (!c.unreachable) {
     materialize_results(c);
-    uint32_t at = op(RegOp::Br);
-    skip = Patch{at, pos()};
-    u32(0);
+    uint32_t at = emit<RegOp::Br>(0u);
+    skip = Patch{at, pos() - 1};
   }
   std::vector<Entry> saved = stack_;
   bool was_unreachable = c.unreachable;
@@ -209,14 +206,12 @@ void FunctionTranslator::call_common(const FuncType& t, std::optional<uint32_t> 
   for (size_t i = stack_.size() - n; i < stack_.size(); ++i) materialize(stack_[i]);
   uint32_t base = slot_at(stack_.size() - n);
   stack_.resize(stack_.size() - n);
-  op(r);
-  if (r == RegOp::CallRef || r == RegOp::ReturnCallRef) {
-    u32(*index_slot);
-  } else {
-    u32(a);
-    if (r == RegOp::CallIndirect || r == RegOp::ReturnCallIndirect) { u32(b); u32(*index_slot); }
-  }
-  u32(base);
+  if (r == RegOp::CallRef || r == RegOp::ReturnCallRef)
+    emit_like<RegOp::CallRef>(r, *index_slot, base);
+  else if (r == RegOp::CallIndirect || r == RegOp::ReturnCallIndirect)
+    emit_like<RegOp::CallIndirect>(r, a, b, *index_slot, base);
+  else
+    emit_like<RegOp::Call>(r, a, base);
   for (ValType rt : t.results) push_temp(rt);
   uint32_t need = 0;
   for (ValType pt : t.params) need += slot_count(pt);

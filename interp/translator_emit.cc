@@ -15,8 +15,7 @@ auto FunctionTranslator::emit_trace(TracePoint::Kind kind) -> uint32_t {
   p.first_in = p.first_out = uint32_t(ti.locs.size());
   p.stack_top = trace_stack();
   ti.points.push_back(p);
-  op(RegOp::Trace);
-  u32(index);
+  emit<RegOp::Trace>(index);
   return index;
 }
 
@@ -101,14 +100,12 @@ void FunctionTranslator::emit_copy(uint32_t dst, uint32_t src, ValType t) {
   // A scalar copy right after another (argument set-up, moves to a label's slots) joins it.
   if (t != ValType::V128 && !trace_ && last_op_start_ != UINT32_MAX && last_op_start_ + 3 == pos() &&
       f_.code[last_op_start_] == uint32_t(RegOp::Copy)) {
-    f_.code[last_op_start_] = uint32_t(RegOp::Copy2);
+    f_.code[last_op_start_] = uint32_t(RegOp::Copy2);  // "d s d s": the first copy's units, then these
     u32(dst);
     u32(src);
     return;
   }
-  op(t == ValType::V128 ? RegOp::Copy128 : RegOp::Copy);
-  u32(dst);
-  u32(src);
+  emit_like<RegOp::Copy>(t == ValType::V128 ? RegOp::Copy128 : RegOp::Copy, dst, src);
 }
 
 auto FunctionTranslator::take_latch_add(std::initializer_list<uint32_t> operands)
@@ -171,13 +168,14 @@ auto FunctionTranslator::emit_fused_branch(const Compare& c, const std::vector<u
   }
   if (when_true && !c.imm && c.op == Opcode::I32Ne && operands.size() == 2) {
     if (auto latch = take_latch_add({operands[0], operands[1]})) {
-      uint32_t at = op(RegOp::AddImmBrNe);
-      u32(latch->first); u32(latch->second); u32(operands[0]); u32(operands[1]);
-      return at;
+      return emit<RegOp::AddImmBrNe>(latch->first, latch->second, operands[0], operands[1], 0u);
     }
   }
+  // The compare's operand units as it emitted them ("a b", "a i32", "a i64" or "c"), moved over
+  // unchanged: their number is known only here, so verify_code checks this form, not emit<>.
   uint32_t at = op(r);
   for (uint32_t u : operands) u32(u);
+  u32(0);  // rel
   return at;
 }
 

@@ -34,10 +34,7 @@ void FunctionTranslator::step_wide(const Instruction& in) {
     if (mem64(in.memory)) {  // the address (first operand) plus the offset, narrowed
       Entry& a = stack_[stack_.size() - info.nparams];
       materialize(a);
-      op(RegOp::Addr64);
-      u32(a.home);
-      u32(a.home);
-      u64(in.mem_offset);
+      emit<RegOp::Addr64>(a.home, a.home, uint64_t(in.mem_offset));
       a.type = ValType::I32;
       narrow_in.mem_offset = 0;
     }
@@ -62,8 +59,7 @@ void FunctionTranslator::step_wide(const Instruction& in) {
     case O::MemoryCopy: {
       narrow(0), narrow(1), narrow(2);
       uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
-      op(RegOp::MemoryCopyBetween);
-      u32(d); u32(s); u32(n); u32(in.memory); u32(in.memory_src);
+      emit<RegOp::MemoryCopyBetween>(d, s, n, in.memory, in.memory_src);
       return;
     }
     case O::TableGet: narrow(0); return step_core(in);
@@ -82,7 +78,7 @@ void FunctionTranslator::step_core(const Instruction& in) {
   const OpInfo& info = op_info(in.op);
   if (is_simd(in.op)) return simd(in, info);
   switch (in.op) {
-    case O::Unreachable: op(RegOp::Unreachable); return mark_unreachable();
+    case O::Unreachable: emit<RegOp::Unreachable>(); return mark_unreachable();
     case O::Nop: return;
     case O::Block: case O::Loop: case O::If: return structured(in);
     case O::Else: return else_();
@@ -123,15 +119,12 @@ void FunctionTranslator::step_core(const Instruction& in) {
       size_t n = m_.tag_type(in.a).params.size();
       for (size_t i = stack_.size() - n; i < stack_.size(); ++i) materialize(stack_[i]);
       uint32_t base = slot_at(stack_.size() - n);
-      op(RegOp::Throw);
-      u32(in.a);
-      u32(base);
+      emit<RegOp::Throw>(in.a, base);
       return mark_unreachable();
     }
     case O::ThrowRef: {
       uint32_t s = pop_slot();
-      op(RegOp::ThrowRef);
-      u32(s);
+      emit<RegOp::ThrowRef>(s);
       return mark_unreachable();
     }
     case O::CallRef: {
@@ -145,8 +138,7 @@ void FunctionTranslator::step_core(const Instruction& in) {
     }
     case O::RefAsNonNull: {
       uint32_t s = read_slot(stack_.back());
-      op(RegOp::RefAsNonNull);
-      u32(s);
+      emit<RegOp::RefAsNonNull>(s);
       return;
     }
     case O::BrOnNull: case O::BrOnNonNull: return br_on_null(in);
@@ -164,17 +156,14 @@ void FunctionTranslator::structured(const Instruction& in) {
       stack_.pop_back();
       enter_block(O::If, sig);
       uint32_t at = emit_fused_branch(fused->first, fused->second, false);
-      ctrls_.back().else_patch = Patch{at, pos()};
-      u32(0);
+      ctrls_.back().else_patch = Patch{at, pos() - 1};
       start_fuel_block();
       return;
     }
     uint32_t cond = pop_slot();
     enter_block(O::If, sig);
-    uint32_t at = op(RegOp::BrIfEqz);
-    u32(cond);
-    ctrls_.back().else_patch = Patch{at, pos()};
-    u32(0);
+    uint32_t at = emit<RegOp::BrIfEqz>(cond, 0u);
+    ctrls_.back().else_patch = Patch{at, pos() - 1};
     start_fuel_block();
     return;
   }
@@ -197,8 +186,7 @@ void FunctionTranslator::br_if(const Instruction& in) {
     if (auto fused = take_compare(cond_entry)) {
       stack_.pop_back();
       uint32_t at = emit_fused_branch(fused->first, fused->second, true);
-      uint32_t unit = pos();
-      u32(0);
+      uint32_t unit = pos() - 1;
       branch_rel(target, at, unit);
       start_fuel_block();
       return;
@@ -207,26 +195,20 @@ void FunctionTranslator::br_if(const Instruction& in) {
   uint32_t cond = pop_slot();
   if (direct) {
     if (auto latch = take_latch_add({cond})) {
-      uint32_t at = op(RegOp::AddImmBrIfNez);
-      u32(cond); u32(latch->second);
-      uint32_t unit = pos();
-      u32(0);
+      uint32_t at = emit<RegOp::AddImmBrIfNez>(cond, latch->second, 0u);
+      uint32_t unit = pos() - 1;
       branch_rel(target, at, unit);
       start_fuel_block();
       return;
     }
-    uint32_t at = op(RegOp::BrIfNez);
-    u32(cond);
-    uint32_t unit = pos();
-    u32(0);
+    uint32_t at = emit<RegOp::BrIfNez>(cond, 0u);
+    uint32_t unit = pos() - 1;
     branch_rel(target, at, unit);
     start_fuel_block();
     return;
   }
-  uint32_t at = op(RegOp::BrIfEqz);
-  u32(cond);
-  Patch skip{at, pos()};
-  u32(0);
+  uint32_t at = emit<RegOp::BrIfEqz>(cond, 0u);
+  Patch skip{at, pos() - 1};
   // Materializations inside the taken path must not change entry kinds on the fall-through.
   std::vector<Entry> saved = stack_;
   branch(in.a);
@@ -250,8 +232,7 @@ void FunctionTranslator::step_data(const Instruction& in, const OpInfo& info) {
       uint32_t as = read_slot(stack_.back());
       ValType t = b.type;
       stack_.pop_back();
-      emit_result_op(t == ValType::V128 ? RegOp::Select128 : RegOp::Select, t);
-      u32(c); u32(as); u32(bs);
+      emit_result_like<RegOp::Select>(t == ValType::V128 ? RegOp::Select128 : RegOp::Select, t, c, as, bs);
       return;
     }
     case O::LocalGet: {
@@ -265,88 +246,76 @@ void FunctionTranslator::step_data(const Instruction& in, const OpInfo& info) {
     case O::LocalTee: return local_set(in.a, true);
     case O::GlobalGet: {
       ValType t = m_.global_types[in.a].type;
-      emit_result_op(t == ValType::V128 ? RegOp::GlobalGet128 : RegOp::GlobalGet, t);
-      u32(in.a);
+      emit_result_like<RegOp::GlobalGet>(t == ValType::V128 ? RegOp::GlobalGet128 : RegOp::GlobalGet, t, in.a);
       return;
     }
     case O::GlobalSet: {
       ValType t = m_.global_types[in.a].type;
       uint32_t s = pop_slot();
-      op(t == ValType::V128 ? RegOp::GlobalSet128 : RegOp::GlobalSet);
-      u32(s); u32(in.a);
+      emit_like<RegOp::GlobalSet>(t == ValType::V128 ? RegOp::GlobalSet128 : RegOp::GlobalSet, s, in.a);
       return;
     }
     case O::I32Const: return push_const(ValType::I32, in.bits);
     case O::I64Const: return push_const(ValType::I64, in.bits);
     case O::F32Const: return push_const(ValType::F32, in.bits);
     case O::F64Const: return push_const(ValType::F64, in.bits);
-    case O::MemorySize: emit_result_op(RegOp::MemorySize, ValType::I32); return;
+    case O::MemorySize: emit_result<RegOp::MemorySize>(ValType::I32); return;
     case O::MemoryGrow: {
       uint32_t s = pop_slot();
-      emit_result_op(RegOp::MemoryGrow, ValType::I32);
-      u32(s);
-      u32(in.memory);
+      emit_result<RegOp::MemoryGrow>(ValType::I32, s, in.memory);
       return;
     }
     case O::MemoryFill: case O::MemoryCopy: {
       uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
-      op(in.op == O::MemoryFill ? RegOp::MemoryFill : RegOp::MemoryCopy);
-      u32(d); u32(s); u32(n);
+      if (in.op == O::MemoryFill) emit<RegOp::MemoryFill>(d, s, n);
+      else emit<RegOp::MemoryCopy>(d, s, n);
       return;
     }
     case O::MemoryInit: {
       uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
-      op(RegOp::MemoryInit);
-      u32(in.a); u32(d); u32(s); u32(n);
+      emit<RegOp::MemoryInit>(in.a, d, s, n);
       return;
     }
-    case O::DataDrop: op(RegOp::DataDrop); u32(in.a); return;
+    case O::DataDrop: emit<RegOp::DataDrop>(in.a); return;
     case O::TableGet: {
       uint32_t i = pop_slot();
-      emit_result_op(RegOp::TableGet, m_.tables[in.a].elem);
-      u32(in.a); u32(i);
+      emit_result<RegOp::TableGet>(m_.tables[in.a].elem, in.a, i);
       return;
     }
     case O::TableSet: {
       uint32_t v = pop_slot(), i = pop_slot();
-      op(RegOp::TableSet);
-      u32(in.a); u32(i); u32(v);
+      emit<RegOp::TableSet>(in.a, i, v);
       return;
     }
-    case O::TableSize: emit_result_op(RegOp::TableSize, ValType::I32); u32(in.a); return;
+    case O::TableSize: emit_result<RegOp::TableSize>(ValType::I32, in.a); return;
     case O::TableGrow: {
       uint32_t n = pop_slot(), init = pop_slot();
-      emit_result_op(RegOp::TableGrow, ValType::I32);
-      u32(in.a); u32(init); u32(n);
+      emit_result<RegOp::TableGrow>(ValType::I32, in.a, init, n);
       return;
     }
     case O::TableFill: {
       uint32_t n = pop_slot(), v = pop_slot(), i = pop_slot();
-      op(RegOp::TableFill);
-      u32(in.a); u32(i); u32(v); u32(n);
+      emit<RegOp::TableFill>(in.a, i, v, n);
       return;
     }
     case O::TableCopy: {
       uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
-      op(RegOp::TableCopy);
-      u32(in.a); u32(in.b); u32(d); u32(s); u32(n);
+      emit<RegOp::TableCopy>(in.a, in.b, d, s, n);
       return;
     }
     case O::TableInit: {
       uint32_t n = pop_slot(), s = pop_slot(), d = pop_slot();
-      op(RegOp::TableInit);
-      u32(in.a); u32(in.b); u32(d); u32(s); u32(n);
+      emit<RegOp::TableInit>(in.a, in.b, d, s, n);
       return;
     }
-    case O::ElemDrop: op(RegOp::ElemDrop); u32(in.a); return;
+    case O::ElemDrop: emit<RegOp::ElemDrop>(in.a); return;
     case O::RefNull: return push_const(in.type, 0);
     case O::RefIsNull: {
       uint32_t s = pop_slot();
-      emit_result_op(RegOp::RefIsNull, ValType::I32);
-      u32(s);
+      emit_result<RegOp::RefIsNull>(ValType::I32, s);
       return;
     }
-    case O::RefFunc: emit_result_op(RegOp::RefFunc, ValType::FuncRef); u32(in.a); return;
+    case O::RefFunc: emit_result<RegOp::RefFunc>(ValType::FuncRef, in.a); return;
     default: break;
   }
   if (info.imm != Imm::MemArg) return numeric(in, info);
@@ -362,27 +331,27 @@ void FunctionTranslator::load(const Instruction& in, const OpInfo& info) {
     stack_.pop_back();
     if (!add->first.imm) {
       if (auto scaled = take_scaled_index(add->first, add->second[0], add->second[1])) {
-        emit_result_op(nm.load_shl[o], info.result);
-        for (uint32_t u : *scaled) u32(u);
-        u32(uint32_t(in.mem_offset));
+        auto [base, index, shift] = *scaled;  // base + (index << shift)
+        emit_result_like<RegOp::LS_I32Load>(nm.load_shl[o], info.result, base, index, shift,
+                                            uint32_t(in.mem_offset));
         return;
       }
     }
-    emit_result_op(add->first.imm ? nm.load_imm[o] : nm.load_add[o], info.result);
-    for (uint32_t u : add->second) u32(u);
-    u32(uint32_t(in.mem_offset));
+    const std::vector<uint32_t>& ab = add->second;  // "a b" or "a i32"
+    if (add->first.imm)
+      emit_result_like<RegOp::LI_I32Load>(nm.load_imm[o], info.result, ab[0], ab[1], uint32_t(in.mem_offset));
+    else
+      emit_result_like<RegOp::LR_I32Load>(nm.load_add[o], info.result, ab[0], ab[1], uint32_t(in.mem_offset));
     return;
   }
   if (stack_.back().kind == Entry::Const && !trace_) {
     uint32_t addr = uint32_t(stack_.back().bits[0]);
     stack_.pop_back();
-    emit_result_op(nm.load_abs[o], info.result);
-    u32(addr); u32(uint32_t(in.mem_offset));
+    emit_result_like<RegOp::LA_I32Load>(nm.load_abs[o], info.result, addr, uint32_t(in.mem_offset));
     return;
   }
   uint32_t addr = pop_slot();
-  uint32_t at = emit_result_op(nm.load[o], info.result);
-  u32(addr); u32(uint32_t(in.mem_offset));
+  uint32_t at = emit_result_like<RegOp::L_I32Load>(nm.load[o], info.result, addr, uint32_t(in.mem_offset));
   if (!trace_) last_load_ = LastLoad{at, pos(), in.op, wasm_offset_};
 }
 
@@ -409,14 +378,15 @@ void FunctionTranslator::store(const Instruction& in) {
         v = pop_slot();
       }
       stack_.pop_back();
+      uint32_t offset = uint32_t(in.mem_offset);
       if (scaled) {
-        op(nm.store_shl[o]);
-        for (uint32_t u : *scaled) u32(u);
+        auto [base, index, shift] = *scaled;  // base + (index << shift)
+        emit_like<RegOp::SS_I32Store>(nm.store_shl[o], base, index, shift, v, offset);
       } else {
-        op(add->first.imm ? nm.store_imm[o] : nm.store_add[o]);
-        for (uint32_t u : add->second) u32(u);
+        const std::vector<uint32_t>& ab = add->second;  // "a b" or "a i32"
+        if (add->first.imm) emit_like<RegOp::SI_I32Store>(nm.store_imm[o], ab[0], ab[1], v, offset);
+        else emit_like<RegOp::SR_I32Store>(nm.store_add[o], ab[0], ab[1], v, offset);
       }
-      u32(v); u32(uint32_t(in.mem_offset));
       return;
     }
   }
@@ -424,13 +394,11 @@ void FunctionTranslator::store(const Instruction& in) {
     uint32_t v = pop_slot();  // may materialize a constant value; the address stays unemitted
     uint32_t addr = uint32_t(stack_.back().bits[0]);
     stack_.pop_back();
-    op(nm.store_abs[o]);
-    u32(addr); u32(v); u32(uint32_t(in.mem_offset));
+    emit_like<RegOp::SA_I32Store>(nm.store_abs[o], addr, v, uint32_t(in.mem_offset));
     return;
   }
   uint32_t v = pop_slot(), addr = pop_slot();
-  op(nm.store[o]);
-  u32(addr); u32(v); u32(uint32_t(in.mem_offset));
+  emit_like<RegOp::S_I32Store>(nm.store[o], addr, v, uint32_t(in.mem_offset));
 }
 
 // Unary and binary numeric ops: a constant right operand folded into the instruction, a pending
@@ -440,8 +408,7 @@ void FunctionTranslator::numeric(const Instruction& in, const OpInfo& info) {
   unsigned o = unsigned(in.op);
   if (info.nparams == 1) {
     uint32_t a = pop_slot();
-    uint32_t at = emit_result_op(nm.slot[o], info.result);
-    u32(a);
+    uint32_t at = emit_result_like<RegOp::N_I32Eqz>(nm.slot[o], info.result, a);
     note_compare(in.op, false, at);
     return;
   }
@@ -452,9 +419,8 @@ void FunctionTranslator::numeric(const Instruction& in, const OpInfo& info) {
     bool wide = rb.type == ValType::I64 || rb.type == ValType::F64;
     stack_.pop_back();
     uint32_t a = pop_slot();
-    uint32_t at = emit_result_op(nm.imm[o], info.result);
-    u32(a);
-    if (wide) u64(imm); else u32(uint32_t(imm));
+    uint32_t at = wide ? emit_result_like<RegOp::NI_I64Add>(nm.imm[o], info.result, a, imm)
+                       : emit_result_like<RegOp::NI_I32Add>(nm.imm[o], info.result, a, uint32_t(imm));
     note_compare(in.op, true, at);
     return;
   }
@@ -463,25 +429,22 @@ void FunctionTranslator::numeric(const Instruction& in, const OpInfo& info) {
     uint32_t a = pop_slot();
     uint32_t keep = wasm_offset_;
     wasm_offset_ = fused->wasm_offset;  // a trap in it is the load's
-    emit_result_op(fused->op, info.result);
+    emit_result_like<RegOp::F64AddLoad>(fused->op, info.result, a, fused->addr, fused->offset);
     wasm_offset_ = keep;
-    u32(a); u32(fused->addr); u32(fused->offset);
     return;
   }
   uint32_t b = pop_slot();
   uint32_t a = pop_slot();
-  uint32_t at = emit_result_op(nm.slot[o], info.result);
-  u32(a); u32(b);
+  uint32_t at = emit_result_like<RegOp::N_I32Add>(nm.slot[o], info.result, a, b);
   note_compare(in.op, false, at);
 }
 
 void FunctionTranslator::br_on_null(const Instruction& in) {
   bool on_null = in.op == Opcode::BrOnNull;
   uint32_t ref = read_slot(stack_.back());
-  uint32_t at = op(on_null ? RegOp::BrIfNez64 : RegOp::BrIfEqz64);  // a null reference is 0
-  u32(ref);
-  Patch skip{at, pos()};
-  u32(0);
+  // A null reference is 0.
+  uint32_t at = emit_like<RegOp::BrIfNez64>(on_null ? RegOp::BrIfNez64 : RegOp::BrIfEqz64, ref, 0u);
+  Patch skip{at, pos() - 1};
   std::vector<Entry> saved = stack_;
   if (on_null) stack_.pop_back();
   branch(in.a);
