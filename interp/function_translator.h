@@ -78,12 +78,16 @@ class FunctionTranslator {
   friend struct EmitLayoutProbe;
 
  public:
-  // `set_first`: the declared locals (by index) that the body sets before anything can read them
-  // (empty: none known); untraced code gives them the slots past zero_slots.
-  FunctionTranslator(const Module& m, CompiledFunc& f, const std::vector<ValType>& locals,
+  // `validator` has begun the same function and steps each instruction before translate() sees it:
+  // the local types and a block's label types come from it (one derivation). `set_first`: the
+  // declared locals (by index) that the body sets before anything can read them (empty: none
+  // known); untraced code gives them the slots past zero_slots.
+  FunctionTranslator(const Module& m, CompiledFunc& f, const FunctionValidator& validator,
                      const FuncType& type, bool meter_fuel, uint32_t code_start, bool trace = false,
                      const std::vector<bool>& set_first = {})
-      : m_(m), f_(f), locals_(locals), type_(type), wasm_offset_(code_start), meter_(meter_fuel) {
+      : m_(m), f_(f), validator_(validator), locals_(validator.locals()), type_(type), wasm_offset_(code_start),
+        meter_(meter_fuel) {
+    const std::vector<ValType>& locals = locals_;
 #ifndef WI_NO_TRACING
     trace_ = trace;
 #else
@@ -532,6 +536,7 @@ class FunctionTranslator {
 
   const Module& m_;
   CompiledFunc& f_;
+  const FunctionValidator& validator_;
   const std::vector<ValType>& locals_;
   const FuncType& type_;
   std::vector<uint32_t> local_slot_;

@@ -149,7 +149,7 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
                                    CompiledFunc& f) {
   validator_.begin(m, func_index, body);
   const std::vector<ValType>& locals = validator_.locals();
-  FunctionTranslator t(m, f, locals, m.func_type(func_index), meter_fuel_, uint32_t(body.code_start), out_.traced,
+  FunctionTranslator t(m, f, validator_, m.func_type(func_index), meter_fuel_, uint32_t(body.code_start), out_.traced,
                        out_.traced ? std::vector<bool>() : FunctionTranslator::locals_set_first(m, body, locals.size()));
   Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start),
            body.code_start);

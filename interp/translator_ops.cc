@@ -106,7 +106,7 @@ void FunctionTranslator::step_core(const Instruction& in) {
       return mark_unreachable();
     }
     case O::TryTable: case O::Try: {
-      enter_block(in.op, block_signature(m_, in).value());
+      enter_block(in.op, validator_.frame_at_depth(0).sig);  // the validator entered it
       ctrls_.back().try_start = pos();
       ctrls_.back().group = next_group_++;
       if (in.op == O::TryTable) ctrls_.back().catches = *in.targets;
@@ -150,7 +150,7 @@ void FunctionTranslator::step_core(const Instruction& in) {
 // the compare that made it when that is still pending).
 void FunctionTranslator::structured(const Instruction& in) {
   using O = Opcode;
-  BlockSig sig = block_signature(m_, in).value();
+  const BlockSig& sig = validator_.frame_at_depth(0).sig;  // the validator entered the block
   if (in.op == O::If) {
     if (auto fused = take_compare(stack_.back())) {
       stack_.pop_back();
