@@ -14,13 +14,17 @@ constexpr uint8_t cnt(ValType a, ValType b, ValType c) {
   return a == ValType::Void ? 0 : b == ValType::Void ? 1 : c == ValType::Void ? 2 : 3;
 }
 
-constexpr OpInfo kInfo[] = {
+}  // namespace
+
+// Declared extern in opcode.h, whose inline op_info reads it.
+constexpr OpInfo kOpInfo[kOpcodeCount] = {
 #define WI_OP(name, prefix, code, text, imm, aux, r, p1, p2, p3) \
   {text, prefix, code, Imm::imm, aux, fixed_##r, T_##r, {T_##p1, T_##p2, T_##p3}, cnt(T_##p1, T_##p2, T_##p3)},
 #include "decoder/opcodes.def"
 #undef WI_OP
 };
-static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == kOpcodeCount);
+
+namespace {
 
 struct Maps {
   std::array<Opcode, 256> single;
@@ -34,7 +38,7 @@ constexpr Maps build_maps() {
   m.fc.fill(Opcode::Count_);
   m.fd.fill(Opcode::Count_);
   for (unsigned i = 0; i < kOpcodeCount; ++i) {
-    const OpInfo& info = kInfo[i];
+    const OpInfo& info = kOpInfo[i];
     if (info.prefix == 0) m.single[info.code] = Opcode(i);
     else if (info.prefix == 0xfc) m.fc[info.code] = Opcode(i);
     else m.fd[info.code] = Opcode(i);
@@ -45,9 +49,7 @@ constexpr Maps kMaps = build_maps();
 
 }  // namespace
 
-const OpInfo& op_info(Opcode op) { return kInfo[static_cast<unsigned>(op)]; }
-
-Opcode lookup_opcode(uint8_t byte) { return kMaps.single[byte]; }
+constexpr std::array<Opcode, 256> kSingleByteOpcodes = kMaps.single;  // extern in opcode.h
 
 Opcode lookup_prefixed_opcode(uint8_t prefix, uint32_t code) {
   if (prefix == 0xfc) return code < kMaps.fc.size() ? kMaps.fc[code] : Opcode::Count_;

@@ -1,5 +1,6 @@
 // Opcode enumeration and per-opcode facts, all generated from opcodes.def.
 #pragma once
+#include <array>
 #include <cstdint>
 #include "decoder/types.h"
 
@@ -32,11 +33,14 @@ struct OpInfo {
   uint8_t nparams;
 };
 
-const OpInfo& op_info(Opcode op);
+// Inline: the decoder, validator and translator ask for every instruction (defined in opcode.cc).
+extern const OpInfo kOpInfo[kOpcodeCount];
+extern const std::array<Opcode, 256> kSingleByteOpcodes;
+inline const OpInfo& op_info(Opcode op) { return kOpInfo[static_cast<unsigned>(op)]; }
 inline const char* op_name(Opcode op) { return op_info(op).text; }
 
 // Decoding lookups: nullopt-like sentinel Count_ when the byte sequence names no opcode.
-Opcode lookup_opcode(uint8_t byte);
+inline Opcode lookup_opcode(uint8_t byte) { return kSingleByteOpcodes[byte]; }
 Opcode lookup_prefixed_opcode(uint8_t prefix, uint32_t code);
 
 inline bool is_simd(Opcode op) { return op_info(op).prefix == 0xfd; }
