@@ -66,6 +66,7 @@ class FunctionValidator {
   Result<void> step_call(const Instruction& in);
   Result<void> step_data(const Instruction& in);
   Result<void> step_table_memory(const Instruction& in);
+  Result<void> no_typing_rule(const Instruction& in);
 
   const Module* m_ = nullptr;
   std::vector<ValType> locals_;
