@@ -1,7 +1,9 @@
-// The accumulator pass (accumulator.h): one walk to find where control can arrive other than by
-// falling through, one walk to rewrite handler units.
+// Accumulator forms (accumulator.h): one walk finds where control can arrive other than by falling
+// through; form_at then decides for one instruction, asked by the translator's last walk.
 #include "interp/accumulator.h"
 #include <array>
+#include <cassert>
+#include <string_view>
 #include "interp/regop.h"
 #include "interp/regop_info.h"
 
@@ -20,9 +22,35 @@ constexpr unsigned longest_run_of_rows() {
 
 }  // namespace
 
-// Per op, what the pass needs, worked out once: whether it leaves its result in the accumulator, and
-// the accumulator forms an instruction of it may take, as (unit read from the accumulator, op): a
-// plain op's rows of acc_list.inc in order, a pair op's HeadAcc variant.
+// Whether an instruction of the op leaves its result in the accumulator (writes_acc in regop.h),
+// for every op at once and at compile time: start-up builds no table for it.
+constexpr std::array<bool, kRegOpCount> kWritesAcc = [] {
+  std::array<bool, kRegOpCount> writes{}, has_form{};
+  for (RegOp w : kAccWriters) writes[unsigned(w)] = true;
+  for (unsigned i = 0; i < kAccCount; ++i) {
+    const AccForm& a = kAccForms[i];
+    writes[kFirstAccOp + i] = a.writes;
+    if (!has_form[unsigned(a.base)]) {  // a base writes as its first form says
+      has_form[unsigned(a.base)] = true;
+      if (a.writes) writes[unsigned(a.base)] = true;
+    }
+  }
+  return writes;
+}();
+// Whether the op's last unit is a branch displacement: "rel" ends every branch layout that has one
+// (regops.def, fused.def); BrTable's are its repeated tail.
+constexpr std::array<bool, kRegOpCount> kEndsWithRel = [] {
+  std::array<bool, kRegOpCount> ends{};
+  for (unsigned i = 0; i < kRegOpCount; ++i) {
+    std::string_view layout = kRegOpInfo[unsigned(layout_op(RegOp(i)))].operands;
+    size_t sp = layout.rfind(' ');
+    ends[i] = (sp == std::string_view::npos ? layout : layout.substr(sp + 1)) == "rel";
+  }
+  return ends;
+}();
+
+// Per op, the accumulator forms an instruction of it may take, as (unit read from the accumulator,
+// op): a plain op's rows of acc_list.inc in order, a pair op's HeadAcc variant.
 struct AccIndex {
   struct Use {
     uint8_t unit = 0;
@@ -31,18 +59,14 @@ struct AccIndex {
   static constexpr unsigned kMaxUses = 4;
   static_assert(longest_run_of_rows() <= kMaxUses, "acc_list.inc: more rows for one op than AccIndex holds");
   std::array<std::array<Use, kMaxUses>, kRegOpCount> uses{};
-  std::array<bool, kRegOpCount> writes{};
-  // Whether the op's last unit is a branch displacement: "rel" ends every branch layout that has one
-  // (regops.def, fused.def); BrTable's are its repeated tail.
-  std::array<bool, kRegOpCount> ends_with_rel{};
+  const std::array<bool, kRegOpCount>& writes = kWritesAcc;
+  const std::array<bool, kRegOpCount>& ends_with_rel = kEndsWithRel;
   bool any = false;  // some accumulator form has a handler of its own in this executor
   AccIndex() {
+#ifndef NDEBUG
+    for (unsigned i = 0; i < kRegOpCount; ++i) assert(writes[i] == writes_acc(RegOp(i)));
+#endif
     const int32_t* h = handler_offsets();
-    for (unsigned i = 0; i < kRegOpCount; ++i) {
-      writes[i] = writes_acc(RegOp(i));
-      const std::vector<std::string>& tokens = regop_unit_tokens(RegOp(i));
-      ends_with_rel[i] = !tokens.empty() && tokens.back() == "rel";
-    }
     for (unsigned i = 0; i < kAccCount; ++i) {
       RegOp acc = RegOp(kFirstAccOp + i);
       const AccForm& a = kAccForms[i];

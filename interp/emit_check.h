@@ -11,21 +11,6 @@
 
 namespace wi::emit_check {
 
-// Token i of a layout ("d a i32" has "d", "a", "i32"), or "" past its end.
-constexpr std::string_view token(std::string_view layout, unsigned i) {
-  while (!layout.empty()) {
-    size_t sp = layout.find(' ');
-    if (i == 0) return layout.substr(0, sp);
-    --i;
-    layout = sp == std::string_view::npos ? std::string_view() : layout.substr(sp + 1);
-  }
-  return {};
-}
-constexpr unsigned token_count(std::string_view layout) {
-  unsigned n = 0;
-  while (!token(layout, n).empty()) ++n;
-  return n;
-}
 constexpr std::string_view layout_of(RegOp op) { return kRegOpInfo[unsigned(layout_op(op))].operands; }
 
 // Whether arguments of types U... fill tokens [first, end) of `layout`: one per token, uint64_t for
@@ -35,9 +20,9 @@ template <class... U>
 constexpr bool units_match(std::string_view layout, unsigned first) {
   constexpr bool wide[] = {std::is_same_v<U, uint64_t>..., false};
   constexpr bool narrow[] = {std::is_same_v<U, uint32_t>..., false};
-  if (token_count(layout) != first + sizeof...(U)) return false;
+  if (layout_token_count(layout) != first + sizeof...(U)) return false;
   for (unsigned i = 0; i < sizeof...(U); ++i) {
-    std::string_view t = token(layout, first + i);
+    std::string_view t = layout_token(layout, first + i);
     if (t == "v128" || t == "rel*(n+1)" || t == "s*n") return false;
     if (t == "i64" ? !wide[i] : !narrow[i]) return false;
   }

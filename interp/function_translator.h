@@ -230,7 +230,7 @@ class FunctionTranslator {
   }
   template <RegOp Op, class... U>
   uint32_t emit_result(ValType t, U... units) {
-    static_assert(emit_check::token(emit_check::layout_of(Op), 0) == "d" &&
+    static_assert(layout_token(emit_check::layout_of(Op), 0) == "d" &&
                       emit_check::units_match<U...>(emit_check::layout_of(Op), 1),
                   "emit_result<Op>: Op has no destination first, or the arguments differ from its layout");
     uint32_t at = emit_result_op(Op, t);
@@ -239,7 +239,7 @@ class FunctionTranslator {
   }
   template <RegOp Like, class... U>
   uint32_t emit_result_like(RegOp r, ValType t, U... units) {
-    static_assert(emit_check::token(emit_check::layout_of(Like), 0) == "d" &&
+    static_assert(layout_token(emit_check::layout_of(Like), 0) == "d" &&
                       emit_check::units_match<U...>(emit_check::layout_of(Like), 1),
                   "emit_result_like<Like>: Like has no destination first, or the arguments differ from its layout");
     assert(emit_check::layout_of(r) == emit_check::layout_of(Like));

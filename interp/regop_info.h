@@ -62,6 +62,22 @@ inline constexpr RegOpInfo kRegOpInfo[] = {
 };
 static_assert(std::size(kRegOpInfo) == kRegOpCount);
 
+// Token i of a layout ("d a i32" has "d", "a", "i32"), or "" past its end.
+constexpr std::string_view layout_token(std::string_view layout, unsigned i) {
+  while (!layout.empty()) {
+    size_t sp = layout.find(' ');
+    if (i == 0) return layout.substr(0, sp);
+    --i;
+    layout = sp == std::string_view::npos ? std::string_view() : layout.substr(sp + 1);
+  }
+  return {};
+}
+constexpr unsigned layout_token_count(std::string_view layout) {
+  unsigned n = 0;
+  while (!layout_token(layout, n).empty()) ++n;
+  return n;
+}
+
 // Units of an instruction of fixed length with this layout (handler unit included); 0 for the
 // variable ones (BrTable's targets, Return's slots).
 constexpr unsigned layout_units(std::string_view layout) {
