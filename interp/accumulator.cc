@@ -37,6 +37,12 @@ constexpr std::array<bool, kRegOpCount> kWritesAcc = [] {
   }
   return writes;
 }();
+// The unit naming the slot a writer leaves in the accumulator (acc_result_unit in regop_info.h).
+constexpr std::array<uint8_t, kRegOpCount> kResultUnit = [] {
+  std::array<uint8_t, kRegOpCount> units{};
+  for (unsigned i = 0; i < kRegOpCount; ++i) units[i] = uint8_t(acc_result_unit(RegOp(i)));
+  return units;
+}();
 // Whether the op's last unit is a branch displacement: "rel" ends every branch layout that has one
 // (regops.def, fused.def); BrTable's are its repeated tail.
 constexpr std::array<bool, kRegOpCount> kEndsWithRel = [] {
@@ -118,7 +124,7 @@ RegOp AccumulatorForms::form_at(const uint32_t* code, size_t pos, RegOp op, size
   if (!index_.writes[unsigned(prev_ran)]) return op;
   for (const AccIndex::Use& use : index_.uses[unsigned(op)]) {
     if (use.op == RegOp::Count_) break;
-    if (code[pos + use.unit] == code[prev + 1]) return use.op;
+    if (code[pos + use.unit] == code[prev + kResultUnit[unsigned(prev_ran)]]) return use.op;
   }
   return op;
 }

@@ -13,12 +13,12 @@ struct AccIndex;  // what the forms need of each op, worked out once (accumulato
 // Gives an instruction of a function's finished register code (pairs formed, op numbers not yet
 // bound to handlers) an accumulator form (acc_list.inc) where the value it reads through that form's
 // unit is the one the instruction just before it left in the accumulator: that instruction is a
-// writer of acc_list.inc whose destination is the slot the unit names, and nothing else can run in
-// between (this instruction is no branch target and no catch pad). A pair op whose head qualifies,
-// through the unit of the head's first form, gets its HeadAcc variant. (An instruction that a pair
-// runs inline as its tail ignores its own handler unit: the pair hands it the head's value by its
-// form.) Only op units change, as with pairs; executors that give accumulator forms their base's
-// handler (exec.cc) form none.
+// writer of acc_list.inc whose result slot (its destination; a call's base) is the one the unit
+// names, and nothing else can run in between (this instruction is no branch target and no catch
+// pad). A pair op whose head qualifies, through the unit of the head's first form, gets its HeadAcc
+// variant. (An instruction that a pair runs inline as its tail ignores its own handler unit: the pair
+// hands it the head's value by its form.) Only op units change, as with pairs; executors that give
+// accumulator forms their base's handler (exec.cc) form none.
 class AccumulatorForms {
  public:
   // Finds where control can arrive other than by falling through: branch targets and the catch

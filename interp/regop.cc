@@ -36,9 +36,11 @@ static_assert(std::all_of(std::begin(kAccForms), std::end(kAccForms),
               "acc_list.inc: a writer's result is its unit 1");
 static_assert(std::all_of(std::begin(kAccWriters), std::end(kAccWriters),
                           [](RegOp w) {
-                            return layout_unit_kinds(kRegOpInfo[unsigned(w)].operands)[1] == UnitKind::DestSlot;
+                            unsigned unit = acc_result_unit(w);
+                            return unit == 1 ? layout_unit_kinds(kRegOpInfo[unsigned(w)].operands)[1] == UnitKind::DestSlot
+                                             : layout_token(kRegOpInfo[unsigned(w)].operands, unit - 1) == "base";
                           }),
-              "acc_list.inc: a writer's result is its unit 1");
+              "acc_list.inc: a writer's result is its unit 1, or a call's base");
 
 // A pair's head is any op of fixed length: the pair's handler runs the tail only when the head went
 // on to the next instruction (exec_tail.cc), so branches, calls and returns may head one too.

@@ -119,6 +119,19 @@ constexpr RegOp layout_op(RegOp op) {
   if (is_pair_op(op)) op = pair_parts(op).head;
   return is_acc_op(op) ? acc_base(op) : op;
 }
+// The unit that names the slot a writer of acc_list.inc leaves in the accumulator: unit 1 ("d") for
+// all but calls, whose first result comes back in their `base` slot.
+constexpr unsigned acc_result_unit(RegOp op) {
+  RegOp shape = layout_op(op);
+  if (shape != RegOp::Call && shape != RegOp::CallIndirect && shape != RegOp::CallRef) return 1;
+  std::string_view layout = kRegOpInfo[unsigned(shape)].operands;
+  for (unsigned i = 0; i < layout_token_count(layout); ++i)
+    if (layout_token(layout, i) == "base") return i + 1;  // every token before it is one unit
+  return 0;
+}
+static_assert(acc_result_unit(RegOp::Call) == 2 && acc_result_unit(RegOp::CallIndirect) == 4 &&
+              acc_result_unit(RegOp::CallRef) == 2 && acc_result_unit(RegOp::N_I32Add) == 1);
+
 // The fixed length of op `op` (pair ops: their head's, as they are listed under it); 0: variable.
 constexpr unsigned fixed_units(RegOp op) { return layout_units(kRegOpInfo[unsigned(layout_op(op))].operands); }
 

@@ -80,7 +80,7 @@ std::optional<std::string> verify_code(const CompiledFunc& f) {
       return fmt::format("unit {}: {} reads the accumulator where control may arrive from elsewhere", pos,
                          regop_name(op));
     RegOp prev = is_pair_op(ops[i - 1]) ? pair_parts(ops[i - 1]).head : ops[i - 1];
-    if (!writes_acc(prev) || code[at[i - 1] + 1] != code[pos + unit])
+    if (!writes_acc(prev) || code[at[i - 1] + acc_result_unit(prev)] != code[pos + unit])
       return fmt::format("unit {}: {} reads the accumulator, which {} before it did not set to slot {}", pos,
                          regop_name(op), regop_name(ops[i - 1]), code[pos + unit]);
   }

@@ -89,3 +89,74 @@ TEST_CASE("accumulator forms compute what the slots hold, round a loop whose hea
   for (uint32_t n : {1u, 2u, 3u, 100u})
     for (uint32_t p : {0u, 1u, 0xdeadbeefu}) CHECK(run_i32(s, inst, "f", {vi32(int32_t(n)), vi32(int32_t(p))}) == reference(n, p));
 }
+
+namespace {
+
+// Calls are writers: the instruction after a call may read the call's first result, in its `base`
+// slot, from the accumulator, so every way a call comes back must leave that result there. Each
+// function below computes p * 7 into a local (its I32Mul_imm leaves p * 7 in the accumulator) right
+// before a call, then subtracts 1 from the call's result: a return path that forgot the accumulator
+// would compute p * 7 - 1 instead.
+//   via_host(p):   call $h (a host function: call_host)
+//   via_tail(p):   call $tail, which return_calls $h (a host function as a tail callee: tail_call_host)
+//   via_wasm(p):   call $twice(p) (Return1)
+//   via_multi(p):  call $pair(p), its first result (Return of two values)
+Bytes call_result_module() {
+  ModuleBuilder m;
+  uint32_t t_h = m.type({}, {I32}), t_p = m.type({I32}, {I32}), t_pair = m.type({I32}, {I32, I32});
+  uint32_t h = m.import_func("env", "h", t_h);
+  uint32_t tail = m.func(t_h, code(uint8_t{0x12}, leb(h), op::end));  // return_call $h
+  // The callees compute their (first) result, then another value last, so that what the return must
+  // put in the accumulator is not what the last instruction before it left there.
+  Bytes other = code(local_get(0), i32_const(100), op::i32_add, local_set(2));
+  uint32_t twice = m.func(t_p, code(local_get(0), i32_const(2), op::i32_mul, local_set(1), other, local_get(1), op::end),
+                          {I32, I32});
+  uint32_t pair = m.func(t_pair, code(local_get(0), i32_const(3), op::i32_add, local_set(1), other, local_get(1),
+                                      local_get(2), op::end),
+                         {I32, I32});
+  auto caller = [&](Bytes call_it) {
+    return m.func(t_p,
+                  code(local_get(0), i32_const(7), op::i32_mul, local_set(1), call_it, i32_const(1), op::i32_sub,
+                       local_get(1), op::i32_add, op::end),
+                  {I32});
+  };
+  m.export_func("via_host", caller(call(h)));
+  m.export_func("via_tail", caller(call(tail)));
+  m.export_func("via_wasm", caller(code(local_get(0), call(twice))));
+  m.export_func("via_multi", caller(code(local_get(0), call(pair), op::drop)));
+  return m.build();
+}
+
+}  // namespace
+
+TEST_CASE("a call's result reaches the instruction after it through every way back") {
+  auto cm = compile(call_result_module());
+  size_t after_call_acc = 0;  // instructions right after a call that read its result from acc
+  for (const wi::CompiledFunc& f : cm->funcs) {
+    wi::RegOp prev = wi::RegOp::Count_;
+    for (size_t pos = 0; pos < f.code.size();) {
+      wi::RegOp op = wi::regop_from_handler(int32_t(f.code[pos]));
+      REQUIRE(op != wi::RegOp::Count_);
+      wi::RegOp own = wi::is_pair_op(op) ? wi::pair_parts(op).head : op;
+      wi::RegOp prev_ran = wi::is_pair_op(prev) ? wi::pair_parts(prev).head : prev;
+      bool after_call = prev_ran == wi::RegOp::Call;
+      if (after_call && (wi::is_acc_op(own) || (wi::is_pair_op(op) && wi::pair_head_acc(op)))) ++after_call_acc;
+      prev = op;
+      pos += wi::regop_units(op, f.code.data() + pos);
+    }
+  }
+  if (!wi::op_profile_built()) CHECK(after_call_acc == 4);  // one per caller
+
+  wi::Store s;
+  auto* h = s.create_host_function(wi::FuncType{{}, {wi::ValType::I32}}, [](wi::HostCall& hc) {
+    hc.args[0].i32 = 40;
+    return true;
+  });
+  auto* inst = instantiate(s, call_result_module(), {ext(h)});
+  for (int32_t p : {0, 1, 5, -3}) {
+    CHECK(run_i32(s, inst, "via_host", {vi32(p)}) == 40 - 1 + p * 7);
+    CHECK(run_i32(s, inst, "via_tail", {vi32(p)}) == 40 - 1 + p * 7);
+    CHECK(run_i32(s, inst, "via_wasm", {vi32(p)}) == p * 2 - 1 + p * 7);
+    CHECK(run_i32(s, inst, "via_multi", {vi32(p)}) == p + 3 - 1 + p * 7);  // (p + 3, p + 100): the first
+  }
+}
