@@ -2,7 +2,6 @@
 // through; form_at then decides for one instruction, asked by the translator's last walk.
 #include "interp/accumulator.h"
 #include <array>
-#include <cassert>
 #include <string_view>
 #include "interp/regop.h"
 #include "interp/regop_info.h"
@@ -25,16 +24,8 @@ constexpr unsigned longest_run_of_rows() {
 // Whether an instruction of the op leaves its result in the accumulator (writes_acc in regop.h),
 // for every op at once and at compile time: start-up builds no table for it.
 constexpr std::array<bool, kRegOpCount> kWritesAcc = [] {
-  std::array<bool, kRegOpCount> writes{}, has_form{};
-  for (RegOp w : kAccWriters) writes[unsigned(w)] = true;
-  for (unsigned i = 0; i < kAccCount; ++i) {
-    const AccForm& a = kAccForms[i];
-    writes[kFirstAccOp + i] = a.writes;
-    if (!has_form[unsigned(a.base)]) {  // a base writes as its first form says
-      has_form[unsigned(a.base)] = true;
-      if (a.writes) writes[unsigned(a.base)] = true;
-    }
-  }
+  std::array<bool, kRegOpCount> writes{};
+  for (unsigned i = 0; i < kRegOpCount; ++i) writes[i] = writes_acc(RegOp(i));
   return writes;
 }();
 // The unit naming the slot a writer leaves in the accumulator (acc_result_unit in regop_info.h).
@@ -69,9 +60,6 @@ struct AccIndex {
   const std::array<bool, kRegOpCount>& ends_with_rel = kEndsWithRel;
   bool any = false;  // some accumulator form has a handler of its own in this executor
   AccIndex() {
-#ifndef NDEBUG
-    for (unsigned i = 0; i < kRegOpCount; ++i) assert(writes[i] == writes_acc(RegOp(i)));
-#endif
     const int32_t* h = handler_offsets();
     for (unsigned i = 0; i < kAccCount; ++i) {
       RegOp acc = RegOp(kFirstAccOp + i);

@@ -195,7 +195,7 @@ class FunctionTranslator {
     prev_op_start_ = last_op_start_;
     last_op_start_ = at;
     if (f_.offsets.empty() || f_.offsets.back().second != wasm_offset_) f_.offsets.emplace_back(at, wasm_offset_);
-    f_.code.push_back(uint32_t(r));  // bound to its handler after the passes (bind_handlers)
+    f_.code.push_back(uint32_t(r));  // bound to its handler by the translator's last walk
     fusable_dst_ = UINT32_MAX;
     return at;
   }
@@ -211,29 +211,12 @@ class FunctionTranslator {
   // destination, the home of a new stack entry of `type`. The _like forms emit an op chosen at run
   // time (a row of numeric.def, a load or store form) checked at compile time against `Like`, an op
   // of that family, and in builds with assertions against the chosen op's own layout.
-  template <RegOp Op, class... U>
-  uint32_t emit(U... units) {
-    static_assert(emit_check::units_match<U...>(emit_check::layout_of(Op), 0),
-                  "emit<Op>: the arguments differ from Op's operand layout in regops.def");
-    uint32_t at = op(Op);
-    (unit(units), ...);
-    return at;
-  }
   template <RegOp Like, class... U>
   uint32_t emit_like(RegOp r, U... units) {
     static_assert(emit_check::units_match<U...>(emit_check::layout_of(Like), 0),
-                  "emit_like<Like>: the arguments differ from Like's operand layout in regops.def");
+                  "emit<Op>: the arguments differ from Op's operand layout in regops.def");
     assert(emit_check::layout_of(r) == emit_check::layout_of(Like));
     uint32_t at = op(r);
-    (unit(units), ...);
-    return at;
-  }
-  template <RegOp Op, class... U>
-  uint32_t emit_result(ValType t, U... units) {
-    static_assert(layout_token(emit_check::layout_of(Op), 0) == "d" &&
-                      emit_check::units_match<U...>(emit_check::layout_of(Op), 1),
-                  "emit_result<Op>: Op has no destination first, or the arguments differ from its layout");
-    uint32_t at = emit_result_op(Op, t);
     (unit(units), ...);
     return at;
   }
@@ -246,6 +229,14 @@ class FunctionTranslator {
     uint32_t at = emit_result_op(r, t);
     (unit(units), ...);
     return at;
+  }
+  template <RegOp Op, class... U>
+  uint32_t emit(U... units) {
+    return emit_like<Op>(Op, units...);
+  }
+  template <RegOp Op, class... U>
+  uint32_t emit_result(ValType t, U... units) {
+    return emit_result_like<Op>(Op, t, units...);
   }
   void patch_to_here(const Patch& p) { f_.code[p.unit] = pos() - p.instr; }
 
