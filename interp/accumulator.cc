@@ -87,8 +87,9 @@ static const AccIndex& acc_index() {
 
 // Marks every position a branch of `code` (a "rel" operand, BrTable's targets) or a catch pad lands on.
 AccumulatorForms::AccumulatorForms(const std::vector<uint32_t>& code, std::span<const CatchHandler> handlers)
-    : index_(acc_index()) {
-  if (!index_.any) return;
+    : index_(acc_index()), size_(code.size()) {
+  // Also without forms of its own (a counting build): Moves are chosen alike, so its counts of op
+  // pairs are of the code the other builds run.
   arrivals_.assign(code.size() + 1, false);
   for (const CatchHandler& c : handlers)
     if (c.pad < arrivals_.size()) arrivals_[c.pad] = true;
@@ -104,17 +105,51 @@ AccumulatorForms::AccumulatorForms(const std::vector<uint32_t>& code, std::span<
   }
 }
 
-RegOp AccumulatorForms::form_at(const uint32_t* code, size_t pos, RegOp op, size_t prev, RegOp prev_op) const {
-  if (!index_.any || prev == SIZE_MAX || arrivals_[pos]) return op;
-  // The instruction before ran its own op (as a pair's head or tail, or alone) whenever this one's
-  // handler unit is dispatched: a pair that ran it as its head ran this one inline.
-  RegOp prev_ran = is_pair_op(prev_op) ? pair_parts(prev_op).head : prev_op;
-  if (!index_.writes[unsigned(prev_ran)]) return op;
+RegOp AccumulatorForms::form_at(const uint32_t* code, size_t pos, RegOp op) const {
+  if (!index_.any) return op;
+  uint32_t held = held_at(pos);
+  if (held == kNothing) return op;
   for (const AccIndex::Use& use : index_.uses[unsigned(op)]) {
     if (use.op == RegOp::Count_) break;
-    if (code[pos + use.unit] == code[prev + kResultUnit[unsigned(prev_ran)]]) return use.op;
+    if (code[pos + use.unit] == held) return use.op;
   }
   return op;
+}
+
+uint32_t AccumulatorForms::held_after(const uint32_t* code, size_t pos, RegOp own) const {
+  if (index_.writes[unsigned(own)]) return code[pos + kResultUnit[unsigned(own)]];
+  uint32_t held = held_at(pos);
+  if (held == kNothing || !passes_acc(own)) return kNothing;
+  for (unsigned unit : passes_acc_writes(own))
+    if (code[pos + unit] == held) return kNothing;
+  return held;
+}
+
+bool AccumulatorForms::reads_through(const uint32_t* code, size_t pos, RegOp own, size_t next,
+                                     RegOp next_own) const {
+  if (!index_.any || !passes_acc(own) || arrivals_[next]) return false;
+  uint32_t held = held_after(code, pos, own);
+  if (held == kNothing) return false;
+  for (const AccIndex::Use& use : index_.uses[unsigned(next_own)]) {
+    if (use.op == RegOp::Count_) break;
+    if (code[next + use.unit] == held) return true;
+  }
+  return false;
+}
+
+RegOp AccumulatorForms::next_form(const uint32_t* code, size_t pos, RegOp own, size_t next, RegOp next_own) const {
+  constexpr unsigned kIndexUnit = acc_parts(first_acc_form(RegOp::CallIndirect)).unit;
+  size_t after = next + fixed_units(RegOp::Copy);
+  if (next_own != RegOp::Copy || after >= size_ || RegOp(code[after]) != RegOp::CallIndirect ||
+      arrivals_[next] || arrivals_[after])
+    return next_own;
+  uint32_t held = held_after(code, pos, own);
+  if (held == kNothing || code[next + 1] == held) return next_own;  // a Move writing its slot ends it
+  return code[after + kIndexUnit] == held ? RegOp::Move : next_own;
+}
+
+void AccumulatorForms::ran(const uint32_t* code, size_t pos, RegOp own) {
+  held_ = held_after(code, pos, own);
 }
 
 }  // namespace wi

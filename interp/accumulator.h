@@ -12,25 +12,47 @@ struct AccIndex;  // what the forms need of each op, worked out once (accumulato
 
 // Gives an instruction of a function's finished register code (pairs formed, op numbers not yet
 // bound to handlers) an accumulator form (acc_list.inc) where the value it reads through that form's
-// unit is the one the instruction just before it left in the accumulator: that instruction is a
-// writer of acc_list.inc whose result slot (its destination; a call's base) is the one the unit
-// names, and nothing else can run in between (this instruction is no branch target and no catch
-// pad). A pair op whose head qualifies, through the unit of the head's first form, gets its HeadAcc
-// variant. (An instruction that a pair runs inline as its tail ignores its own handler unit: the pair
-// hands it the head's value by its form.) Only op units change, as with pairs; executors that give
-// accumulator forms their base's handler (exec.cc) form none.
+// unit is the one the accumulator holds when control falls into it: the last writer of acc_list.inc
+// before it left its result slot (its destination; a call's base) there, the unit names that slot,
+// and nothing else can run in between (no branch target or catch pad since that writer). Between
+// the writer and the reader may stand instructions that pass the accumulator on (passes_acc in
+// regop.h: argument moves) and write no slot the accumulator stands for. A pair op whose head
+// qualifies, through the unit of the head's first form, gets its HeadAcc variant. (An instruction
+// that a pair runs inline as its tail ignores its own handler unit: the pair hands it the head's
+// value by its form.) Only op units change, as with pairs; executors that give accumulator forms
+// their base's handler (exec.cc) form none.
+//
+// The translator's last walk asks it about each instruction in code order: form_at, then ran.
 class AccumulatorForms {
  public:
   // Finds where control can arrive other than by falling through: branch targets and the catch
   // pads of `handlers`. `code` holds op numbers.
   AccumulatorForms(const std::vector<uint32_t>& code, std::span<const CatchHandler> handlers);
-  // The op the instruction of `op` at `pos` runs as, given the one before it at `prev` (SIZE_MAX:
-  // none), which runs as `prev_op` (its pair or accumulator form included).
-  RegOp form_at(const uint32_t* code, size_t pos, RegOp op, size_t prev, RegOp prev_op) const;
+  // The op the instruction at `pos`, of base op `own` (as translated), runs as, given that it runs as
+  // `op` (its pair op, or own).
+  RegOp form_at(const uint32_t* code, size_t pos, RegOp op) const;
+  // Whether the instruction at `next` (of base op `next_own`) would read the accumulator that the
+  // instruction at `pos` passes on to it: then the two must not run as a pair, whose tail reads its
+  // operands from their slots or from the head's result.
+  bool reads_through(const uint32_t* code, size_t pos, RegOp own, size_t next, RegOp next_own) const;
+  // The op the instruction at `next` (of base op `next_own`) runs as, given the one at `pos` before
+  // it, so that the instruction after it can read the accumulator through it: an argument `Copy`
+  // right before a call_indirect whose index the accumulator holds becomes a `Move`, which passes
+  // it on (the call overwrites the accumulator anyway). Asked before `pos` pairs with `next`: a
+  // pair runs its tail's op as it was when the pair formed.
+  RegOp next_form(const uint32_t* code, size_t pos, RegOp own, size_t next, RegOp next_own) const;
+  // Moves past the instruction at `pos`, of base op `own`: what the accumulator holds after it.
+  void ran(const uint32_t* code, size_t pos, RegOp own);
 
  private:
+  static constexpr uint32_t kNothing = UINT32_MAX;
+  uint32_t held_after(const uint32_t* code, size_t pos, RegOp own) const;
+  uint32_t held_at(size_t pos) const { return arrivals_[pos] ? kNothing : held_; }
+
   const AccIndex& index_;
+  size_t size_;  // of the code, in units
   std::vector<bool> arrivals_;
+  uint32_t held_ = kNothing;  // the slot whose value the accumulator holds, falling into the next instruction
 };
 
 }  // namespace wi

@@ -30,10 +30,13 @@ static_assert(std::all_of(std::begin(kAccForms), std::end(kAccForms),
               "acc_list.inc: a row's unit must be a source slot of its base, Writes the same in all its rows");
 static_assert(std::all_of(std::begin(kAccForms), std::end(kAccForms),
                           [](const AccForm& a) {
+                            unsigned unit = acc_result_unit(a.base);
                             return !a.writes ||
-                                   layout_unit_kinds(kRegOpInfo[unsigned(a.base)].operands)[1] == UnitKind::DestSlot;
+                                   (unit == 1 ? layout_unit_kinds(kRegOpInfo[unsigned(a.base)].operands)[1] ==
+                                                    UnitKind::DestSlot
+                                              : layout_token(kRegOpInfo[unsigned(a.base)].operands, unit - 1) == "base");
                           }),
-              "acc_list.inc: a writer's result is its unit 1");
+              "acc_list.inc: a writer's result is its unit 1, or a call's base");
 static_assert(std::all_of(std::begin(kAccWriters), std::end(kAccWriters),
                           [](RegOp w) {
                             unsigned unit = acc_result_unit(w);
@@ -104,7 +107,11 @@ const char* regop_operands(RegOp op) {
   return kInfo[unsigned(layout_op(op))].operands;
 }
 const std::vector<std::string>& regop_unit_tokens(RegOp op) { return unit_tokens()[unsigned(layout_op(op))]; }
-bool regop_can_head_pair(RegOp op) { return fixed_units(op) != 0 && !is_pair_op(op) && !is_acc_op(op); }
+// A Move exists only to pass the accumulator on to the instruction after it, which reads it there
+// and so never runs as its tail (accumulator.h).
+bool regop_can_head_pair(RegOp op) {
+  return fixed_units(op) != 0 && !is_pair_op(op) && !is_acc_op(op) && op != RegOp::Move;
+}
 
 UnitKind regop_unit_kind(RegOp op, unsigned k) {
   // Worked out at compile time: the translator asks for every pair it forms. Units past the known

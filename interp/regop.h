@@ -2,6 +2,7 @@
 // and pairs.def (see regops.def for the encoding), and what the translator and tools ask of an op.
 #pragma once
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <iterator>
 #include <string>
@@ -84,13 +85,24 @@ constexpr bool writes_acc(RegOp op) {
   return first != RegOp::Count_ && acc_parts(first).writes;
 }
 
+// Ops that fall through with the accumulator as they found it, and the units naming the slots they
+// write: the accumulator still stands for the value of its slot after them when they write another
+// (accumulator.h). Argument moves stand between the computation of a call_indirect's index and the
+// call; the call reads the index from the accumulator through them.
+constexpr bool passes_acc(RegOp op) { return op == RegOp::Copy2 || op == RegOp::Move; }
+constexpr std::array<unsigned, 2> passes_acc_writes(RegOp op) {
+  if (op == RegOp::Copy2) return {1, 3};
+  if (op == RegOp::Move) return {1, 1};
+  return {};
+}
+
 const char* regop_name(RegOp op);       // as listings show it ("I32Add_imm", "load.I32Load+add")
 const char* regop_enum_name(RegOp op);  // the enumerator ("NI_I32Add", "LR_I32Load"), as pairs.def names ops
 const char* regop_operands(RegOp op);   // the operand layout string of regops.def ("d a b" etc.)
 // The layout tokens of op's operand units, one per unit from unit 1 ("i64" fills two, "v128" four;
 // BrTable's and Return's repeated tails left out); pair and accumulator ops have their layout op's.
 const std::vector<std::string>& regop_unit_tokens(RegOp op);
-// Whether the op may head a pair op (pairs.def): any op of fixed length that is not a pair.
+// Whether the op may head a pair op (pairs.def): any op of fixed length that is not a pair, but Move.
 bool regop_can_head_pair(RegOp op);
 // What operand unit k (1 <= k) of an op's layout is: a slot the op reads or writes (d s a b c), or
 // something else (an immediate, a branch displacement, an index) or past the layout's end.

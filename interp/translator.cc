@@ -116,19 +116,22 @@ namespace {
 // one's decisions only as an op number: the next instruction is bound only after.
 void form_pairs_and_accumulator_uses(CompiledFunc& f) {
   std::vector<uint32_t>& code = f.code;
-  const AccumulatorForms acc(code, f.handlers);
+  AccumulatorForms acc(code, f.handlers);
   const int32_t* handlers = handler_offsets();
-  size_t prev = SIZE_MAX;
-  RegOp prev_op = RegOp::Count_;
   for (size_t pos = 0; pos < code.size();) {
-    RegOp op = RegOp(code[pos]);
-    size_t next = pos + regop_units(op, code.data() + pos);
-    RegOp next_op = next < code.size() ? RegOp(code[next]) : RegOp::Count_;
-    op = pair_at(op, code.data() + pos, next_op, code.data() + next);
-    op = acc.form_at(code.data(), pos, op, prev, prev_op);
+    RegOp own = RegOp(code[pos]);
+    size_t next = pos + regop_units(own, code.data() + pos);
+    RegOp next_own = next < code.size() ? RegOp(code[next]) : RegOp::Count_;
+    if (next_own != RegOp::Count_) {  // decided before this one pairs with it
+      next_own = acc.next_form(code.data(), pos, own, next, next_own);
+      code[next] = uint32_t(next_own);
+    }
+    RegOp op = own;
+    if (next_own == RegOp::Count_ || !acc.reads_through(code.data(), pos, own, next, next_own))
+      op = pair_at(own, code.data() + pos, next_own, code.data() + next);
+    op = acc.form_at(code.data(), pos, op);
+    acc.ran(code.data(), pos, own);
     code[pos] = uint32_t(handlers[unsigned(op)]);
-    prev = pos;
-    prev_op = op;
     pos = next;
   }
 }

@@ -68,21 +68,36 @@ std::optional<std::string> verify_code(const CompiledFunc& f) {
                              f.frame_slots);
     }
   }
-  // Accumulator forms: after a writer of the slot they read, never where a branch lands.
+  // Accumulator forms: after a writer of the slot they read, with only instructions that pass the
+  // accumulator on and write no such slot between, and never where a branch lands.
+  constexpr uint32_t kNothing = UINT32_MAX;
+  uint32_t held = kNothing;  // the slot the accumulator stands for, falling into instruction i
+  size_t held_by = 0;        // the instruction that wrote it
   for (size_t i = 0; i < ops.size(); ++i) {
     RegOp op = ops[i], own = is_pair_op(op) ? pair_parts(op).head : op;
+    size_t pos = at[i];
+    if (target[pos]) held = kNothing;
     unsigned unit = 0;
     if (is_acc_op(own)) unit = acc_parts(own).unit;
     else if (is_pair_op(op) && pair_head_acc(op)) unit = acc_parts(first_acc_form(own)).unit;
-    if (unit == 0) continue;
-    size_t pos = at[i];
-    if (i == 0 || target[pos])
-      return fmt::format("unit {}: {} reads the accumulator where control may arrive from elsewhere", pos,
-                         regop_name(op));
-    RegOp prev = is_pair_op(ops[i - 1]) ? pair_parts(ops[i - 1]).head : ops[i - 1];
-    if (!writes_acc(prev) || code[at[i - 1] + acc_result_unit(prev)] != code[pos + unit])
-      return fmt::format("unit {}: {} reads the accumulator, which {} before it did not set to slot {}", pos,
-                         regop_name(op), regop_name(ops[i - 1]), code[pos + unit]);
+    if (unit != 0) {
+      if (i == 0 || target[pos])
+        return fmt::format("unit {}: {} reads the accumulator where control may arrive from elsewhere", pos,
+                           regop_name(op));
+      if (held != code[pos + unit])
+        return fmt::format("unit {}: {} reads the accumulator, which {} before it did not set to slot {}", pos,
+                           regop_name(op), regop_name(ops[held == kNothing ? i - 1 : held_by]), code[pos + unit]);
+    }
+    RegOp base = layout_op(own);
+    if (writes_acc(own)) {
+      held = code[pos + acc_result_unit(own)];
+      held_by = i;
+    } else if (held != kNothing && passes_acc(base)) {
+      for (unsigned w : passes_acc_writes(base))
+        if (code[pos + w] == held) held = kNothing;
+    } else {
+      held = kNothing;
+    }
   }
   return std::nullopt;
 }
