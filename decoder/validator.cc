@@ -47,6 +47,7 @@ Result<ValType> FunctionValidator::pop(const Instruction& in) {
   }
   ValType t = stack_.back();
   stack_.pop_back();
+  ++pops_;
   return t;
 }
 
@@ -160,6 +161,7 @@ Result<void> FunctionValidator::need_table(const Instruction& in, uint32_t t) {
 
 Result<void> FunctionValidator::step(const Instruction& in) {
   if (frames_.empty()) return err(in, "operators remaining after end of function");
+  pops_ = 0;
   const OpInfo& info = op_info(in.op);
   if (!info.fixed_sig) return step_special(in);
   switch (info.imm) {

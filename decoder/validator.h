@@ -40,6 +40,9 @@ class FunctionValidator {
   const Frame& frame_at_depth(uint32_t depth) const { return frames_[frames_.size() - 1 - depth]; }
   size_t frame_count() const { return frames_.size(); }
   size_t stack_height() const { return stack_.size(); }
+  // How many operands the last step() popped, block parameters and a branch's values included (the
+  // translator's traces count an instruction's inputs from it).
+  size_t last_pops() const { return pops_; }
 
  private:
   Error err(const Instruction& in, std::string msg) const { return make_error(in.offset, std::move(msg)); }
@@ -75,6 +78,7 @@ class FunctionValidator {
   std::vector<ValType> results_;
   std::vector<ValType> stack_;
   std::vector<Frame> frames_;
+  size_t pops_ = 0;  // by the current step
 };
 
 }  // namespace wi

@@ -57,30 +57,16 @@ uint32_t FunctionTranslator::trace_stack() {
 auto FunctionTranslator::consumed(const Instruction& in) const -> size_t {
   using O = Opcode;
   switch (in.op) {
+    // Structured and branch instructions consume only their condition, index or reference: block
+    // parameters stay on the stack, and the values a branch carries are not consumed (trace.h).
     case O::Unreachable: case O::Nop: case O::Block: case O::Loop: case O::Else: case O::End:
-    case O::Br: case O::Return:
+    case O::Br: case O::Return: case O::TryTable: case O::Try: case O::Catch: case O::CatchAll:
+    case O::Delegate: case O::Rethrow:
       return 0;
-    case O::If: case O::BrIf: case O::BrTable: case O::Drop: case O::LocalSet: case O::LocalTee:
-    case O::GlobalSet: case O::MemoryGrow: case O::TableGet: case O::RefIsNull:
-    case O::RefAsNonNull: case O::BrOnNull: case O::BrOnNonNull:
+    case O::If: case O::BrIf: case O::BrTable: case O::BrOnNull: case O::BrOnNonNull:
       return 1;
-    case O::Select: case O::SelectT:
-      return 3;
-    case O::Throw: return m_.tag_type(in.a).params.size();
-    case O::ThrowRef: return 1;
-    case O::TryTable: case O::Try: case O::Catch: case O::CatchAll: case O::Delegate: case O::Rethrow:
-      return 0;
-    case O::Call: case O::ReturnCall: return m_.func_type(in.a).params.size();
-    case O::CallIndirect: case O::ReturnCallIndirect: case O::CallRef: case O::ReturnCallRef:
-      return m_.types[in.a].params.size() + 1;
-    case O::TableSet: case O::TableGrow: return 2;
-    case O::TableFill: case O::TableCopy: case O::TableInit: case O::MemoryFill: case O::MemoryCopy:
-    case O::MemoryInit:
-      return 3;
-    case O::LocalGet: case O::GlobalGet: case O::MemorySize: case O::TableSize: case O::DataDrop:
-    case O::ElemDrop: case O::RefNull: case O::RefFunc:
-      return 0;
-    default: return op_info(in.op).nparams;  // fixed signatures: numeric, memory, SIMD, constants
+    // Every other instruction consumes what its typing rule pops, as the validator just did.
+    default: return validator_.last_pops();
   }
 }
 
