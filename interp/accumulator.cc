@@ -34,6 +34,12 @@ constexpr std::array<uint8_t, kRegOpCount> kResultUnit = [] {
   for (unsigned i = 0; i < kRegOpCount; ++i) units[i] = uint8_t(acc_result_unit(RegOp(i)));
   return units;
 }();
+// Whether the op passes the accumulator on (passes_acc in regop.h), for every op at once.
+constexpr std::array<bool, kRegOpCount> kPassesAcc = [] {
+  std::array<bool, kRegOpCount> passes{};
+  for (RegOp p : kAccPassers) passes[unsigned(p)] = true;
+  return passes;
+}();
 // Whether the op's last unit is a branch displacement: "rel" ends every branch layout that has one
 // (regops.def, fused.def); BrTable's are its repeated tail.
 constexpr std::array<bool, kRegOpCount> kEndsWithRel = [] {
@@ -119,7 +125,7 @@ RegOp AccumulatorForms::form_at(const uint32_t* code, size_t pos, RegOp op) cons
 uint32_t AccumulatorForms::held_after(const uint32_t* code, size_t pos, RegOp own) const {
   if (index_.writes[unsigned(own)]) return code[pos + kResultUnit[unsigned(own)]];
   uint32_t held = held_at(pos);
-  if (held == kNothing || !passes_acc(own)) return kNothing;
+  if (held == kNothing || !kPassesAcc[unsigned(own)]) return kNothing;
   for (unsigned unit : passes_acc_writes(own))
     if (code[pos + unit] == held) return kNothing;
   return held;
@@ -127,7 +133,7 @@ uint32_t AccumulatorForms::held_after(const uint32_t* code, size_t pos, RegOp ow
 
 bool AccumulatorForms::reads_through(const uint32_t* code, size_t pos, RegOp own, size_t next,
                                      RegOp next_own) const {
-  if (!index_.any || !passes_acc(own) || arrivals_[next]) return false;
+  if (!index_.any || !kPassesAcc[unsigned(own)] || arrivals_[next]) return false;
   uint32_t held = held_after(code, pos, own);
   if (held == kNothing) return false;
   for (const AccIndex::Use& use : index_.uses[unsigned(next_own)]) {

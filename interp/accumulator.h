@@ -32,8 +32,9 @@ class AccumulatorForms {
   // `op` (its pair op, or own).
   RegOp form_at(const uint32_t* code, size_t pos, RegOp op) const;
   // Whether the instruction at `next` (of base op `next_own`) would read the accumulator that the
-  // instruction at `pos` passes on to it: then the two must not run as a pair, whose tail reads its
-  // operands from their slots or from the head's result.
+  // instruction at `pos` passes on to it. A pair's tail reads its operands from their slots (or the
+  // head's result): the translator's walk keeps a call_indirect that can read its index this way
+  // out of a pair (the index ends the chain a mispredicted call waits on); any other tail pairs.
   bool reads_through(const uint32_t* code, size_t pos, RegOp own, size_t next, RegOp next_own) const;
   // The op the instruction at `next` (of base op `next_own`) runs as, given the one at `pos` before
   // it, so that the instruction after it can read the accumulator through it: an argument `Copy`

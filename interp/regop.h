@@ -85,14 +85,30 @@ constexpr bool writes_acc(RegOp op) {
   return first != RegOp::Count_ && acc_parts(first).writes;
 }
 
-// Ops that fall through with the accumulator as they found it, and the units naming the slots they
-// write: the accumulator still stands for the value of its slot after them when they write another
-// (accumulator.h). Argument moves stand between the computation of a call_indirect's index and the
-// call; the call reads the index from the accumulator through them.
-constexpr bool passes_acc(RegOp op) { return op == RegOp::Copy2 || op == RegOp::Move; }
-constexpr std::array<unsigned, 2> passes_acc_writes(RegOp op) {
-  if (op == RegOp::Copy2) return {1, 3};
-  if (op == RegOp::Move) return {1, 1};
+// Ops that fall through with the accumulator as they found it (acc_list.inc's WI_ACC_PASSER rows),
+// and the units naming the slots they write: the accumulator still stands for the value of its slot
+// after them when they write another (accumulator.h). Argument moves stand between the computation
+// of a call_indirect's index and the call; stores and conditional branches between a value's
+// writer and its next use.
+inline constexpr RegOp kAccPassers[] = {
+#define WI_ACC(base, unit, writes)
+#define WI_ACC_PASSER(op) RegOp::op,
+#include "interp/acc_list.inc"
+};
+constexpr bool passes_acc(RegOp op) {
+  for (RegOp p : kAccPassers)
+    if (p == op) return true;
+  return false;
+}
+struct SlotUnits {
+  unsigned count = 0;
+  std::array<unsigned, 2> units{};
+  constexpr const unsigned* begin() const { return units.data(); }
+  constexpr const unsigned* end() const { return units.data() + count; }
+};
+constexpr SlotUnits passes_acc_writes(RegOp op) {
+  if (op == RegOp::Copy2) return {2, {1, 3}};  // "d s d s"
+  if (op == RegOp::Move) return {1, {1, 0}};   // "d s"
   return {};
 }
 

@@ -126,8 +126,10 @@ void form_pairs_and_accumulator_uses(CompiledFunc& f) {
       next_own = acc.next_form(code.data(), pos, own, next, next_own);
       code[next] = uint32_t(next_own);
     }
+    // A pair runs its tail reading its operands from their slots (or from the head's result), so a
+    // call_indirect that can read its index from the accumulator through this one runs alone.
     RegOp op = own;
-    if (next_own == RegOp::Count_ || !acc.reads_through(code.data(), pos, own, next, next_own))
+    if (next_own != RegOp::CallIndirect || !acc.reads_through(code.data(), pos, own, next, next_own))
       op = pair_at(own, code.data() + pos, next_own, code.data() + next);
     op = acc.form_at(code.data(), pos, op);
     acc.ran(code.data(), pos, own);
