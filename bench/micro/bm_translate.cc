@@ -63,6 +63,7 @@ BENCHMARK(BM_Translate_DecodeValidate)->Arg(2000)->Unit(benchmark::kMillisecond)
 void BM_Translate_Compile(benchmark::State& state) {
   uint32_t n = uint32_t(state.range(0));
   const auto& bytes = generated(n);
+  std::shared_ptr<CompiledModule> last;
   for (auto _ : state) {
     auto r = compile_module(bytes);
     if (!r.ok()) {
@@ -70,8 +71,10 @@ void BM_Translate_Compile(benchmark::State& state) {
       break;
     }
     benchmark::DoNotOptimize(r.value());
+    last = std::move(r.value());
   }
   report(state, bytes, n);
+  if (last) report_code_size(state, *last);
 }
 BENCHMARK(BM_Translate_Compile)->Arg(100)->Arg(2000)->Unit(benchmark::kMillisecond);
 

@@ -94,4 +94,16 @@ Loaded load(const std::string& name) {
   return l;
 }
 
+void report_code_size(benchmark::State& state, const CompiledModule& cm) {
+  double bodies = 0, code = 0, maps = 0;
+  for (const FunctionBody& b : cm.module->codes) bodies += double(b.end - b.code_start);
+  for (const CompiledFunc& f : cm.funcs) {
+    code += double(f.code.size() * sizeof(uint32_t));
+    maps += double(f.offsets.size() * sizeof(f.offsets[0]) + f.handlers.size() * sizeof(CatchHandler));
+  }
+  if (bodies == 0) return;
+  state.counters["code_x"] = code / bodies;
+  state.counters["code_map_x"] = (code + maps) / bodies;
+}
+
 }  // namespace wi::bench
