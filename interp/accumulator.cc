@@ -111,10 +111,10 @@ AccumulatorForms::AccumulatorForms(const std::vector<uint32_t>& code, std::span<
   }
 }
 
-RegOp AccumulatorForms::form_at(const uint32_t* code, size_t pos, RegOp op) const {
-  if (!index_.any) return op;
+RegOp AccumulatorForms::form_at(const uint32_t* code, size_t pos, RegOp op, RegOp own) {
   uint32_t held = held_at(pos);
-  if (held == kNothing) return op;
+  held_ = held_after(code, pos, own);
+  if (!index_.any || held == kNothing) return op;
   for (const AccIndex::Use& use : index_.uses[unsigned(op)]) {
     if (use.op == RegOp::Count_) break;
     if (code[pos + use.unit] == held) return use.op;
@@ -143,19 +143,15 @@ bool AccumulatorForms::reads_through(const uint32_t* code, size_t pos, RegOp own
   return false;
 }
 
-RegOp AccumulatorForms::next_form(const uint32_t* code, size_t pos, RegOp own, size_t next, RegOp next_own) const {
+RegOp AccumulatorForms::copy_form(const uint32_t* code, size_t pos, RegOp own, size_t next) const {
   constexpr unsigned kIndexUnit = acc_parts(first_acc_form(RegOp::CallIndirect)).unit;
-  size_t after = next + fixed_units(RegOp::Copy);
-  if (next_own != RegOp::Copy || after >= size_ || RegOp(code[after]) != RegOp::CallIndirect ||
-      arrivals_[next] || arrivals_[after])
-    return next_own;
+  constexpr unsigned kCopyUnits = fixed_units(RegOp::Copy);  // at compile time: it parses the layout
+  size_t after = next + kCopyUnits;
+  if (after >= size_ || RegOp(code[after]) != RegOp::CallIndirect || arrivals_[next] || arrivals_[after])
+    return RegOp::Copy;
   uint32_t held = held_after(code, pos, own);
-  if (held == kNothing || code[next + 1] == held) return next_own;  // a Move writing its slot ends it
-  return code[after + kIndexUnit] == held ? RegOp::Move : next_own;
-}
-
-void AccumulatorForms::ran(const uint32_t* code, size_t pos, RegOp own) {
-  held_ = held_after(code, pos, own);
+  if (held == kNothing || code[next + 1] == held) return RegOp::Copy;  // a Move writing its slot ends it
+  return code[after + kIndexUnit] == held ? RegOp::Move : RegOp::Copy;
 }
 
 }  // namespace wi

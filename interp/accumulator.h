@@ -22,15 +22,16 @@ struct AccIndex;  // what the forms need of each op, worked out once (accumulato
 // value by its form.) Only op units change, as with pairs; executors that give accumulator forms
 // their base's handler (exec.cc) form none.
 //
-// The translator's last walk asks it about each instruction in code order: form_at, then ran.
+// The translator's last walk asks it about each instruction in code order: next_form (of the one
+// after it), then form_at, which also moves past it.
 class AccumulatorForms {
  public:
   // Finds where control can arrive other than by falling through: branch targets and the catch
   // pads of `handlers`. `code` holds op numbers.
   AccumulatorForms(const std::vector<uint32_t>& code, std::span<const CatchHandler> handlers);
   // The op the instruction at `pos`, of base op `own` (as translated), runs as, given that it runs as
-  // `op` (its pair op, or own).
-  RegOp form_at(const uint32_t* code, size_t pos, RegOp op) const;
+  // `op` (its pair op, or own); then moves past it (what the accumulator holds after it).
+  RegOp form_at(const uint32_t* code, size_t pos, RegOp op, RegOp own);
   // Whether the instruction at `next` (of base op `next_own`) would read the accumulator that the
   // instruction at `pos` passes on to it. A pair's tail reads its operands from their slots (or the
   // head's result): the translator's walk keeps a call_indirect that can read its index this way
@@ -41,13 +42,14 @@ class AccumulatorForms {
   // right before a call_indirect whose index the accumulator holds becomes a `Move`, which passes
   // it on (the call overwrites the accumulator anyway). Asked before `pos` pairs with `next`: a
   // pair runs its tail's op as it was when the pair formed.
-  RegOp next_form(const uint32_t* code, size_t pos, RegOp own, size_t next, RegOp next_own) const;
-  // Moves past the instruction at `pos`, of base op `own`: what the accumulator holds after it.
-  void ran(const uint32_t* code, size_t pos, RegOp own);
+  RegOp next_form(const uint32_t* code, size_t pos, RegOp own, size_t next, RegOp next_own) const {
+    return next_own == RegOp::Copy ? copy_form(code, pos, own, next) : next_own;  // the common case inline
+  }
 
  private:
   static constexpr uint32_t kNothing = UINT32_MAX;
   uint32_t held_after(const uint32_t* code, size_t pos, RegOp own) const;
+  RegOp copy_form(const uint32_t* code, size_t pos, RegOp own, size_t next) const;
   uint32_t held_at(size_t pos) const { return arrivals_[pos] ? kNothing : held_; }
 
   const AccIndex& index_;

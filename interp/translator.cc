@@ -131,8 +131,7 @@ void form_pairs_and_accumulator_uses(CompiledFunc& f) {
     RegOp op = own;
     if (next_own != RegOp::CallIndirect || !acc.reads_through(code.data(), pos, own, next, next_own))
       op = pair_at(own, code.data() + pos, next_own, code.data() + next);
-    op = acc.form_at(code.data(), pos, op);
-    acc.ran(code.data(), pos, own);
+    op = acc.form_at(code.data(), pos, op, own);
     code[pos] = uint32_t(handlers[unsigned(op)]);
     pos = next;
   }
