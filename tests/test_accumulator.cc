@@ -217,3 +217,58 @@ TEST_CASE("call_indirect reads its index from the accumulator through the argume
       CHECK(run_i32(s, inst, "two", {vi32(p), vi32(i + 9), vi32(i)}) == ((i & 1) ? p ^ (i + 9) : p - (i + 9)));
     }
 }
+
+namespace {
+
+// Stores and conditional branches pass the accumulator on: the value the last writer left there is
+// still its slot's value after them, so the instruction after them may read it from there.
+//   through_store(a, p):  x = a * 3; mem[p] = x; return x + 1 + mem[p]
+//   through_branch(a, c): x = a * 5; if (c) return x - 1 (by br_if out of a block); return x + 7
+Bytes passers_module() {
+  ModuleBuilder m;
+  m.memory(1);
+  uint32_t t = m.type({I32, I32}, {I32});
+  m.export_func("through_store",
+                m.func(t,
+                       code(local_get(0), i32_const(3), op::i32_mul, local_set(2), local_get(1), local_get(2),
+                            mem(op::i32_store, 0, 2), local_get(2), i32_const(1), op::i32_add, local_get(1),
+                            mem(op::i32_load, 0, 2), op::i32_add, op::end),
+                       {I32}));
+  m.export_func("through_branch",
+                m.func(t,
+                       code(op::block, 0x40, local_get(0), i32_const(5), op::i32_mul, local_set(2), local_get(1),
+                            br_if(0), local_get(2), i32_const(7), op::i32_add, op::return_, op::end, local_get(2),
+                            i32_const(1), op::i32_sub, op::end),
+                       {I32}));
+  return m.build();
+}
+
+}  // namespace
+
+TEST_CASE("stores and conditional branches pass the accumulator on") {
+  auto cm = compile(passers_module());
+  size_t after_passer = 0;  // accumulator forms right after a store or a conditional branch
+  for (const wi::CompiledFunc& f : cm->funcs) {
+    wi::RegOp prev = wi::RegOp::Count_;
+    for (size_t pos = 0; pos < f.code.size();) {
+      wi::RegOp op = wi::regop_from_handler(int32_t(f.code[pos]));
+      REQUIRE(op != wi::RegOp::Count_);
+      wi::RegOp own = wi::is_pair_op(op) ? wi::pair_parts(op).head : op;
+      bool reads_acc = wi::is_acc_op(own) || (wi::is_pair_op(op) && wi::pair_head_acc(op));
+      wi::RegOp prev_base = prev == wi::RegOp::Count_ ? prev : wi::layout_op(prev);
+      if (reads_acc && prev_base != wi::RegOp::Count_ && wi::passes_acc(prev_base) && !wi::writes_acc(prev_base))
+        ++after_passer;
+      prev = op;
+      pos += wi::regop_units(op, f.code.data() + pos);
+    }
+  }
+  if (!wi::op_profile_built()) CHECK(after_passer == 2);  // x + 1 after the store, x + 7 after br_if
+
+  wi::Store s;
+  auto* inst = instantiate(s, passers_module());
+  for (int32_t a : {0, 1, 9, -4}) {
+    CHECK(run_i32(s, inst, "through_store", {vi32(a), vi32(64)}) == a * 3 + 1 + a * 3);
+    CHECK(run_i32(s, inst, "through_branch", {vi32(a), vi32(0)}) == a * 5 + 7);
+    CHECK(run_i32(s, inst, "through_branch", {vi32(a), vi32(1)}) == a * 5 - 1);
+  }
+}
