@@ -14,6 +14,26 @@ using namespace wb;
 
 namespace {
 
+// How many instructions of `cm` read the accumulator right after an instruction whose op (a pair's
+// head, an accumulator form's base) satisfies `after`.
+template <class Pred>
+size_t acc_reads_after(const wi::CompiledModule& cm, Pred after) {
+  size_t n = 0;
+  for (const wi::CompiledFunc& f : cm.funcs) {
+    wi::RegOp prev = wi::RegOp::Count_;
+    for (size_t pos = 0; pos < f.code.size();) {
+      wi::RegOp op = wi::regop_from_handler(int32_t(f.code[pos]));
+      REQUIRE(op != wi::RegOp::Count_);
+      wi::RegOp own = wi::is_pair_op(op) ? wi::pair_parts(op).head : op;
+      bool reads_acc = wi::is_acc_op(own) || (wi::is_pair_op(op) && wi::pair_head_acc(op));
+      if (reads_acc && prev != wi::RegOp::Count_ && after(wi::layout_op(prev))) ++n;
+      prev = op;
+      pos += wi::regop_units(op, f.code.data() + pos);
+    }
+  }
+  return n;
+}
+
 // f(n, p): x = n * 3; loop { y = x + 7; x = (y ^ p) * 5; n -= 1; br_if n }; return x + y.
 // The loop's first instruction reads x, which the instruction before the loop writes; coming round
 // the back edge the accumulator holds n - 1 (or x's new value), not what the header must read.
@@ -140,20 +160,8 @@ Bytes call_result_module() {
 
 TEST_CASE("a call's result reaches the instruction after it through every way back") {
   auto cm = compile(call_result_module());
-  size_t after_call_acc = 0;  // instructions right after a call that read its result from acc
-  for (const wi::CompiledFunc& f : cm->funcs) {
-    wi::RegOp prev = wi::RegOp::Count_;
-    for (size_t pos = 0; pos < f.code.size();) {
-      wi::RegOp op = wi::regop_from_handler(int32_t(f.code[pos]));
-      REQUIRE(op != wi::RegOp::Count_);
-      wi::RegOp own = wi::is_pair_op(op) ? wi::pair_parts(op).head : op;
-      wi::RegOp prev_ran = wi::is_pair_op(prev) ? wi::pair_parts(prev).head : prev;
-      bool after_call = prev_ran == wi::RegOp::Call;
-      if (after_call && (wi::is_acc_op(own) || (wi::is_pair_op(op) && wi::pair_head_acc(op)))) ++after_call_acc;
-      prev = op;
-      pos += wi::regop_units(op, f.code.data() + pos);
-    }
-  }
+  // instructions right after a call that read its result from acc
+  size_t after_call_acc = acc_reads_after(*cm, [](wi::RegOp p) { return p == wi::RegOp::Call; });
   if (!wi::op_profile_built()) CHECK(after_call_acc == 4);  // one per caller
 
   wi::Store s;
@@ -247,21 +255,9 @@ Bytes passers_module() {
 
 TEST_CASE("stores and conditional branches pass the accumulator on") {
   auto cm = compile(passers_module());
-  size_t after_passer = 0;  // accumulator forms right after a store or a conditional branch
-  for (const wi::CompiledFunc& f : cm->funcs) {
-    wi::RegOp prev = wi::RegOp::Count_;
-    for (size_t pos = 0; pos < f.code.size();) {
-      wi::RegOp op = wi::regop_from_handler(int32_t(f.code[pos]));
-      REQUIRE(op != wi::RegOp::Count_);
-      wi::RegOp own = wi::is_pair_op(op) ? wi::pair_parts(op).head : op;
-      bool reads_acc = wi::is_acc_op(own) || (wi::is_pair_op(op) && wi::pair_head_acc(op));
-      wi::RegOp prev_base = prev == wi::RegOp::Count_ ? prev : wi::layout_op(prev);
-      if (reads_acc && prev_base != wi::RegOp::Count_ && wi::passes_acc(prev_base) && !wi::writes_acc(prev_base))
-        ++after_passer;
-      prev = op;
-      pos += wi::regop_units(op, f.code.data() + pos);
-    }
-  }
+  // accumulator forms right after a store or a conditional branch
+  size_t after_passer =
+      acc_reads_after(*cm, [](wi::RegOp p) { return wi::passes_acc(p) && !wi::writes_acc(p); });
   if (!wi::op_profile_built()) CHECK(after_passer == 2);  // x + 1 after the store, x + 7 after br_if
 
   wi::Store s;
