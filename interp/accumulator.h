@@ -15,8 +15,9 @@ struct AccIndex;  // what the forms need of each op, worked out once (accumulato
 // unit is the one the accumulator holds when control falls into it: the last writer of acc_list.inc
 // before it left its result slot (its destination; a call's base) there, the unit names that slot,
 // and nothing else can run in between (no branch target or catch pad since that writer). Between
-// the writer and the reader may stand instructions that pass the accumulator on (passes_acc in
-// regop.h: argument moves) and write no slot the accumulator stands for. A pair op whose head
+// the writer and the reader may stand instructions that pass the accumulator on (acc_list.inc's
+// WI_ACC_PASSER rows: argument moves, stores, conditional branches) and write no slot the
+// accumulator stands for. A pair op whose head
 // qualifies, through the unit of the head's first form, gets its HeadAcc variant. (An instruction
 // that a pair runs inline as its tail ignores its own handler unit: the pair hands it the head's
 // value by its form.) Only op units change, as with pairs; executors that give accumulator forms
