@@ -28,21 +28,16 @@ static_assert(std::all_of(std::begin(kAccForms), std::end(kAccForms),
                                    acc_parts(first_acc_form(a.base)).writes == a.writes;
                           }),
               "acc_list.inc: a row's unit must be a source slot of its base, Writes the same in all its rows");
+// A writer's result unit (acc_result_unit) is its destination, unit 1, or a call's `base`.
+constexpr bool result_unit_fits(RegOp w) {
+  unsigned unit = acc_result_unit(w);
+  return unit == 1 ? layout_unit_kinds(kRegOpInfo[unsigned(w)].operands)[1] == UnitKind::DestSlot
+                   : layout_token(kRegOpInfo[unsigned(w)].operands, unit - 1) == "base";
+}
 static_assert(std::all_of(std::begin(kAccForms), std::end(kAccForms),
-                          [](const AccForm& a) {
-                            unsigned unit = acc_result_unit(a.base);
-                            return !a.writes ||
-                                   (unit == 1 ? layout_unit_kinds(kRegOpInfo[unsigned(a.base)].operands)[1] ==
-                                                    UnitKind::DestSlot
-                                              : layout_token(kRegOpInfo[unsigned(a.base)].operands, unit - 1) == "base");
-                          }),
+                          [](const AccForm& a) { return !a.writes || result_unit_fits(a.base); }),
               "acc_list.inc: a writer's result is its unit 1, or a call's base");
-static_assert(std::all_of(std::begin(kAccWriters), std::end(kAccWriters),
-                          [](RegOp w) {
-                            unsigned unit = acc_result_unit(w);
-                            return unit == 1 ? layout_unit_kinds(kRegOpInfo[unsigned(w)].operands)[1] == UnitKind::DestSlot
-                                             : layout_token(kRegOpInfo[unsigned(w)].operands, unit - 1) == "base";
-                          }),
+static_assert(std::all_of(std::begin(kAccWriters), std::end(kAccWriters), result_unit_fits),
               "acc_list.inc: a writer's result is its unit 1, or a call's base");
 
 // A pair's head is any op of fixed length: the pair's handler runs the tail only when the head went
