@@ -10,6 +10,7 @@
 #include <vector>
 #include "decoder/module.h"
 #include "decoder/result.h"
+#include "interp/offset_map.h"
 #include "interp/trace.h"
 
 namespace wi {
@@ -45,9 +46,9 @@ struct CompiledFunc {
   uint32_t frame_slots = 0;   // everything the frame may use: locals + deepest operand stack
   uint32_t result_slots = 0;
   std::vector<uint32_t> code; // register code units (see regops.def)
-  // (code position, wasm file offset) for every translated wasm instruction, ascending by position:
-  // traps and backtraces report wasm offsets.
-  std::vector<std::pair<uint32_t, uint32_t>> offsets;
+  // The wasm file offset of every translated wasm instruction's code: traps and backtraces report
+  // wasm offsets.
+  OffsetMap offsets;
   bool uses_simd = false;
   std::vector<CatchHandler> handlers;  // exception handling, searched in order
   // Lazy compilation: not validated or translated yet (CompiledModule::compile_pending does it on

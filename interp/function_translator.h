@@ -82,10 +82,11 @@ class FunctionTranslator {
   // the local types and a block's label types come from it (one derivation). `set_first`: the
   // declared locals (by index) that the body sets before anything can read them (empty: none
   // known); untraced code gives them the slots past zero_slots.
-  FunctionTranslator(const Module& m, CompiledFunc& f, const FunctionValidator& validator,
+  FunctionTranslator(const Module& m, CompiledFunc& f, std::vector<OffsetMap::Entry>& offsets,
+                     const FunctionValidator& validator,
                      const FuncType& type, bool meter_fuel, uint32_t code_start, bool trace = false,
                      const std::vector<bool>& set_first = {})
-      : m_(m), f_(f), validator_(validator), locals_(validator.locals()), type_(type), wasm_offset_(code_start),
+      : m_(m), f_(f), offsets_(offsets), validator_(validator), locals_(validator.locals()), type_(type), wasm_offset_(code_start),
         meter_(meter_fuel) {
     const std::vector<ValType>& locals = locals_;
 #ifndef WI_NO_TRACING
@@ -194,7 +195,7 @@ class FunctionTranslator {
     uint32_t at = pos();
     prev_op_start_ = last_op_start_;
     last_op_start_ = at;
-    if (f_.offsets.empty() || f_.offsets.back().second != wasm_offset_) f_.offsets.emplace_back(at, wasm_offset_);
+    if (offsets_.empty() || offsets_.back().second != wasm_offset_) offsets_.emplace_back(at, wasm_offset_);
     f_.code.push_back(uint32_t(r));  // bound to its handler by the translator's last walk
     fusable_dst_ = UINT32_MAX;
     return at;
@@ -336,7 +337,7 @@ class FunctionTranslator {
   // Removes everything emitted from `start` on: an instruction about to be folded into the next.
   void drop_code_from(uint32_t start) {
     f_.code.resize(start);
-    while (!f_.offsets.empty() && f_.offsets.back().first >= start) f_.offsets.pop_back();
+    while (!offsets_.empty() && offsets_.back().first >= start) offsets_.pop_back();
     last_op_start_ = prev_op_start_ = UINT32_MAX;
   }
   void note_compare(Opcode o, bool imm, uint32_t start) {
@@ -527,6 +528,7 @@ class FunctionTranslator {
 
   const Module& m_;
   CompiledFunc& f_;
+  std::vector<OffsetMap::Entry>& offsets_;  // (code position, wasm offset), encoded into f_ at the end
   const FunctionValidator& validator_;
   const std::vector<ValType>& locals_;
   const FuncType& type_;

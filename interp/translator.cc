@@ -153,7 +153,8 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
                                    CompiledFunc& f) {
   validator_.begin(m, func_index, body);
   const std::vector<ValType>& locals = validator_.locals();
-  FunctionTranslator t(m, f, validator_, m.func_type(func_index), meter_fuel_, uint32_t(body.code_start), out_.traced,
+  offsets_.clear();
+  FunctionTranslator t(m, f, offsets_, validator_, m.func_type(func_index), meter_fuel_, uint32_t(body.code_start), out_.traced,
                        out_.traced ? std::vector<bool>() : FunctionTranslator::locals_set_first(m, body, locals.size()));
   Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start),
            body.code_start);
@@ -167,6 +168,7 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
   }
   if (!r.at_end()) return r.error("section size mismatch");
   t.finish();
+  f.offsets = OffsetMap::encode(offsets_);
   // Traced code keeps one dispatch per op: a Trace op stands between any two of a wasm instruction's.
   if (out_.traced) bind_handlers(f.code);
   else form_pairs_and_accumulator_uses(f);
@@ -210,11 +212,7 @@ std::shared_ptr<CompiledModule> new_compiled_module(const CompileOptions& option
 
 }  // namespace
 
-uint32_t CompiledFunc::wasm_offset_at(uint32_t p) const {
-  auto it = std::upper_bound(offsets.begin(), offsets.end(), std::make_pair(p, UINT32_MAX));
-  if (it == offsets.begin()) return offsets.empty() ? 0 : offsets.front().second;
-  return std::prev(it)->second;
-}
+uint32_t CompiledFunc::wasm_offset_at(uint32_t p) const { return offsets.offset_at(p); }
 
 Result<std::shared_ptr<CompiledModule>> compile_decoded(std::unique_ptr<Module> m, const CompileOptions& options) {
   auto cm = new_compiled_module(options);

@@ -22,6 +22,7 @@ class Translator : public CodeDelegate {
   bool meter_fuel_;
   bool lazy_;
   FunctionValidator validator_;
+  std::vector<OffsetMap::Entry> offsets_;  // the function's offset map as it is built (reused)
 };
 
 }  // namespace wi

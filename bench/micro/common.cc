@@ -99,7 +99,7 @@ void report_code_size(benchmark::State& state, const CompiledModule& cm) {
   for (const FunctionBody& b : cm.module->codes) bodies += double(b.end - b.code_start);
   for (const CompiledFunc& f : cm.funcs) {
     code += double(f.code.size() * sizeof(uint32_t));
-    maps += double(f.offsets.size() * sizeof(f.offsets[0]) + f.handlers.size() * sizeof(CatchHandler));
+    maps += double(f.offsets.byte_size() + f.handlers.size() * sizeof(CatchHandler));
   }
   if (bodies == 0) return;
   state.counters["code_x"] = code / bodies;

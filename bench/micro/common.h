@@ -46,8 +46,8 @@ inline void count_ops(benchmark::State& state, int64_t ops_per_iteration) {
 
 // Reports the size of the translated code against the function bodies it came from (issue 13's
 // "translated code <= 4x the size of the function bodies"): counter "code_x" is the register code's
-// bytes over the bodies' bytes, "code_map_x" the same with the wasm-offset map (8 bytes per
-// translated instruction) and the catch handlers added.
+// bytes over the bodies' bytes, "code_map_x" the same with the wasm-offset map
+// (interp/offset_map.h) and the catch handlers added.
 void report_code_size(benchmark::State& state, const CompiledModule& cm);
 
 }  // namespace wi::bench
