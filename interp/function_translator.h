@@ -249,12 +249,14 @@ class FunctionTranslator {
   }
   uint32_t top_slot() const { return slot_at(stack_.size()); }
   Entry& push(ValType t) {
-    Entry e;
+    uint32_t home = top_slot();
+    // Built in place: a local Entry copied in was read back, partly overlapping its own zeroing
+    // stores, and the failed store forwarding took half of push's time.
+    Entry& e = stack_.emplace_back();
     e.type = t;
-    e.home = top_slot();
-    stack_.push_back(e);
-    max_slots_ = std::max(max_slots_, e.home + slot_count(t));
-    return stack_.back();
+    e.home = home;
+    max_slots_ = std::max(max_slots_, home + slot_count(t));
+    return e;
   }
   void push_temp(ValType t) { push(t); }
   Entry pop() {
@@ -476,7 +478,7 @@ class FunctionTranslator {
   void local_set(uint32_t index, bool tee);
 
   void step(const Instruction& in) {
-    if (is_wide(in)) return step_wide(in);
+    if (wide_module_ && is_wide(in)) return step_wide(in);
     step_core(in);
   }
 
@@ -487,6 +489,16 @@ class FunctionTranslator {
   bool mem64(uint32_t memory) const { return m_.memories[memory].is64; }
   bool table64(uint32_t table) const { return m_.tables[table].is64; }
   bool is_wide(const Instruction& in) const;
+  // Whether any instruction of the module can be wide: it has a second memory, or a 64-bit memory
+  // or table. Most have neither, and skip is_wide's switch (translation speed).
+  static bool module_may_be_wide(const Module& m) {
+    if (m.memories.size() > 1) return true;
+    for (const auto& mem : m.memories)
+      if (mem.is64) return true;
+    for (const auto& t : m.tables)
+      if (t.is64) return true;
+    return false;
+  }
   // The operand `depth` entries below the top: if it is an i64, narrowed in its own slot to the i32
   // the 32-bit op reads.
   void narrow(size_t depth) {
@@ -527,6 +539,7 @@ class FunctionTranslator {
   void simd(const Instruction& in, const OpInfo& info);
 
   const Module& m_;
+  const bool wide_module_ = module_may_be_wide(m_);  // after m_: initialized from it
   CompiledFunc& f_;
   std::vector<OffsetMap::Entry>& offsets_;  // (code position, wasm offset), encoded into f_ at the end
   const FunctionValidator& validator_;
