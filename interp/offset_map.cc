@@ -1,18 +1,11 @@
 // OffsetMap's encoding and lookup (the format is described in offset_map.h).
 #include "interp/offset_map.h"
 #include <algorithm>
+#include "decoder/leb_write.h"
 
 namespace wi {
 
 namespace {
-
-void put_leb(std::vector<uint8_t>& out, uint32_t v) {
-  while (v >= 0x80) {
-    out.push_back(uint8_t(v | 0x80));
-    v >>= 7;
-  }
-  out.push_back(uint8_t(v));
-}
 
 // The map is written here and never comes from outside, so reading trusts it.
 uint32_t get_leb(const uint8_t* bytes, uint32_t& at) {
@@ -48,8 +41,8 @@ OffsetMap OffsetMap::encode(std::span<const Entry> entries) {
   Entry prev{0, 0};
   for (size_t i = 0; i < entries.size(); ++i) {
     const Entry& e = entries[i];
-    put_leb(m.bytes_, e.first - prev.first);
-    put_leb(m.bytes_, zigzag(e.second - prev.second));
+    append_uleb32(m.bytes_, e.first - prev.first);
+    append_uleb32(m.bytes_, zigzag(e.second - prev.second));
     if ((i + 1) % kCheckpointStride == 0) m.checkpoints_.push_back({e.first, e.second, uint32_t(m.bytes_.size())});
     prev = e;
   }

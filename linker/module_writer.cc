@@ -2,17 +2,11 @@
 // asks; minimal LEBs everywhere except the padded 5-byte forms used at relocation sites.
 #include "linker/module_writer.h"
 #include <cstring>
+#include "decoder/leb_write.h"
 
 namespace wi::link {
 
-void ByteWriter::u32(uint32_t v) {
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    if (v) b |= 0x80;
-    bytes.push_back(b);
-  } while (v);
-}
+void ByteWriter::u32(uint32_t v) { append_uleb32(bytes, v); }
 
 void ByteWriter::s64(int64_t v) {
   for (;;) {
