@@ -56,14 +56,13 @@ uint32_t OffsetMap::offset_at(uint32_t p) const {
                              [](uint32_t v, const Checkpoint& c) { return v < c.pos; });
   Cursor c;
   uint32_t left = count_;
-  bool found = false;
+  uint32_t result = first_offset_;
   if (cp != checkpoints_.begin()) {
     --cp;
     c = Cursor{cp->pos, cp->offset, cp->byte};
     left = count_ - uint32_t(cp - checkpoints_.begin() + 1) * kCheckpointStride;
-    found = true;
+    result = cp->offset;
   }
-  uint32_t result = found ? c.offset : first_offset_;
   for (; left > 0; --left) {
     c.next(bytes_.data());
     if (c.pos > p) break;

@@ -32,7 +32,6 @@ class OffsetMap {
   // Every entry, in order (tests and tools).
   std::vector<Entry> decode() const;
   size_t size() const { return count_; }
-  bool empty() const { return count_ == 0; }
   // Bytes held (what the map adds to translated code).
   size_t byte_size() const { return bytes_.size() + checkpoints_.size() * sizeof(Checkpoint); }
 
