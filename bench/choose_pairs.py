@@ -54,13 +54,16 @@ def main():
     ap.add_argument('--bench', required=True, help='folder of the built bench programs (BUILD/bench)')
     ap.add_argument('--coremark', default=os.path.join(HERE, '..', '..', 'shared', 'peers', 'coremark-small.wasm'))
     ap.add_argument('--out', default='-')
+    ap.add_argument('--coremark-rows', type=int, default=COREMARK_ROWS)
+    ap.add_argument('--program-share', type=float, default=PROGRAM_SHARE)
+    ap.add_argument('--program-rows', type=int, default=PROGRAM_ROWS)
     args = ap.parse_args()
 
     groups = []
     chosen = set()
-    runs = [('CoreMark (coremark-small.wasm)', [args.coremark], COREMARK_ROWS, 0.0)]
+    runs = [('CoreMark (coremark-small.wasm)', [args.coremark], args.coremark_rows, 0.0)]
     runs += [(f'{p} (bench/programs, run {n})', [os.path.join(args.bench, p + '.wasm'), '--invoke', 'run', str(n)],
-              PROGRAM_ROWS, PROGRAM_SHARE) for p, n in PROGRAMS.items()]
+              args.program_rows, args.program_share) for p, n in PROGRAMS.items()]
     for title, run_args, most, min_share in runs:
         total, rows = profile(args.wi, run_args)
         lines = []
