@@ -1,6 +1,10 @@
 // Translation throughput (bytes of module per second) at three depths: decode only (bodies skipped by a
 // no-op delegate), decode + validate (null delegate), and the full compile_module (validate + translate).
+// The generated module is dense synthetic code (nearly every instruction one or two bytes); CoreMark
+// (../shared/peers, with its static wasi-libc) is compiled C, as libc.wasm is in bm_link.cc.
 #include <benchmark/benchmark.h>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include "bench/micro/common.h"
 #include "bench/micro/module_gen.h"
@@ -77,6 +81,29 @@ void BM_Translate_Compile(benchmark::State& state) {
   if (last) report_code_size(state, *last);
 }
 BENCHMARK(BM_Translate_Compile)->Arg(100)->Arg(2000)->Unit(benchmark::kMillisecond);
+
+#ifdef WI_BENCH_COREMARK
+void BM_Translate_CoreMarkCompile(benchmark::State& state) {
+  std::ifstream in(WI_BENCH_COREMARK, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.empty()) {
+    state.SkipWithError("no " WI_BENCH_COREMARK " (../shared/peers): skipped");
+    return;
+  }
+  std::shared_ptr<CompiledModule> last;
+  for (auto _ : state) {
+    auto r = compile_module(bytes);
+    if (!r.ok()) {
+      state.SkipWithError(format_error("coremark.wasm", r.error()).c_str());
+      break;
+    }
+    last = std::move(r.value());
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(bytes.size()));
+  if (last) report_code_size(state, *last);
+}
+BENCHMARK(BM_Translate_CoreMarkCompile)->Unit(benchmark::kMillisecond);
+#endif
 
 }  // namespace
 }  // namespace wi::bench
