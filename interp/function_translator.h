@@ -16,6 +16,7 @@
 #include <optional>
 #include <unordered_map>
 #include <vector>
+#include <boost/container/small_vector.hpp>
 #include "interp/emit_check.h"
 #include "interp/regop.h"
 #include "interp/translator.h"
@@ -42,7 +43,9 @@ struct Ctrl {
   std::vector<ValType> params, results;
   size_t height;       // entries below the params
   uint32_t base_slot;  // home of the first param/result
-  std::vector<Patch> patches;  // forward branches to this label
+  // Forward branches to this label. Inline room for a few: most blocks have one to three, and a heap
+  // buffer per block was a visible share of translation time.
+  boost::container::small_vector<Patch, 4> patches;
   uint32_t loop_start = 0;
   std::optional<Patch> else_patch;
   bool unreachable = false;
@@ -72,6 +75,15 @@ struct NumericMap {
 };
 const NumericMap& numeric_map();
 
+// The vectors a FunctionTranslator works in, lent to it by its Translator and left behind for the
+// next function: their memory is allocated once per module, not once per function (libc.wasm has
+// about 1,700 functions, most of them small).
+struct TranslatorBuffers {
+  std::vector<uint32_t> local_slot;
+  std::vector<Entry> stack;
+  std::vector<Ctrl> ctrls;
+};
+
 class FunctionTranslator {
   // tests/emit_layout_probe.cc: proves that an emit<> call that differs from its op's layout does not
   // compile.
@@ -82,12 +94,15 @@ class FunctionTranslator {
   // the local types and a block's label types come from it (one derivation). `set_first`: the
   // declared locals (by index) that the body sets before anything can read them (empty: none
   // known); untraced code gives them the slots past zero_slots.
-  FunctionTranslator(const Module& m, CompiledFunc& f, std::vector<OffsetMap::Entry>& offsets,
-                     const FunctionValidator& validator,
+  FunctionTranslator(const Module& m, CompiledFunc& f, TranslatorBuffers& buffers,
+                     std::vector<OffsetMap::Entry>& offsets, const FunctionValidator& validator,
                      const FuncType& type, bool meter_fuel, uint32_t code_start, bool trace = false,
                      const std::vector<bool>& set_first = {})
-      : m_(m), f_(f), offsets_(offsets), validator_(validator), locals_(validator.locals()), type_(type), wasm_offset_(code_start),
+      : m_(m), f_(f), offsets_(offsets), validator_(validator), locals_(validator.locals()), type_(type),
+        local_slot_(buffers.local_slot), stack_(buffers.stack), ctrls_(buffers.ctrls), wasm_offset_(code_start),
         meter_(meter_fuel) {
+    stack_.clear();
+    ctrls_.clear();
     const std::vector<ValType>& locals = locals_;
 #ifndef WI_NO_TRACING
     trace_ = trace;
@@ -124,9 +139,10 @@ class FunctionTranslator {
 
   bool done() const { return ctrls_.empty(); }
 
-  // For the constructor's `set_first`: the locals (of `n_locals`) that straight-line code from the
-  // body's entry sets before anything reads them.
-  static std::vector<bool> locals_set_first(const Module& m, const FunctionBody& body, size_t n_locals);
+  // For the constructor's `set_first`: the declared locals (of `n_locals`, the first `n_params` of
+  // them parameters) that straight-line code from the body's entry sets before anything reads them.
+  static std::vector<bool> locals_set_first(const Module& m, const FunctionBody& body, size_t n_params,
+                                            size_t n_locals);
 
   void translate(const Instruction& in);
 
@@ -336,6 +352,8 @@ class FunctionTranslator {
     uint32_t start = UINT32_MAX, end = 0;
     uint32_t before = UINT32_MAX;  // start of the instruction emitted just before it, if known
   };
+  // A recorded instruction's operand units after its destination ("a b", "a i32", "a i64", "c"...).
+  using CompareOperands = boost::container::small_vector<uint32_t, 4>;
   // Removes everything emitted from `start` on: an instruction about to be folded into the next.
   void drop_code_from(uint32_t start) {
     f_.code.resize(start);
@@ -355,11 +373,11 @@ class FunctionTranslator {
   std::optional<std::pair<uint32_t, uint32_t>> take_latch_add(std::initializer_list<uint32_t> operands);
   // Removes the comparison producing `cond` when it is the last thing emitted, returning it with its
   // operand units (everything after its destination).
-  std::optional<std::pair<Compare, std::vector<uint32_t>>> take_compare(const Entry& cond) {
+  std::optional<std::pair<Compare, CompareOperands>> take_compare(const Entry& cond) {
     return take_last(compare_, cond);
   }
   // The same for an i32.add whose sum is a load's or store's address (LI_/LR_/SI_/SR_ in regops.def).
-  std::optional<std::pair<Compare, std::vector<uint32_t>>> take_address_add(const Entry& addr) {
+  std::optional<std::pair<Compare, CompareOperands>> take_address_add(const Entry& addr) {
     return take_last(address_add_, addr);
   }
   // A binary op whose right operand is the value the plain load emitted last produced (and nothing
@@ -381,9 +399,9 @@ class FunctionTranslator {
     drop_code_from(s);
     return std::array<uint32_t, 3>{t == a ? b : a, x, k};
   }
-  std::optional<std::pair<Compare, std::vector<uint32_t>>> take_last(Compare& recorded, const Entry& value);
+  std::optional<std::pair<Compare, CompareOperands>> take_last(Compare& recorded, const Entry& value);
   // Emits the fused branch, its rel unit (the last) 0 to patch; returns the instruction start.
-  uint32_t emit_fused_branch(const Compare& c, const std::vector<uint32_t>& operands, bool when_true);
+  uint32_t emit_fused_branch(const Compare& c, const CompareOperands& operands, bool when_true);
 
   // ---- control ----
   void enter_block(Opcode kind, const BlockSig& sig) {
@@ -545,9 +563,9 @@ class FunctionTranslator {
   const FunctionValidator& validator_;
   const std::vector<ValType>& locals_;
   const FuncType& type_;
-  std::vector<uint32_t> local_slot_;
-  std::vector<Entry> stack_;
-  std::vector<Ctrl> ctrls_;
+  std::vector<uint32_t>& local_slot_;  // these three: TranslatorBuffers
+  std::vector<Entry>& stack_;
+  std::vector<Ctrl>& ctrls_;
   uint32_t max_slots_ = 0;
   uint32_t next_group_ = 0;  // CatchHandler::group of the next try_table or try
   uint32_t wasm_offset_ = 0;

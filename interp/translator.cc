@@ -56,18 +56,21 @@ const NumericMap& numeric_map() {
 }
 
 // No read can see such a local's initial zero. The scan stops at the first control instruction (a
-// branch target, a loop or a handler could read it before the set), once every local is known, or
-// after 256 instructions (the scan reads the body a second time: translation speed); an undecodable
-// prefix, left for the validator to report, also just ends it.
-std::vector<bool> FunctionTranslator::locals_set_first(const Module& m, const FunctionBody& body, size_t n_locals) {
+// branch target, a loop or a handler could read it before the set), once every declared local is
+// known, or after 256 instructions (the scan reads the body a second time: translation speed); an
+// undecodable prefix, left for the validator to report, also just ends it. Parameters are never
+// zeroed, so a function without declared locals is not scanned at all.
+std::vector<bool> FunctionTranslator::locals_set_first(const Module& m, const FunctionBody& body, size_t n_params,
+                                                       size_t n_locals) {
+  if (n_locals <= n_params) return {};
   std::vector<bool> set(n_locals, false), read(n_locals, false);
   size_t known = 0;
   Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start), body.code_start);
   Instruction in;
   std::vector<uint32_t> targets;
-  for (int n = 0; n < 256 && known < n_locals && !r.at_end(); ++n) {
+  for (int n = 0; n < 256 && known < n_locals - n_params && !r.at_end(); ++n) {
     if (!read_instruction(r, in, targets).ok() || is_control(in.op)) break;
-    if (in.a >= n_locals || set[in.a] || read[in.a]) continue;
+    if (in.a < n_params || in.a >= n_locals || set[in.a] || read[in.a]) continue;
     if (in.op == Opcode::LocalGet) read[in.a] = true, ++known;
     else if (in.op == Opcode::LocalSet || in.op == Opcode::LocalTee) set[in.a] = true, ++known;
   }
@@ -107,6 +110,7 @@ void FunctionTranslator::translate(const Instruction& in) {
 
 namespace wi {
 using lowering::FunctionTranslator;
+using lowering::TranslatorBuffers;
 
 namespace {
 
@@ -149,13 +153,21 @@ Result<void> Translator::on_function(const Module& m, uint32_t func_index, const
   return translate(m, func_index, body, f);
 }
 
+Translator::~Translator() = default;
+
 Result<void> Translator::translate(const Module& m, uint32_t func_index, const FunctionBody& body,
                                    CompiledFunc& f) {
+  if (!buffers_) buffers_ = std::make_unique<TranslatorBuffers>();
   validator_.begin(m, func_index, body);
   const std::vector<ValType>& locals = validator_.locals();
   offsets_.clear();
-  FunctionTranslator t(m, f, offsets_, validator_, m.func_type(func_index), meter_fuel_, uint32_t(body.code_start), out_.traced,
-                       out_.traced ? std::vector<bool>() : FunctionTranslator::locals_set_first(m, body, locals.size()));
+  // Register code takes about three bytes per byte of body (docs/register-code.md): room for that
+  // up front spares the doublings that copy it as it grows.
+  f.code.reserve((body.end - body.code_start) * 3 / 4 + 16);
+  FunctionTranslator t(m, f, *buffers_, offsets_, validator_, m.func_type(func_index), meter_fuel_, uint32_t(body.code_start), out_.traced,
+                       out_.traced ? std::vector<bool>()
+                                   : FunctionTranslator::locals_set_first(
+                                         m, body, m.func_type(func_index).params.size(), locals.size()));
   Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start),
            body.code_start);
   Instruction in;

@@ -5,14 +5,19 @@
 #pragma once
 #include "decoder/decoder.h"
 #include "decoder/validator.h"
+#include <memory>
 #include "interp/code.h"
 
 namespace wi {
+namespace lowering {
+struct TranslatorBuffers;
+}
 
 class Translator : public CodeDelegate {
  public:
   Translator(CompiledModule& out, bool meter_fuel, bool lazy = false)
       : out_(out), meter_fuel_(meter_fuel), lazy_(lazy) {}
+  ~Translator();
   Result<void> on_function(const Module& m, uint32_t func_index, const FunctionBody& body) override;
   // Validates and translates one body into `f` (on_function's work; CompiledModule::compile_pending's for lazy ones).
   Result<void> translate(const Module& m, uint32_t func_index, const FunctionBody& body, CompiledFunc& f);
@@ -23,6 +28,7 @@ class Translator : public CodeDelegate {
   bool lazy_;
   FunctionValidator validator_;
   std::vector<OffsetMap::Entry> offsets_;  // the function's offset map as it is built (reused)
+  std::unique_ptr<lowering::TranslatorBuffers> buffers_;  // lent to each FunctionTranslator
 };
 
 }  // namespace wi

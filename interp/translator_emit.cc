@@ -128,18 +128,18 @@ auto FunctionTranslator::take_operand_load(Opcode bin) -> std::optional<OperandL
 }
 
 auto FunctionTranslator::take_last(Compare& recorded, const Entry& value)
-    -> std::optional<std::pair<Compare, std::vector<uint32_t>>> {
+    -> std::optional<std::pair<Compare, CompareOperands>> {
   Compare c = recorded;
   recorded.start = UINT32_MAX;
   if (c.start == UINT32_MAX || c.end != pos() || value.kind != Entry::Temp ||
       f_.code[c.start + 1] != value.home)
     return std::nullopt;
-  std::vector<uint32_t> operands(f_.code.begin() + c.start + 2, f_.code.end());
+  CompareOperands operands(f_.code.begin() + c.start + 2, f_.code.end());
   drop_code_from(c.start);
   return std::make_pair(c, std::move(operands));
 }
 
-auto FunctionTranslator::emit_fused_branch(const Compare& c, const std::vector<uint32_t>& operands, bool when_true)
+auto FunctionTranslator::emit_fused_branch(const Compare& c, const CompareOperands& operands, bool when_true)
     -> uint32_t {
   const NumericMap& nm = numeric_map();
   RegOp r;

@@ -337,7 +337,7 @@ void FunctionTranslator::load(const Instruction& in, const OpInfo& info) {
         return;
       }
     }
-    const std::vector<uint32_t>& ab = add->second;  // "a b" or "a i32"
+    const CompareOperands& ab = add->second;  // "a b" or "a i32"
     if (add->first.imm)
       emit_result_like<RegOp::LI_I32Load>(nm.load_imm[o], info.result, ab[0], ab[1], uint32_t(in.mem_offset));
     else
@@ -383,7 +383,7 @@ void FunctionTranslator::store(const Instruction& in) {
         auto [base, index, shift] = *scaled;  // base + (index << shift)
         emit_like<RegOp::SS_I32Store>(nm.store_shl[o], base, index, shift, v, offset);
       } else {
-        const std::vector<uint32_t>& ab = add->second;  // "a b" or "a i32"
+        const CompareOperands& ab = add->second;  // "a b" or "a i32"
         if (add->first.imm) emit_like<RegOp::SI_I32Store>(nm.store_imm[o], ab[0], ab[1], v, offset);
         else emit_like<RegOp::SR_I32Store>(nm.store_add[o], ab[0], ab[1], v, offset);
       }
