@@ -43,6 +43,12 @@ Comparison policy:
   - Traps compare by kind: V8's messages and wi's are mapped to the spec's trap classes below.
   - Not compared (counted as skipped): wi running out of fuel, node timing out, and stack overflow
     in either engine (their depth limits are implementation limits that legitimately differ).
+  - A mismatch this driver cannot explain away, though the spec allows it: a SIMD float op that
+    makes a NaN (wi's canonical NaN is 0x7fc00000, V8's on x86 0xffc00000: both canonical), whose
+    bytes a shuffle, swizzle or replace_lane then moves into lanes that are no longer NaNs, so no
+    canonicalization can see them. Seed 701147 (log hash, func_7) reduced to f32x4.max of NaN
+    inputs followed by i8x16.shuffle. A log or memory mismatch on a seed with SIMD enabled is worth
+    a wasm-reduce before it is called a bug.
 On a mismatch the seed's files go to FINDINGS/seed-S/ (not committed) with repro.txt. To minimize:
   cd FINDINGS/seed-S && wasm-reduce raw.wasm --command="python3 PATH/diff_exec.py --wi WI --check t.wasm" \
      -t t.wasm -w reduced.wasm --mvp-features FEATURES...
