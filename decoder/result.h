@@ -3,6 +3,7 @@
 // C++ exceptions cross these layers.
 #pragma once
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <utility>
 #include <variant>
@@ -32,19 +33,21 @@ class [[nodiscard]] Result {
   std::variant<T, Error> v_;
 };
 
+// Success is one null pointer: the decoder, the validator and the translator return a Result<void>
+// per instruction, and an Error held in place (a std::string) was built and destroyed on every one
+// of them.
 template <>
 class [[nodiscard]] Result<void> {
  public:
   Result() = default;
-  Result(Error e) : err_(std::move(e)), ok_(false) {}
-  bool ok() const { return ok_; }
-  explicit operator bool() const { return ok_; }
-  const Error& error() const { return err_; }
-  Error take_error() { return std::move(err_); }
+  Result(Error e) : err_(std::make_unique<Error>(std::move(e))) {}
+  bool ok() const { return !err_; }
+  explicit operator bool() const { return ok(); }
+  const Error& error() const { return *err_; }
+  Error take_error() { return std::move(*err_); }
 
  private:
-  Error err_;
-  bool ok_ = true;
+  std::unique_ptr<Error> err_;
 };
 
 inline Error make_error(size_t offset, std::string msg) { return Error{offset, std::move(msg)}; }
