@@ -75,18 +75,7 @@ void BM_Translate_LibcDecodeValidate(benchmark::State& state) {
 BENCHMARK(BM_Translate_LibcDecodeValidate)->Unit(benchmark::kMillisecond);
 
 void BM_Translate_LibcCompile(benchmark::State& state) {
-  auto bytes = read_file(WI_BENCH_LIBC);
-  std::shared_ptr<CompiledModule> last;
-  for (auto _ : state) {
-    auto r = compile_module(bytes);
-    if (!r.ok()) {
-      state.SkipWithError(r.error().message.c_str());
-      break;
-    }
-    last = std::move(r.value());
-  }
-  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(bytes.size()));
-  if (last) report_code_size(state, *last);
+  compile_each_iteration(state, read_file(WI_BENCH_LIBC), "libc.wasm");
 }
 BENCHMARK(BM_Translate_LibcCompile)->Unit(benchmark::kMillisecond);
 

@@ -67,18 +67,8 @@ BENCHMARK(BM_Translate_DecodeValidate)->Arg(2000)->Unit(benchmark::kMillisecond)
 void BM_Translate_Compile(benchmark::State& state) {
   uint32_t n = uint32_t(state.range(0));
   const auto& bytes = generated(n);
-  std::shared_ptr<CompiledModule> last;
-  for (auto _ : state) {
-    auto r = compile_module(bytes);
-    if (!r.ok()) {
-      state.SkipWithError(format_error("generated", r.error()).c_str());
-      break;
-    }
-    benchmark::DoNotOptimize(r.value());
-    last = std::move(r.value());
-  }
+  compile_each_iteration(state, bytes, "generated");
   report(state, bytes, n);
-  if (last) report_code_size(state, *last);
 }
 BENCHMARK(BM_Translate_Compile)->Arg(100)->Arg(2000)->Unit(benchmark::kMillisecond);
 
@@ -90,17 +80,7 @@ void BM_Translate_CoreMarkCompile(benchmark::State& state) {
     state.SkipWithError("no " WI_BENCH_COREMARK " (../shared/peers): skipped");
     return;
   }
-  std::shared_ptr<CompiledModule> last;
-  for (auto _ : state) {
-    auto r = compile_module(bytes);
-    if (!r.ok()) {
-      state.SkipWithError(format_error("coremark.wasm", r.error()).c_str());
-      break;
-    }
-    last = std::move(r.value());
-  }
-  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(bytes.size()));
-  if (last) report_code_size(state, *last);
+  compile_each_iteration(state, bytes, "coremark.wasm");
 }
 BENCHMARK(BM_Translate_CoreMarkCompile)->Unit(benchmark::kMillisecond);
 #endif

@@ -111,4 +111,18 @@ void report_code_size(benchmark::State& state, const CompiledModule& cm) {
                          benchmark::Counter::OneK::kIs1024);  // as bytes_per_second
 }
 
+void compile_each_iteration(benchmark::State& state, const std::vector<uint8_t>& bytes, const char* what) {
+  std::shared_ptr<CompiledModule> last;
+  for (auto _ : state) {
+    auto r = compile_module(bytes);
+    if (!r.ok()) {
+      state.SkipWithError(format_error(what, r.error()).c_str());
+      return;
+    }
+    last = std::move(r.value());
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(bytes.size()));
+  report_code_size(state, *last);
+}
+
 }  // namespace wi::bench

@@ -50,4 +50,8 @@ inline void count_ops(benchmark::State& state, int64_t ops_per_iteration) {
 // (interp/offset_map.h) and the catch handlers added.
 void report_code_size(benchmark::State& state, const CompiledModule& cm);
 
+// compile_module of `bytes` once per iteration (a failure ends the benchmark with an error naming
+// `what`); the bytes processed and the code size of the last compile are reported.
+void compile_each_iteration(benchmark::State& state, const std::vector<uint8_t>& bytes, const char* what);
+
 }  // namespace wi::bench
