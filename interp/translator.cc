@@ -161,8 +161,8 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
   validator_.begin(m, func_index, body);
   const std::vector<ValType>& locals = validator_.locals();
   offsets_.clear();
-  // Register code takes about three bytes per byte of body (docs/register-code.md): room for that
-  // up front spares the doublings that copy it as it grows.
+  // Register code takes about three bytes per byte of body (2.8 for libc.wasm, 3.4 for dense code:
+  // code_x of the Translate_* benchmarks): room for that up front spares the doublings that copy it.
   f.code.reserve((body.end - body.code_start) * 3 / 4 + 16);
   FunctionTranslator t(m, f, *buffers_, offsets_, validator_, m.func_type(func_index), meter_fuel_, uint32_t(body.code_start), out_.traced,
                        out_.traced ? std::vector<bool>()
