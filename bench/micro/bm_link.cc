@@ -16,17 +16,6 @@
 namespace wi::bench {
 namespace {
 
-std::vector<uint8_t> read_file(const char* path) {
-  std::vector<uint8_t> out;
-  if (FILE* f = std::fopen(path, "rb")) {
-    uint8_t buf[65536];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.insert(out.end(), buf, buf + n);
-    std::fclose(f);
-  }
-  return out;
-}
-
 ProgramOptions hello_options(int null_fd, bool lazy) {
   ProgramOptions o;
   o.runtime.wasi.args = {"hello.wasm", "one"};

@@ -3,8 +3,6 @@
 // The generated module is dense synthetic code (nearly every instruction one or two bytes); CoreMark
 // (../shared/peers, with its static wasi-libc) is compiled C, as libc.wasm is in bm_link.cc.
 #include <benchmark/benchmark.h>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include "bench/micro/common.h"
 #include "bench/micro/module_gen.h"
@@ -74,8 +72,7 @@ BENCHMARK(BM_Translate_Compile)->Arg(100)->Arg(2000)->Unit(benchmark::kMilliseco
 
 #ifdef WI_BENCH_COREMARK
 void BM_Translate_CoreMarkCompile(benchmark::State& state) {
-  std::ifstream in(WI_BENCH_COREMARK, std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes = read_file(WI_BENCH_COREMARK);
   if (bytes.empty()) {
     state.SkipWithError("no " WI_BENCH_COREMARK " (../shared/peers): skipped");
     return;

@@ -17,11 +17,13 @@ std::string wasm_dir() {
   return WI_BENCH_WASM_DIR;
 }
 
-std::vector<uint8_t> read_wasm(const std::string& name) {
-  std::ifstream in(wasm_dir() + "/" + name, std::ios::binary);
+std::vector<uint8_t> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   if (!in) return {};
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
+
+std::vector<uint8_t> read_wasm(const std::string& name) { return read_file(wasm_dir() + "/" + name); }
 
 std::shared_ptr<const CompiledModule> compiled(const std::string& name, std::string* error) {
   static std::mutex mu;

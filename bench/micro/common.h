@@ -17,6 +17,8 @@ std::string wasm_dir();
 
 // Reads `<wasm_dir>/<name>`; empty when missing (callers skip with an error).
 std::vector<uint8_t> read_wasm(const std::string& name);
+// The bytes of the file at `path`; empty when it cannot be read.
+std::vector<uint8_t> read_file(const std::string& path);
 
 // Compiles a module from bench/micro once per process; null (and a message in `error`) on failure.
 std::shared_ptr<const CompiledModule> compiled(const std::string& name, std::string* error);
