@@ -164,10 +164,10 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
   // Register code takes about three bytes per byte of body (2.8 for libc.wasm, 3.4 for dense code:
   // code_x of the Translate_* benchmarks): room for that up front spares the doublings that copy it.
   f.code.reserve((body.end - body.code_start) * 3 / 4 + 16);
-  FunctionTranslator t(m, f, *buffers_, offsets_, validator_, m.func_type(func_index), meter_fuel_, uint32_t(body.code_start), out_.traced,
+  const FuncType& type = m.func_type(func_index);
+  FunctionTranslator t(m, f, *buffers_, offsets_, validator_, type, meter_fuel_, uint32_t(body.code_start), out_.traced,
                        out_.traced ? std::vector<bool>()
-                                   : FunctionTranslator::locals_set_first(
-                                         m, body, m.func_type(func_index).params.size(), locals.size()));
+                                   : FunctionTranslator::locals_set_first(m, body, type.params.size(), locals.size()));
   Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start),
            body.code_start);
   Instruction in;
