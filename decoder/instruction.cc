@@ -76,7 +76,7 @@ static Result<void> read_block_type(Reader& r, Instruction& out) {
 // https://webassembly.github.io/spec/core/binary/instructions.html#memory-instructions: bit 6 of
 // the alignment field says a memory index follows (multi-memory); the offset is a u64, which the
 // validator holds to 32 bits for a 32-bit memory.
-static Result<void> read_memarg(Reader& r, Instruction& out) {
+Result<void> read_memarg(Reader& r, Instruction& out) {
   size_t at = r.offset();
   WI_TRY_ASSIGN(uint32_t flags, r.u32());
   if (flags >= 128) return make_error(at, "malformed memop flags");

@@ -38,6 +38,9 @@ constexpr uint32_t kCatch = 0, kCatchRef = 1, kCatchAll = 2, kCatchAllRef = 3;
 
 // Reads the next instruction; `targets_buf` is reused across br_tables to avoid allocations.
 Result<void> read_instruction(Reader& r, Instruction& out, std::vector<uint32_t>& targets_buf);
+// A memory instruction's memarg (https://webassembly.github.io/spec/core/binary/instructions.html#memory-instructions):
+// alignment and flags, the memory index when flag bit 6 says one follows, the offset.
+Result<void> read_memarg(Reader& r, Instruction& out);
 
 // Value type from its binary byte, or an error "malformed value type" style message.
 Result<ValType> read_value_type(Reader& r);

@@ -179,11 +179,33 @@ Result<void> FunctionValidator::step(const Instruction& in) {
       break;
     default: break;
   }
+  return step_signature(in, info);
+}
+
+Result<void> FunctionValidator::step_signature(const Instruction& in, const OpInfo& info) {
+  pops_ = 0;
   // A memory access's first operand is its address, of the memory's address type.
   bool access = info.imm == Imm::MemArg || info.imm == Imm::MemArgLane;
   for (int i = info.nparams; i-- > 0;)
     WI_TRY(pop_expect(in, access && i == 0 ? memory_address(in.memory) : info.params[i]));
   if (info.result != ValType::Void) push(info.result);
+  return {};
+}
+
+Result<void> FunctionValidator::local_get(const Instruction& in) {
+  pops_ = 0;
+  if (in.a >= locals_.size()) return err(in, fmt::format("unknown local {}", in.a));
+  if (!local_set_[in.a]) return err(in, "uninitialized local");
+  push(locals_[in.a]);
+  return {};
+}
+
+Result<void> FunctionValidator::local_set(const Instruction& in, bool tee) {
+  pops_ = 0;
+  if (in.a >= locals_.size()) return err(in, fmt::format("unknown local {}", in.a));
+  WI_TRY(pop_expect(in, locals_[in.a]));
+  mark_set(in.a);
+  if (tee) push(locals_[in.a]);
   return {};
 }
 
@@ -436,22 +458,9 @@ Result<void> FunctionValidator::step_data(const Instruction& in) {
       push(t);
       return {};
     }
-    case O::LocalGet:
-      if (in.a >= locals_.size()) return err(in, fmt::format("unknown local {}", in.a));
-      if (!local_set_[in.a]) return err(in, "uninitialized local");
-      push(locals_[in.a]);
-      return {};
-    case O::LocalSet:
-      if (in.a >= locals_.size()) return err(in, fmt::format("unknown local {}", in.a));
-      WI_TRY(pop_expect(in, locals_[in.a]));
-      mark_set(in.a);
-      return {};
-    case O::LocalTee:
-      if (in.a >= locals_.size()) return err(in, fmt::format("unknown local {}", in.a));
-      WI_TRY(pop_expect(in, locals_[in.a]));
-      mark_set(in.a);
-      push(locals_[in.a]);
-      return {};
+    case O::LocalGet: return local_get(in);
+    case O::LocalSet: return local_set(in, false);
+    case O::LocalTee: return local_set(in, true);
     case O::GlobalGet:
       if (in.a >= m_->global_types.size()) return err(in, fmt::format("unknown global {}", in.a));
       push(m_->global_types[in.a].type);

@@ -33,6 +33,16 @@ class FunctionValidator {
 
   void begin(const Module& m, uint32_t func_index, const FunctionBody& body);
   Result<void> step(const Instruction& in);
+  // Parts of step() that a caller which has already told the instructions apart (the translator's
+  // one dispatch per instruction, interp/translator.cc) calls directly; step() calls them too.
+  // An instruction typed by its signature (OpInfo::fixed_sig) once its immediates are checked:
+  Result<void> step_signature(const Instruction& in, const OpInfo& info);
+  Result<void> memory_access(const Instruction& in, const OpInfo& info) {  // a load or store
+    WI_TRY(memarg(in));
+    return step_signature(in, info);
+  }
+  Result<void> local_get(const Instruction& in);
+  Result<void> local_set(const Instruction& in, bool tee);
   // After the final `end`: true once the function's outermost frame has closed.
   bool done() const { return frames_.empty(); }
 

@@ -146,6 +146,36 @@ class FunctionTranslator {
 
   void translate(const Instruction& in);
 
+  // ---- one dispatch per instruction (Translator::translate) ----
+  // The driver tells the commonest instructions apart once and calls their lowering below directly,
+  // skipping translate()'s switches, while direct() holds: reachable code, untraced (a trace record
+  // precedes each instruction; translate() writes it). begin_direct() does what translate() does
+  // before lowering any instruction.
+  bool direct() const { return !trace_ && !ctrls_.back().unreachable; }
+  void begin_direct(size_t offset) {
+    wasm_offset_ = uint32_t(offset);
+    if (meter_) ++fuel_count_;
+  }
+  void local_get(uint32_t index) {
+    Entry& e = push(locals_[index]);
+    e.kind = Entry::Local;
+    e.local = local_slot_[index];
+    e.local_index = index;
+  }
+  void local_set(uint32_t index, bool tee);
+  void push_const(ValType t, uint64_t lo, uint64_t hi = 0) {
+    Entry& e = push(t);
+    e.kind = Entry::Const;
+    e.bits[0] = lo;
+    e.bits[1] = hi;
+  }
+  void numeric(const Instruction& in, const OpInfo& info);
+  void memory_access(const Instruction& in, const OpInfo& info) {  // a load or store
+    if (wide_module_ && is_wide(in)) return step_wide(in);
+    if (numeric_map().load[unsigned(in.op)] != kNoRegOp) return load(in, info);
+    store(in);
+  }
+
   void finish() {
     close_fuel_block();
     f_.frame_slots = max_slots_ + 2;  // room for a Return's v128 staging never needed; keep margin
@@ -486,15 +516,6 @@ class FunctionTranslator {
     e.bits[1] = hi;
     return e;
   }
-  void push_const(ValType t, uint64_t lo, uint64_t hi = 0) {
-    Entry& e = push(t);
-    e.kind = Entry::Const;
-    e.bits[0] = lo;
-    e.bits[1] = hi;
-  }
-
-  void local_set(uint32_t index, bool tee);
-
   void step(const Instruction& in) {
     if (wide_module_ && is_wide(in)) return step_wide(in);
     step_core(in);
@@ -544,7 +565,6 @@ class FunctionTranslator {
   void step_data(const Instruction& in, const OpInfo& info);
   void load(const Instruction& in, const OpInfo& info);
   void store(const Instruction& in);
-  void numeric(const Instruction& in, const OpInfo& info);
 
   // br_on_null / br_on_non_null: a conditional branch on the reference at the top of the stack,
   // which the branch drops (br_on_null) or carries (br_on_non_null) and the fall-through keeps

@@ -7,6 +7,7 @@
 // - Branches copy label values into the target's homes in ascending order; sources are locals,
 //   constants or homes at or above the destinations, so the copies never clobber a pending source.
 #include "interp/function_translator.h"
+#include <array>
 #include "fmt/format.h"
 #include "interp/accumulator.h"
 #include "interp/pairs.h"
@@ -114,6 +115,45 @@ using lowering::TranslatorBuffers;
 
 namespace {
 
+// One dispatch per instruction for the commonest ones: the driver below tells them apart by their
+// first byte and calls the validator's and the lowering's entry for each directly, where the general
+// path switches once to read the immediates, again (or twice) to type the instruction and twice more
+// to lower it. In libc.wasm, local.get, local.set, local.tee, i32.const and the numeric
+// instructions are about two thirds of all instructions.
+enum class Direct : uint8_t { General, LocalGet, LocalSet, LocalTee, I32Const, Const, Numeric, Memory };
+
+struct DirectKinds {
+  std::array<Direct, 256> of{};
+  DirectKinds() {
+    of[0x20] = Direct::LocalGet;
+    of[0x21] = Direct::LocalSet;
+    of[0x22] = Direct::LocalTee;
+    of[0x41] = Direct::I32Const;
+    of[0x42] = of[0x43] = of[0x44] = Direct::Const;  // i64, f32, f64
+    // The loads and stores, 0x28 (i32.load) to 0x3e (i64.store32).
+    for (unsigned b = 0x28; b <= 0x3e; ++b) of[b] = Direct::Memory;
+    // https://webassembly.github.io/spec/core/binary/instructions.html#numeric-instructions: the
+    // single-byte numeric instructions, 0x45 (i32.eqz) to 0xc4 (i64.extend32_s), no immediates,
+    // typed by their signatures; the lowering sends them all to numeric().
+    for (unsigned b = 0x45; b <= 0xc4; ++b) of[b] = Direct::Numeric;
+    // Each of them must be what its path takes it for: typed by its signature, with the immediates
+    // the path reads (an opcode table that said otherwise leaves it to the general path).
+    for (unsigned b = 0; b < 256; ++b) {
+      Opcode op = lookup_opcode(uint8_t(b));
+      if (of[b] == Direct::General) continue;
+      const OpInfo& info = op_info(op);
+      Imm expect = of[b] == Direct::Numeric ? Imm::None : of[b] == Direct::Memory ? Imm::MemArg : info.imm;
+      bool typed = of[b] == Direct::LocalGet || of[b] == Direct::LocalSet || of[b] == Direct::LocalTee || info.fixed_sig;
+      if (op == Opcode::Count_ || info.imm != expect || !typed) of[b] = Direct::General;
+    }
+  }
+};
+
+const DirectKinds& direct_kinds() {
+  static const DirectKinds kinds;
+  return kinds;
+}
+
 // The last passes over a function's finished code, in one walk: each instruction gets its pair op
 // (pairs.h), then its accumulator form given the instruction before as it will run (accumulator.h),
 // then its handler unit. An instruction's op is decided before the next one's, and read by the next
@@ -172,8 +212,82 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
            body.code_start);
   Instruction in;
   std::vector<uint32_t> targets;
+  const DirectKinds& kinds = direct_kinds();
   while (!validator_.done()) {
     if (r.at_end()) return r.error("unexpected end of section or function");
+    switch (t.direct() ? kinds.of[*r.cursor()] : Direct::General) {
+      case Direct::General: break;
+      case Direct::LocalGet:
+      case Direct::LocalSet:
+      case Direct::LocalTee: {
+        Direct kind = kinds.of[*r.cursor()];
+        in.offset = r.offset();
+        r.skip(1);
+        WI_TRY_ASSIGN(in.a, r.u32());
+        in.op = kind == Direct::LocalGet ? Opcode::LocalGet : kind == Direct::LocalSet ? Opcode::LocalSet : Opcode::LocalTee;
+        t.begin_direct(in.offset);
+        if (kind == Direct::LocalGet) {
+          WI_TRY(validator_.local_get(in));
+          t.local_get(in.a);
+        } else {
+          WI_TRY(validator_.local_set(in, kind == Direct::LocalTee));
+          t.local_set(in.a, kind == Direct::LocalTee);
+        }
+        continue;
+      }
+      case Direct::I32Const: {
+        in.offset = r.offset();
+        r.skip(1);
+        WI_TRY_ASSIGN(int32_t v, r.s32());
+        in.op = Opcode::I32Const;
+        in.bits = uint32_t(v);
+        WI_TRY(validator_.step_signature(in, op_info(in.op)));
+        t.begin_direct(in.offset);
+        t.push_const(ValType::I32, in.bits);
+        continue;
+      }
+      case Direct::Const: {
+        in.offset = r.offset();
+        in.op = lookup_opcode(*r.cursor());
+        r.skip(1);
+        ValType type = ValType::I64;
+        if (in.op == Opcode::I64Const) {
+          WI_TRY_ASSIGN(int64_t v, r.s64());
+          in.bits = uint64_t(v);
+        } else if (in.op == Opcode::F32Const) {
+          WI_TRY_ASSIGN(in.bits, r.fixed32());
+          type = ValType::F32;
+        } else {
+          WI_TRY_ASSIGN(in.bits, r.fixed64());
+          type = ValType::F64;
+        }
+        WI_TRY(validator_.step_signature(in, op_info(in.op)));
+        t.begin_direct(in.offset);
+        t.push_const(type, in.bits);
+        continue;
+      }
+      case Direct::Memory: {
+        in.offset = r.offset();
+        in.op = lookup_opcode(*r.cursor());
+        r.skip(1);
+        WI_TRY(read_memarg(r, in));
+        const OpInfo& info = op_info(in.op);
+        WI_TRY(validator_.memory_access(in, info));
+        t.begin_direct(in.offset);
+        t.memory_access(in, info);
+        continue;
+      }
+      case Direct::Numeric: {
+        in.offset = r.offset();
+        in.op = lookup_opcode(*r.cursor());
+        r.skip(1);
+        const OpInfo& info = op_info(in.op);
+        WI_TRY(validator_.step_signature(in, info));
+        t.begin_direct(in.offset);
+        t.numeric(in, info);
+        continue;
+      }
+    }
     WI_TRY(read_instruction(r, in, targets));
     WI_TRY(validator_.step(in));
     t.translate(in);

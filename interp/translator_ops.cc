@@ -235,13 +235,7 @@ void FunctionTranslator::step_data(const Instruction& in, const OpInfo& info) {
       emit_result_like<RegOp::Select>(t == ValType::V128 ? RegOp::Select128 : RegOp::Select, t, c, as, bs);
       return;
     }
-    case O::LocalGet: {
-      Entry& e = push(locals_[in.a]);
-      e.kind = Entry::Local;
-      e.local = local_slot_[in.a];
-      e.local_index = in.a;
-      return;
-    }
+    case O::LocalGet: return local_get(in.a);
     case O::LocalSet: return local_set(in.a, false);
     case O::LocalTee: return local_set(in.a, true);
     case O::GlobalGet: {
