@@ -55,7 +55,7 @@ Result<ValType> read_ref_type(Reader& r) {
 
 // A block type (https://webassembly.github.io/spec/core/binary/instructions.html#control-instructions):
 // 0x40, one value type, or a type index as a non-negative s33.
-static Result<void> read_block_type(Reader& r, Instruction& out) {
+Result<void> read_block_type(Reader& r, Instruction& out) {
   size_t at = r.offset();
   Reader start = r;
   WI_TRY_ASSIGN(uint8_t first, r.u8());

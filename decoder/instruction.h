@@ -41,6 +41,9 @@ Result<void> read_instruction(Reader& r, Instruction& out, std::vector<uint32_t>
 // A memory instruction's memarg (https://webassembly.github.io/spec/core/binary/instructions.html#memory-instructions):
 // alignment and flags, the memory index when flag bit 6 says one follows, the offset.
 Result<void> read_memarg(Reader& r, Instruction& out);
+// A block type (https://webassembly.github.io/spec/core/binary/instructions.html#control-instructions):
+// empty, one value type, or a type index as s33; into out.block_type and out.type.
+Result<void> read_block_type(Reader& r, Instruction& out);
 
 // Value type from its binary byte, or an error "malformed value type" style message.
 Result<ValType> read_value_type(Reader& r);

@@ -215,6 +215,59 @@ Result<void> FunctionValidator::no_typing_rule(const Instruction& in) {
   return err(in, fmt::format("no typing rule for {}", op_name(in.op)));
 }
 
+Result<void> FunctionValidator::block(const Instruction& in) {
+  using O = Opcode;
+  pops_ = 0;
+  WI_TRY_ASSIGN(BlockSig sig, block_signature(*m_, in));
+  if (in.op == O::TryTable) WI_TRY(catch_clauses(in));
+  if (in.op == O::If) WI_TRY(pop_expect(in, ValType::I32));
+  WI_TRY(pop_all(in, sig.params));
+  // A host limit, not a spec rule: each level costs the validator and translator a frame, so a
+  // body of nothing but `block` would otherwise cost hundreds of bytes of host memory per byte.
+  if (frames_.size() > kMaxNesting)
+    return err(in, fmt::format("blocks nested deeper than the limit of {}", kMaxNesting));
+  push_frame(in.op, std::move(sig));
+  return {};
+}
+
+Result<void> FunctionValidator::end(const Instruction& in) {
+  pops_ = 0;
+  WI_TRY_ASSIGN(Frame f, pop_frame(in));
+  // An `if` without `else` must have matching params and results (the implicit else is empty).
+  if (f.kind == Opcode::If && !all_match(f.sig.params, f.sig.results)) return err(in, "type mismatch");
+  if (frames_.empty()) stack_.clear();
+  else push_all(f.sig.results);
+  return {};
+}
+
+Result<void> FunctionValidator::br(const Instruction& in) {
+  pops_ = 0;
+  WI_TRY(label(in, in.a));
+  WI_TRY(pop_all(in, frame_at_depth(in.a).label_types()));
+  set_unreachable();
+  return {};
+}
+
+Result<void> FunctionValidator::br_if(const Instruction& in) {
+  pops_ = 0;
+  WI_TRY(label(in, in.a));
+  WI_TRY(pop_expect(in, ValType::I32));
+  // The label's types by reference: popping and pushing operands leaves the frames as they are.
+  const std::vector<ValType>& types = frame_at_depth(in.a).label_types();
+  WI_TRY(pop_all(in, types));
+  push_all(types);
+  return {};
+}
+
+Result<void> FunctionValidator::call(const Instruction& in) {
+  pops_ = 0;
+  if (in.a >= m_->func_types.size()) return err(in, fmt::format("unknown function {}", in.a));
+  const FuncType& t = m_->func_type(in.a);
+  WI_TRY(pop_all(in, t.params));
+  push_all(t.results);
+  return {};
+}
+
 // The instructions without a fixed signature: control here; exceptions, calls and the rest of the
 // instructions in their own functions.
 Result<void> FunctionValidator::step_special(const Instruction& in) {
@@ -230,46 +283,17 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
     case O::Loop:
     case O::If:
     case O::TryTable:
-    case O::Try: {
-      WI_TRY_ASSIGN(BlockSig sig, block_signature(*m_, in));
-      if (in.op == O::TryTable) WI_TRY(catch_clauses(in));
-      if (in.op == O::If) WI_TRY(pop_expect(in, ValType::I32));
-      WI_TRY(pop_all(in, sig.params));
-      // A host limit, not a spec rule: each level costs the validator and translator a frame, so a
-      // body of nothing but `block` would otherwise cost hundreds of bytes of host memory per byte.
-      if (frames_.size() > kMaxNesting)
-        return err(in, fmt::format("blocks nested deeper than the limit of {}", kMaxNesting));
-      push_frame(in.op, std::move(sig));
-      return {};
-    }
+    case O::Try:
+      return block(in);
     case O::Else: {
       if (frames_.back().kind != O::If) return err(in, "else without if");
       WI_TRY_ASSIGN(Frame f, pop_frame(in));
       push_frame(O::Else, std::move(f.sig));
       return {};
     }
-    case O::End: {
-      WI_TRY_ASSIGN(Frame f, pop_frame(in));
-      // An `if` without `else` must have matching params and results (the implicit else is empty).
-      if (f.kind == O::If && !all_match(f.sig.params, f.sig.results)) return err(in, "type mismatch");
-      if (frames_.empty()) stack_.clear();
-      else push_all(f.sig.results);
-      return {};
-    }
-    case O::Br: {
-      WI_TRY(label(in, in.a));
-      WI_TRY(pop_all(in, frame_at_depth(in.a).label_types()));
-      set_unreachable();
-      return {};
-    }
-    case O::BrIf: {
-      WI_TRY(label(in, in.a));
-      WI_TRY(pop_expect(in, ValType::I32));
-      auto types = frame_at_depth(in.a).label_types();
-      WI_TRY(pop_all(in, types));
-      push_all(types);
-      return {};
-    }
+    case O::End: return end(in);
+    case O::Br: return br(in);
+    case O::BrIf: return br_if(in);
     case O::BrTable: {
       WI_TRY(pop_expect(in, ValType::I32));
       uint32_t def = in.targets->back();
@@ -376,13 +400,7 @@ Result<void> FunctionValidator::step_exception(const Instruction& in) {
 Result<void> FunctionValidator::step_call(const Instruction& in) {
   using O = Opcode;
   switch (in.op) {
-    case O::Call: {
-      if (in.a >= m_->func_types.size()) return err(in, fmt::format("unknown function {}", in.a));
-      const FuncType& t = m_->func_type(in.a);
-      WI_TRY(pop_all(in, t.params));
-      push_all(t.results);
-      return {};
-    }
+    case O::Call: return call(in);
     case O::CallIndirect: {
       WI_TRY(need_table(in, in.b));
       if (!matches(m_->tables[in.b].elem, ValType::FuncRef)) return err(in, "type mismatch");

@@ -42,6 +42,11 @@ class FunctionValidator {
     return step_signature(in, info);
   }
   Result<void> local_get(const Instruction& in);
+  Result<void> block(const Instruction& in);  // block, loop, if, try_table, try
+  Result<void> end(const Instruction& in);
+  Result<void> br(const Instruction& in);
+  Result<void> br_if(const Instruction& in);
+  Result<void> call(const Instruction& in);
   Result<void> local_set(const Instruction& in, bool tee);
   // After the final `end`: true once the function's outermost frame has closed.
   bool done() const { return frames_.empty(); }

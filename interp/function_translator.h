@@ -170,6 +170,14 @@ class FunctionTranslator {
     e.bits[1] = hi;
   }
   void numeric(const Instruction& in, const OpInfo& info);
+  void structured(const Instruction& in);  // block, loop, if
+  void end();
+  void br(uint32_t depth) {
+    branch(depth);
+    mark_unreachable();
+  }
+  void br_if(const Instruction& in);
+  void call(uint32_t func) { call_common(m_.func_type(func), std::nullopt, RegOp::Call, func, 0); }
   void memory_access(const Instruction& in, const OpInfo& info) {  // a load or store
     if (wide_module_ && is_wide(in)) return step_wide(in);
     if (numeric_map().load[unsigned(in.op)] != kNoRegOp) return load(in, info);
@@ -503,7 +511,6 @@ class FunctionTranslator {
     mark_unreachable();
   }
 
-  void end();
 
   void call_common(const FuncType& t, std::optional<uint32_t> index_slot, RegOp r, uint32_t a,
                    uint32_t b);
@@ -560,8 +567,6 @@ class FunctionTranslator {
   void step_wide(const Instruction& in);
 
   void step_core(const Instruction& in);
-  void structured(const Instruction& in);
-  void br_if(const Instruction& in);
   void step_data(const Instruction& in, const OpInfo& info);
   void load(const Instruction& in, const OpInfo& info);
   void store(const Instruction& in);

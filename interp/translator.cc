@@ -120,7 +120,7 @@ namespace {
 // path switches once to read the immediates, again (or twice) to type the instruction and twice more
 // to lower it. In libc.wasm, local.get, local.set, local.tee, i32.const and the numeric
 // instructions are about two thirds of all instructions.
-enum class Direct : uint8_t { General, LocalGet, LocalSet, LocalTee, I32Const, Const, Numeric, Memory };
+enum class Direct : uint8_t { General, LocalGet, LocalSet, LocalTee, I32Const, Const, Numeric, Memory, Block, End, Br, BrIf, Call };
 
 struct DirectKinds {
   std::array<Direct, 256> of{};
@@ -136,14 +136,25 @@ struct DirectKinds {
     // single-byte numeric instructions, 0x45 (i32.eqz) to 0xc4 (i64.extend32_s), no immediates,
     // typed by their signatures; the lowering sends them all to numeric().
     for (unsigned b = 0x45; b <= 0xc4; ++b) of[b] = Direct::Numeric;
+    of[0x02] = of[0x03] = of[0x04] = Direct::Block;  // block, loop, if
+    of[0x0b] = Direct::End;
+    of[0x0c] = Direct::Br;
+    of[0x0d] = Direct::BrIf;
+    of[0x10] = Direct::Call;
     // Each of them must be what its path takes it for: typed by its signature, with the immediates
     // the path reads (an opcode table that said otherwise leaves it to the general path).
     for (unsigned b = 0; b < 256; ++b) {
       Opcode op = lookup_opcode(uint8_t(b));
       if (of[b] == Direct::General) continue;
       const OpInfo& info = op_info(op);
-      Imm expect = of[b] == Direct::Numeric ? Imm::None : of[b] == Direct::Memory ? Imm::MemArg : info.imm;
-      bool typed = of[b] == Direct::LocalGet || of[b] == Direct::LocalSet || of[b] == Direct::LocalTee || info.fixed_sig;
+      Imm expect = of[b] == Direct::Numeric || of[b] == Direct::End ? Imm::None
+                   : of[b] == Direct::Memory                         ? Imm::MemArg
+                   : of[b] == Direct::Block                          ? Imm::Block
+                   : of[b] == Direct::Br || of[b] == Direct::BrIf    ? Imm::Label
+                   : of[b] == Direct::Call                           ? Imm::Func
+                                                                     : info.imm;
+      // The paths of the kinds before Numeric type their instructions by hand, as step() does.
+      bool typed = of[b] < Direct::Const || of[b] > Direct::Memory || info.fixed_sig;
       if (op == Opcode::Count_ || info.imm != expect || !typed) of[b] = Direct::General;
     }
   }
@@ -275,6 +286,52 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
         WI_TRY(validator_.memory_access(in, info));
         t.begin_direct(in.offset);
         t.memory_access(in, info);
+        continue;
+      }
+      case Direct::Block: {
+        in.offset = r.offset();
+        in.op = lookup_opcode(*r.cursor());
+        r.skip(1);
+        WI_TRY(read_block_type(r, in));
+        WI_TRY(validator_.block(in));
+        t.begin_direct(in.offset);
+        t.structured(in);
+        continue;
+      }
+      case Direct::End: {
+        in.offset = r.offset();
+        in.op = Opcode::End;
+        r.skip(1);
+        WI_TRY(validator_.end(in));
+        t.begin_direct(in.offset);
+        t.end();
+        continue;
+      }
+      case Direct::Br:
+      case Direct::BrIf: {
+        bool conditional = kinds.of[*r.cursor()] == Direct::BrIf;
+        in.offset = r.offset();
+        in.op = conditional ? Opcode::BrIf : Opcode::Br;
+        r.skip(1);
+        WI_TRY_ASSIGN(in.a, r.u32());
+        t.begin_direct(in.offset);
+        if (conditional) {
+          WI_TRY(validator_.br_if(in));
+          t.br_if(in);
+        } else {
+          WI_TRY(validator_.br(in));
+          t.br(in.a);
+        }
+        continue;
+      }
+      case Direct::Call: {
+        in.offset = r.offset();
+        in.op = Opcode::Call;
+        r.skip(1);
+        WI_TRY_ASSIGN(in.a, r.u32());
+        WI_TRY(validator_.call(in));
+        t.begin_direct(in.offset);
+        t.call(in.a);
         continue;
       }
       case Direct::Numeric: {

@@ -83,14 +83,11 @@ void FunctionTranslator::step_core(const Instruction& in) {
     case O::Block: case O::Loop: case O::If: return structured(in);
     case O::Else: return else_();
     case O::End: return end();
-    case O::Br: branch(in.a); return mark_unreachable();
+    case O::Br: return br(in.a);
     case O::BrIf: return br_if(in);
     case O::BrTable: return br_table(in);
     case O::Return: emit_return(); return mark_unreachable();
-    case O::Call: {
-      const FuncType& t = m_.func_type(in.a);
-      return call_common(t, std::nullopt, RegOp::Call, in.a, 0);
-    }
+    case O::Call: return call(in.a);
     case O::CallIndirect: {
       uint32_t idx = pop_slot();
       return call_common(m_.types[in.a], idx, RegOp::CallIndirect, in.b, in.a);
