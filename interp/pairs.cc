@@ -6,16 +6,42 @@
 namespace wi {
 namespace {
 
-// For each head op, its rows as (tail, row); most heads have none, a few have several.
+// The rows by (head, tail): an open-addressed hash table, since a head may have up to 18 tails (a
+// per-head list cost the translator's last walk about 60 host instructions per register
+// instruction), and a flag per op that heads any row, since most ops head none.
 struct PairIndex {
-  std::array<std::vector<std::pair<RegOp, unsigned>>, kRegOpCount> by_head;
+  static constexpr unsigned kBits = 9;  // 512 cells for pairs.def's rows: at most half full
+  static_assert(kRegOpPairCount * 2 <= (1u << kBits), "pairs.def outgrew PairIndex's table");
+  static_assert(kRegOpCount <= 0x10000, "a (head, tail) key holds 16-bit op numbers");
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  struct Cell {
+    uint32_t key = kEmpty;  // head << 16 | tail
+    uint32_t row = 0;
+  };
+  std::array<Cell, 1u << kBits> cells{};
+  std::array<bool, kRegOpCount> heads{};
   bool any = false;  // some pair op has a handler of its own in this executor
+
+  static uint32_t key(RegOp head, RegOp tail) { return uint32_t(head) << 16 | uint32_t(tail); }
+  static unsigned hash(uint32_t k) { return (k * 0x9e3779b1u) >> (32 - kBits); }
   PairIndex() {
     const int32_t* h = handler_offsets();
     for (unsigned row = 0; row < kRegOpPairCount; ++row) {
       const RegOpPair& p = kRegOpPairs[row];
-      by_head[unsigned(p.head)].emplace_back(p.tail, row);
+      heads[unsigned(p.head)] = true;
+      uint32_t k = key(p.head, p.tail);
+      unsigned i = hash(k);
+      while (cells[i].key != kEmpty && cells[i].key != k) i = (i + 1) & (cells.size() - 1);
+      if (cells[i].key == kEmpty) cells[i] = {k, row};  // a repeated row: the first one counts
       if (h[unsigned(pair_op(row, 0))] != h[unsigned(p.head)]) any = true;
+    }
+  }
+  // The row of (head, tail), or kRegOpPairCount.
+  unsigned row_of(RegOp head, RegOp tail) const {
+    uint32_t k = key(head, tail);
+    for (unsigned i = hash(k);; i = (i + 1) & (cells.size() - 1)) {
+      if (cells[i].key == k) return cells[i].row;
+      if (cells[i].key == kEmpty) return kRegOpPairCount;
     }
   }
 };
@@ -38,10 +64,9 @@ const PairIndex& pair_index() {
 
 RegOp pair_at(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code) {
   const PairIndex& index = pair_index();
-  if (!index.any) return op;
-  for (auto [tail, row] : index.by_head[unsigned(op)])
-    if (tail == next) return pair_op(row, pair_form_at(op, code, tail, next_code));
-  return op;
+  if (!index.any || next == RegOp::Count_ || !index.heads[unsigned(op)]) return op;
+  unsigned row = index.row_of(op, next);
+  return row == kRegOpPairCount ? op : pair_op(row, pair_form_at(op, code, next, next_code));
 }
 
 }  // namespace wi
