@@ -55,7 +55,7 @@ class AccumulatorForms {
 
   const AccIndex& index_;
   size_t size_;  // of the code, in units
-  std::vector<bool> arrivals_;
+  std::vector<uint8_t> arrivals_;  // bytes, not bits: read for every instruction of the walk
   uint32_t held_ = kNothing;  // the slot whose value the accumulator holds, falling into the next instruction
 };
 
