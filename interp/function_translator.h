@@ -71,9 +71,12 @@ struct NumericMap {
       store_shl[kOpcodeCount];
   RegOp branch_true[kOpcodeCount], branch_true_imm[kOpcodeCount];    // fused.def
   RegOp branch_false[kOpcodeCount], branch_false_imm[kOpcodeCount];
-  NumericMap();  // from the .def tables (translator.cc)
+  constexpr NumericMap();  // from the .def tables (translator.cc)
 };
-const NumericMap& numeric_map();
+// Built at compile time: the lowering asks for it for nearly every instruction, and a function-local
+// static paid its guard each time.
+extern const NumericMap kNumericMap;
+inline const NumericMap& numeric_map() { return kNumericMap; }
 
 // The vectors a FunctionTranslator works in, lent to it by its Translator and left behind for the
 // next function: their memory is allocated once per module, not once per function (libc.wasm has

@@ -15,7 +15,7 @@
 
 namespace wi::lowering {
 
-NumericMap::NumericMap() {
+constexpr NumericMap::NumericMap() {
   for (unsigned i = 0; i < kOpcodeCount; ++i) {
     slot[i] = imm[i] = load[i] = store[i] = kNoRegOp;
     load_imm[i] = load_add[i] = store_imm[i] = store_add[i] = load_abs[i] = store_abs[i] = kNoRegOp;
@@ -51,10 +51,7 @@ NumericMap::NumericMap() {
 #undef WI_STORE
 }
 
-const NumericMap& numeric_map() {
-  static const NumericMap m;
-  return m;
-}
+constinit const NumericMap kNumericMap{};
 
 // No read can see such a local's initial zero. The scan stops at the first control instruction (a
 // branch target, a loop or a handler could read it before the set), once every declared local is
