@@ -119,15 +119,14 @@ UnitKind regop_unit_kind(RegOp op, unsigned k) {
   return k < kUnitKindsKnown ? kKinds[unsigned(layout_op(op))][k] : UnitKind::Other;
 }
 
-size_t regop_units(RegOp op, const uint32_t* code) {
-  // The lengths, worked out once at compile time (the translator asks for every instruction).
-  static constexpr auto kUnits = [] {
-    std::array<uint8_t, kRegOpCount> u{};
-    for (unsigned i = 0; i < kFirstAccOp; ++i) u[i] = uint8_t(layout_units(kRegOpInfo[i].operands));
-    for (unsigned i = kFirstAccOp; i < kRegOpCount; ++i) u[i] = u[unsigned(layout_op(RegOp(i)))];
-    return u;
-  }();
-  if (unsigned n = kUnits[unsigned(op)]) return n;
+constinit const std::array<uint8_t, kRegOpCount> kRegOpFixedUnits = [] {
+  std::array<uint8_t, kRegOpCount> u{};
+  for (unsigned i = 0; i < kFirstAccOp; ++i) u[i] = uint8_t(layout_units(kRegOpInfo[i].operands));
+  for (unsigned i = kFirstAccOp; i < kRegOpCount; ++i) u[i] = u[unsigned(layout_op(RegOp(i)))];
+  return u;
+}();
+
+size_t regop_variable_units(RegOp op, const uint32_t* code) {
   if (op == RegOp::BrTable) return 3 + size_t(code[2]) + 1;  // c n rel*(n+1)
   return 2 + size_t(code[1]);                                 // Return: n s*n
 }

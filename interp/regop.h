@@ -124,8 +124,15 @@ bool regop_can_head_pair(RegOp op);
 // something else (an immediate, a branch displacement, an index) or past the layout's end.
 enum class UnitKind : uint8_t { Other, DestSlot, SourceSlot };
 UnitKind regop_unit_kind(RegOp op, unsigned k);
-// Units of the instruction starting at `code` (handler unit included) whose op is `op`.
-size_t regop_units(RegOp op, const uint32_t* code);
+// Units of the instruction starting at `code` (handler unit included) whose op is `op`. Inline for
+// the fixed-length ops, since the translator's last walk asks for every instruction: their lengths
+// are a table worked out at compile time (regop.cc), 0 for the two of variable length.
+extern const std::array<uint8_t, kRegOpCount> kRegOpFixedUnits;
+size_t regop_variable_units(RegOp op, const uint32_t* code);
+inline size_t regop_units(RegOp op, const uint32_t* code) {
+  if (unsigned n = kRegOpFixedUnits[unsigned(op)]) return n;
+  return regop_variable_units(op, code);
+}
 
 // Handler offsets of the executor (filled on first use). The translator and its passes write op
 // numbers into each instruction's handler unit; bind_handlers then replaces them with these.
