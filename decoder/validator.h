@@ -88,7 +88,7 @@ class FunctionValidator {
 
   const Module* m_ = nullptr;
   std::vector<ValType> locals_;
-  std::vector<bool> local_set_;            // per local: may be read (set, or has a default value)
+  std::vector<uint8_t> local_set_;  // per local: may be read (set, or has a default value); bytes: read per local.get
   std::vector<uint32_t> sets_in_blocks_;   // locals that became set, in order, for block ends to undo
   std::vector<ValType> results_;
   std::vector<ValType> stack_;
