@@ -182,7 +182,7 @@ Result<void> FunctionValidator::step(const Instruction& in) {
   return step_signature(in, info);
 }
 
-Result<void> FunctionValidator::step_signature(const Instruction& in, const OpInfo& info) {
+Result<void> FunctionValidator::step_signature_slow(const Instruction& in, const OpInfo& info) {
   pops_ = 0;
   // A memory access's first operand is its address, of the memory's address type.
   bool access = info.imm == Imm::MemArg || info.imm == Imm::MemArgLane;
@@ -192,7 +192,7 @@ Result<void> FunctionValidator::step_signature(const Instruction& in, const OpIn
   return {};
 }
 
-Result<void> FunctionValidator::local_get(const Instruction& in) {
+Result<void> FunctionValidator::local_get_slow(const Instruction& in) {
   pops_ = 0;
   if (in.a >= locals_.size()) return err(in, fmt::format("unknown local {}", in.a));
   if (!local_set_[in.a]) return err(in, "uninitialized local");

@@ -35,13 +35,34 @@ class FunctionValidator {
   Result<void> step(const Instruction& in);
   // Parts of step() that a caller which has already told the instructions apart (the translator's
   // one dispatch per instruction, interp/translator.cc) calls directly; step() calls them too.
+  // The commonest cases of step_signature and local_get are inline (the translator's driver runs
+  // them for most instructions, and a call returning a Result cost more than the check): operands of
+  // exactly the types asked for, a local in range and set. The rest, errors included, are out of line.
   // An instruction typed by its signature (OpInfo::fixed_sig) once its immediates are checked:
-  Result<void> step_signature(const Instruction& in, const OpInfo& info);
+  Result<void> step_signature(const Instruction& in, const OpInfo& info) {
+    const size_t n = info.nparams, size = stack_.size();
+    bool access = info.imm == Imm::MemArg || info.imm == Imm::MemArgLane;  // typed by the memory
+    if (n <= 2 && !access && size >= frames_.back().height + n &&
+        (n == 0 || (stack_[size - 1] == info.params[n - 1] && (n == 1 || stack_[size - 2] == info.params[0])))) {
+      pops_ = n;
+      stack_.resize(size - n);
+      if (info.result != ValType::Void) stack_.push_back(info.result);
+      return {};
+    }
+    return step_signature_slow(in, info);
+  }
   Result<void> memory_access(const Instruction& in, const OpInfo& info) {  // a load or store
     WI_TRY(memarg(in));
-    return step_signature(in, info);
+    return step_signature_slow(in, info);
   }
-  Result<void> local_get(const Instruction& in);
+  Result<void> local_get(const Instruction& in) {
+    if (in.a < locals_.size() && local_set_[in.a]) {
+      pops_ = 0;
+      stack_.push_back(locals_[in.a]);
+      return {};
+    }
+    return local_get_slow(in);
+  }
   Result<void> block(const Instruction& in);  // block, loop, if, try_table, try
   Result<void> end(const Instruction& in);
   Result<void> br(const Instruction& in);
@@ -85,6 +106,8 @@ class FunctionValidator {
   Result<void> step_data(const Instruction& in);
   Result<void> step_table_memory(const Instruction& in);
   Result<void> no_typing_rule(const Instruction& in);
+  Result<void> step_signature_slow(const Instruction& in, const OpInfo& info);
+  Result<void> local_get_slow(const Instruction& in);
 
   const Module* m_ = nullptr;
   std::vector<ValType> locals_;
