@@ -116,20 +116,19 @@ namespace {
 // first byte and calls the validator's and the lowering's entry for each directly, where the general
 // path switches once to read the immediates, again (or twice) to type the instruction and twice more
 // to lower it. The kinds below cover about 97 % of libc.wasm's instructions.
-enum class Direct : uint8_t { General, LocalGet, LocalSet, LocalTee, I32Const, Const, Numeric, Memory, Block, End, Br, BrIf, Call };
+enum class Direct : uint8_t { General, LocalGet, LocalSet, LocalTee, Const, Numeric, Memory, Block, End, Br, BrIf, Call };
 
 // The immediates a kind's path reads, and whether the validator's entry it calls types the
 // instruction by hand (as step() does for it) rather than by its signature.
 constexpr Imm direct_immediates(Direct k, Imm other) {
   switch (k) {
     case Direct::LocalGet: case Direct::LocalSet: case Direct::LocalTee: return Imm::Local;
-    case Direct::I32Const: return Imm::I32;
     case Direct::Numeric: case Direct::End: return Imm::None;
     case Direct::Memory: return Imm::MemArg;
     case Direct::Block: return Imm::Block;
     case Direct::Br: case Direct::BrIf: return Imm::Label;
     case Direct::Call: return Imm::Func;
-    default: return other;  // Const: i64, f32 or f64, read by the opcode
+    default: return other;  // Const: i32, i64, f32 or f64, read by the opcode's type
   }
 }
 constexpr bool typed_by_hand(Direct k) {
@@ -142,8 +141,7 @@ struct DirectKinds {
     of[0x20] = Direct::LocalGet;
     of[0x21] = Direct::LocalSet;
     of[0x22] = Direct::LocalTee;
-    of[0x41] = Direct::I32Const;
-    of[0x42] = of[0x43] = of[0x44] = Direct::Const;  // i64, f32, f64
+    of[0x41] = of[0x42] = of[0x43] = of[0x44] = Direct::Const;  // i32, i64, f32, f64
     // The loads and stores, 0x28 (i32.load) to 0x3e (i64.store32).
     for (unsigned b = 0x28; b <= 0x3e; ++b) of[b] = Direct::Memory;
     // https://webassembly.github.io/spec/core/binary/instructions.html#numeric-instructions: the
@@ -174,6 +172,102 @@ struct DirectKinds {
 const DirectKinds& direct_kinds() {
   static const DirectKinds kinds;
   return kinds;
+}
+
+// Reads, types and lowers one instruction of a direct kind (not General) at `r`: the entries its
+// kind names, in the order the general path calls them (validator first, so nothing is lowered for
+// an instruction that fails to validate). `in` keeps what the entries read of it.
+inline Result<void> step_direct(Direct kind, Reader& r, Instruction& in, FunctionValidator& validator,
+                                lowering::FunctionTranslator& t) {
+  in.offset = r.offset();
+  in.op = lookup_opcode(*r.cursor());
+  r.skip(1);
+  switch (kind) {
+    case Direct::General: break;  // not called for it
+    case Direct::LocalGet: {
+      WI_TRY_ASSIGN(in.a, r.u32());
+      WI_TRY(validator.local_get(in));
+      t.begin_direct(in.offset);
+      t.local_get(in.a);
+      break;
+    }
+    case Direct::LocalSet:
+    case Direct::LocalTee: {
+      WI_TRY_ASSIGN(in.a, r.u32());
+      WI_TRY(validator.local_set(in, kind == Direct::LocalTee));
+      t.begin_direct(in.offset);
+      t.local_set(in.a, kind == Direct::LocalTee);
+      break;
+    }
+    case Direct::Const: {
+      ValType type = op_info(in.op).result;
+      if (type == ValType::I32) {
+        WI_TRY_ASSIGN(int32_t v, r.s32());
+        in.bits = uint32_t(v);
+      } else if (type == ValType::I64) {
+        WI_TRY_ASSIGN(int64_t v, r.s64());
+        in.bits = uint64_t(v);
+      } else if (type == ValType::F32) {
+        WI_TRY_ASSIGN(in.bits, r.fixed32());
+      } else {
+        WI_TRY_ASSIGN(in.bits, r.fixed64());
+      }
+      WI_TRY(validator.step_signature(in, op_info(in.op)));
+      t.begin_direct(in.offset);
+      t.push_const(type, in.bits);
+      break;
+    }
+    case Direct::Numeric: {
+      const OpInfo& info = op_info(in.op);
+      WI_TRY(validator.step_signature(in, info));
+      t.begin_direct(in.offset);
+      t.numeric(in, info);
+      break;
+    }
+    case Direct::Memory: {
+      WI_TRY(read_memarg(r, in));
+      const OpInfo& info = op_info(in.op);
+      WI_TRY(validator.memory_access(in, info));
+      t.begin_direct(in.offset);
+      t.memory_access(in, info);
+      break;
+    }
+    case Direct::Block: {
+      WI_TRY(read_block_type(r, in));
+      WI_TRY(validator.block(in));
+      t.begin_direct(in.offset);
+      t.structured(in);
+      break;
+    }
+    case Direct::End: {
+      WI_TRY(validator.end(in));
+      t.begin_direct(in.offset);
+      t.end();
+      break;
+    }
+    case Direct::Br: {
+      WI_TRY_ASSIGN(in.a, r.u32());
+      WI_TRY(validator.br(in));
+      t.begin_direct(in.offset);
+      t.br(in.a);
+      break;
+    }
+    case Direct::BrIf: {
+      WI_TRY_ASSIGN(in.a, r.u32());
+      WI_TRY(validator.br_if(in));
+      t.begin_direct(in.offset);
+      t.br_if(in);
+      break;
+    }
+    case Direct::Call: {
+      WI_TRY_ASSIGN(in.a, r.u32());
+      WI_TRY(validator.call(in));
+      t.begin_direct(in.offset);
+      t.call(in.a);
+      break;
+    }
+  }
+  return {};
 }
 
 // The last passes over a function's finished code, in one walk: each instruction gets its pair op
@@ -237,124 +331,9 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
   const DirectKinds& kinds = direct_kinds();
   while (!validator_.done()) {
     if (r.at_end()) return r.error("unexpected end of section or function");
-    switch (t.direct() ? kinds.of[*r.cursor()] : Direct::General) {
-      case Direct::General: break;
-      case Direct::LocalGet:
-      case Direct::LocalSet:
-      case Direct::LocalTee: {
-        Direct kind = kinds.of[*r.cursor()];
-        in.offset = r.offset();
-        r.skip(1);
-        WI_TRY_ASSIGN(in.a, r.u32());
-        in.op = kind == Direct::LocalGet ? Opcode::LocalGet : kind == Direct::LocalSet ? Opcode::LocalSet : Opcode::LocalTee;
-        t.begin_direct(in.offset);
-        if (kind == Direct::LocalGet) {
-          WI_TRY(validator_.local_get(in));
-          t.local_get(in.a);
-        } else {
-          WI_TRY(validator_.local_set(in, kind == Direct::LocalTee));
-          t.local_set(in.a, kind == Direct::LocalTee);
-        }
-        continue;
-      }
-      case Direct::I32Const: {
-        in.offset = r.offset();
-        r.skip(1);
-        WI_TRY_ASSIGN(int32_t v, r.s32());
-        in.op = Opcode::I32Const;
-        in.bits = uint32_t(v);
-        WI_TRY(validator_.step_signature(in, op_info(in.op)));
-        t.begin_direct(in.offset);
-        t.push_const(ValType::I32, in.bits);
-        continue;
-      }
-      case Direct::Const: {
-        in.offset = r.offset();
-        in.op = lookup_opcode(*r.cursor());
-        r.skip(1);
-        ValType type = ValType::I64;
-        if (in.op == Opcode::I64Const) {
-          WI_TRY_ASSIGN(int64_t v, r.s64());
-          in.bits = uint64_t(v);
-        } else if (in.op == Opcode::F32Const) {
-          WI_TRY_ASSIGN(in.bits, r.fixed32());
-          type = ValType::F32;
-        } else {
-          WI_TRY_ASSIGN(in.bits, r.fixed64());
-          type = ValType::F64;
-        }
-        WI_TRY(validator_.step_signature(in, op_info(in.op)));
-        t.begin_direct(in.offset);
-        t.push_const(type, in.bits);
-        continue;
-      }
-      case Direct::Memory: {
-        in.offset = r.offset();
-        in.op = lookup_opcode(*r.cursor());
-        r.skip(1);
-        WI_TRY(read_memarg(r, in));
-        const OpInfo& info = op_info(in.op);
-        WI_TRY(validator_.memory_access(in, info));
-        t.begin_direct(in.offset);
-        t.memory_access(in, info);
-        continue;
-      }
-      case Direct::Block: {
-        in.offset = r.offset();
-        in.op = lookup_opcode(*r.cursor());
-        r.skip(1);
-        WI_TRY(read_block_type(r, in));
-        WI_TRY(validator_.block(in));
-        t.begin_direct(in.offset);
-        t.structured(in);
-        continue;
-      }
-      case Direct::End: {
-        in.offset = r.offset();
-        in.op = Opcode::End;
-        r.skip(1);
-        WI_TRY(validator_.end(in));
-        t.begin_direct(in.offset);
-        t.end();
-        continue;
-      }
-      case Direct::Br:
-      case Direct::BrIf: {
-        bool conditional = kinds.of[*r.cursor()] == Direct::BrIf;
-        in.offset = r.offset();
-        in.op = conditional ? Opcode::BrIf : Opcode::Br;
-        r.skip(1);
-        WI_TRY_ASSIGN(in.a, r.u32());
-        t.begin_direct(in.offset);
-        if (conditional) {
-          WI_TRY(validator_.br_if(in));
-          t.br_if(in);
-        } else {
-          WI_TRY(validator_.br(in));
-          t.br(in.a);
-        }
-        continue;
-      }
-      case Direct::Call: {
-        in.offset = r.offset();
-        in.op = Opcode::Call;
-        r.skip(1);
-        WI_TRY_ASSIGN(in.a, r.u32());
-        WI_TRY(validator_.call(in));
-        t.begin_direct(in.offset);
-        t.call(in.a);
-        continue;
-      }
-      case Direct::Numeric: {
-        in.offset = r.offset();
-        in.op = lookup_opcode(*r.cursor());
-        r.skip(1);
-        const OpInfo& info = op_info(in.op);
-        WI_TRY(validator_.step_signature(in, info));
-        t.begin_direct(in.offset);
-        t.numeric(in, info);
-        continue;
-      }
+    if (Direct kind = t.direct() ? kinds.of[*r.cursor()] : Direct::General; kind != Direct::General) {
+      WI_TRY(step_direct(kind, r, in, validator_, t));
+      continue;
     }
     WI_TRY(read_instruction(r, in, targets));
     WI_TRY(validator_.step(in));
