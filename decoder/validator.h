@@ -35,10 +35,10 @@ class FunctionValidator {
   Result<void> step(const Instruction& in);
   // Parts of step() that a caller which has already told the instructions apart (the translator's
   // one dispatch per instruction, interp/translator.cc) calls directly; step() calls them too.
-  // The commonest cases of step_signature and local_get are inline (the translator's driver runs
-  // them for most instructions, and a call returning a Result cost more than the check): operands of
-  // exactly the types asked for, a local in range and set. The rest, errors included, are out of line.
-  // An instruction typed by its signature (OpInfo::fixed_sig) once its immediates are checked:
+  // step_signature types an instruction by its signature (OpInfo::fixed_sig) once its immediates
+  // are checked. Its commonest case and local_get's are inline, since the translator's driver runs
+  // them for most instructions and a call returning a Result cost more than the check: operands of
+  // exactly the types asked for, a local in range and set. The rest, errors included, is out of line.
   Result<void> step_signature(const Instruction& in, const OpInfo& info) {
     const size_t n = info.nparams, size = stack_.size();
     bool access = info.imm == Imm::MemArg || info.imm == Imm::MemArgLane;  // typed by the memory
@@ -111,7 +111,7 @@ class FunctionValidator {
 
   const Module* m_ = nullptr;
   std::vector<ValType> locals_;
-  std::vector<uint8_t> local_set_;  // per local: may be read (set, or has a default value); bytes: read per local.get
+  std::vector<uint8_t> local_set_;         // per local: may be read (set, or has a default value)
   std::vector<uint32_t> sets_in_blocks_;   // locals that became set, in order, for block ends to undo
   std::vector<ValType> results_;
   std::vector<ValType> stack_;

@@ -514,7 +514,6 @@ class FunctionTranslator {
     mark_unreachable();
   }
 
-
   void call_common(const FuncType& t, std::optional<uint32_t> index_slot, RegOp r, uint32_t a,
                    uint32_t b);
 
