@@ -207,6 +207,27 @@ inline V dot_i16x8_s(const V& a, const V& b) {
 #endif
   return r;
 }
+// f32x4/f64x2 add and mul with num::fadd's NaN rule in every lane (numeric.h says why): the first
+// operand's NaN wins. Vector operands come in registers (SSE's addps would want an aligned memory one).
+#if defined(WI_HAVE_FIRST_NAN_OP)
+WI_FIRST_NAN_OP(fadd, f32x4, "addps", "x")
+WI_FIRST_NAN_OP(fadd, f64x2, "addpd", "x")
+WI_FIRST_NAN_OP(fmul, f32x4, "mulps", "x")
+WI_FIRST_NAN_OP(fmul, f64x2, "mulpd", "x")
+#else
+#define WI_FIRST_NAN_LANES(name, Vec, lanes)                          \
+  inline Vec name(Vec a, Vec b) {                                     \
+    Vec r;                                                            \
+    for (unsigned i = 0; i < lanes; ++i) r[i] = num::name(a[i], b[i]); \
+    return r;                                                         \
+  }
+WI_FIRST_NAN_LANES(fadd, f32x4, 4)
+WI_FIRST_NAN_LANES(fadd, f64x2, 2)
+WI_FIRST_NAN_LANES(fmul, f32x4, 4)
+WI_FIRST_NAN_LANES(fmul, f64x2, 2)
+#undef WI_FIRST_NAN_LANES
+#endif
+
 // f32x4/f64x2.relaxed_madd and relaxed_nmadd in the deterministic profile: fadd(fmul(±a, b), c), two
 // roundings. The product is its own statement: compilers contract a*b+c written as one expression into
 // an FMA where the target has one (clang's -ffp-contract=on), which would change results.
@@ -215,8 +236,8 @@ inline V madd_unfused(const V& a, const V& b, const V& c, bool negate) {
   V r;
   for (unsigned i = 0; i < kLanes<F>; ++i) {
     F x = get<F>(a, i);
-    F product = (negate ? -x : x) * get<F>(b, i);
-    set<F>(r, i, product + get<F>(c, i));
+    F product = num::fmul(negate ? -x : x, get<F>(b, i));
+    set<F>(r, i, num::fadd(product, get<F>(c, i)));
   }
   return r;
 }

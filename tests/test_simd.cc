@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 #include "interp/regop.h"
+#include "interp/simd.h"
 #include "tests/wasm_builder.h"
 
 using namespace wb;
@@ -121,6 +122,39 @@ TEST_CASE("f64x2.min/max: -0.0 vs 0.0 and NaN") {
   Value mn = call2(s, binary(vop::f64x2_min), v128<double>({0.0, 5.0}), v128<double>({-0.0, nan}));
   CHECK(lane<uint64_t>(mn, 0) == bits(-0.0));
   CHECK(is_canonical_nan64(lane<uint64_t>(mn, 1)));
+}
+
+// interp/numeric.h pins whose NaN an add or mul of two NaNs returns (the first operand's), so that
+// every handler of the op gives the same bits whatever order the compiler chose; the lane forms keep
+// the rule in every lane, and the portable statement of the rule (used off x86-64) agrees.
+TEST_CASE("float add and mul of two NaNs keep the first operand's payload, in scalars and lanes") {
+  const double a = std::bit_cast<double>(uint64_t(0x7ff8000000000001)),
+               b = std::bit_cast<double>(uint64_t(0x7ff8000000000002)),
+               s = std::bit_cast<double>(uint64_t(0x7ff0000000000003));  // signalling
+  for (double first : {a, s}) {
+    uint64_t want = std::bit_cast<uint64_t>(first) | 0x0008000000000000;
+    CHECK(std::bit_cast<uint64_t>(wi::num::fadd(first, b)) == want);
+    CHECK(std::bit_cast<uint64_t>(wi::num::fmul(first, b)) == want);
+    CHECK(std::bit_cast<uint64_t>(wi::num::fadd_first_nan(first, b)) == want);
+    CHECK(std::bit_cast<uint64_t>(wi::num::fmul_first_nan(first, b)) == want);
+  }
+  CHECK(std::bit_cast<uint64_t>(wi::num::fadd(1.0, b)) == std::bit_cast<uint64_t>(b));  // one NaN: that one
+  const float a32 = std::bit_cast<float>(0x7fc00001u), b32 = std::bit_cast<float>(0x7fc00002u);
+  CHECK(std::bit_cast<uint32_t>(wi::num::fadd(a32, b32)) == 0x7fc00001u);
+  CHECK(std::bit_cast<uint32_t>(wi::num::fmul(b32, a32)) == 0x7fc00002u);
+  wi::simd::f32x4 x{a32, b32, 1.0f, 2.0f}, y{b32, a32, b32, 3.0f};
+  wi::simd::f32x4 sum = wi::simd::fadd(x, y), product = wi::simd::fmul(x, y);
+  for (wi::simd::f32x4 r : {sum, product}) {
+    CHECK(std::bit_cast<uint32_t>(r[0]) == 0x7fc00001u);
+    CHECK(std::bit_cast<uint32_t>(r[1]) == 0x7fc00002u);
+    CHECK(std::bit_cast<uint32_t>(r[2]) == 0x7fc00002u);
+  }
+  CHECK(float(sum[3]) == 5.0f);
+  CHECK(float(product[3]) == 6.0f);
+  wi::simd::f64x2 x64{b, 1.0}, y64{a, 2.0};
+  CHECK(std::bit_cast<uint64_t>(wi::simd::fadd(x64, y64)[0]) == std::bit_cast<uint64_t>(b));
+  CHECK(std::bit_cast<uint64_t>(wi::simd::fmul(x64, y64)[0]) == std::bit_cast<uint64_t>(b));
+  CHECK(double(wi::simd::fmul(x64, y64)[1]) == 2.0);
 }
 
 TEST_CASE("f32x4.pmin/pmax are selects: the first operand on NaN and on equal zeros") {

@@ -210,6 +210,64 @@ TEST_CASE("a tracer that returns false stops the guest with its trap, at that in
   CHECK(t.backtrace[1].offset == m.code_offset(1) + 4);
 }
 
+// A traced run uses other handlers than an untraced one (plain ones, no accumulator forms, pairs or
+// fused loads), so where wasm leaves a result open, as the payload of a NaN made from two NaNs, both
+// must still pick the same: interp/numeric.h pins the first operand's NaN (tests/fuzz seed 881536).
+TEST_CASE("two NaN operands: traced and untraced runs give the same bits, the first operand's") {
+  constexpr uint8_t f32_neg = 0x8c, f32_add = 0x92, f32_mul = 0x94, f64_neg = 0x9a, i32_reinterpret_f32 = 0xbc,
+                    i64_reinterpret_f64 = 0xbd, f32_reinterpret_i32 = 0xbe, f64_reinterpret_i64 = 0xbf;
+  ModuleBuilder m;
+  m.memory(1);
+  uint32_t t64 = m.type({I64, I64}, {I64}), t32 = m.type({I32, I32}, {I32});
+  // f(a, b) = bits(op(float(a), float(b))), each operand reaching op in another way: b computed just
+  // before (an untraced run keeps it in the accumulator), a computed first, or b loaded from memory.
+  auto f64_func = [&](const char* name, uint8_t bin, Bytes a, Bytes b) {
+    m.export_func(name, m.func(t64, code(a, b, bin, i64_reinterpret_f64, op::end)));
+  };
+  Bytes a64 = code(local_get(0), f64_reinterpret_i64), b64 = code(local_get(1), f64_reinterpret_i64);
+  Bytes neg_neg = code(f64_neg, f64_neg);
+  Bytes b64_loaded = code(i32_const(8), local_get(1), mem(op::i64_store), i32_const(8), mem(op::f64_load));
+  for (uint8_t bin : {op::f64_add, op::f64_mul}) {
+    std::string suffix = bin == op::f64_add ? "add" : "mul";
+    f64_func(("f64_" + suffix + "_b_computed").c_str(), bin, a64, code(b64, neg_neg));
+    f64_func(("f64_" + suffix + "_a_computed").c_str(), bin, code(a64, neg_neg), b64);
+    f64_func(("f64_" + suffix + "_b_loaded").c_str(), bin, a64, b64_loaded);
+  }
+  for (uint8_t bin : {f32_add, f32_mul}) {
+    std::string name = bin == f32_add ? "f32_add_b_computed" : "f32_mul_b_computed";
+    m.export_func(name, m.func(t32, code(local_get(0), f32_reinterpret_i32, local_get(1), f32_reinterpret_i32,
+                                         f32_neg, f32_neg, bin, i32_reinterpret_f32, op::end)));
+  }
+  Bytes b = m.build();
+  const uint64_t a_nan = 0x7ff8000000000001, b_nan = 0x7ff8000000000002, a_snan = 0x7ff0000000000003;
+  const uint32_t a_nan32 = 0x7fc00001, b_nan32 = 0x7fc00002;
+  for (const char* f : {"f64_add_b_computed", "f64_add_a_computed", "f64_add_b_loaded", "f64_mul_b_computed",
+                        "f64_mul_a_computed", "f64_mul_b_loaded", "f32_add_b_computed", "f32_mul_b_computed"}) {
+    bool f32 = f[2] == '2';
+    for (uint64_t a : {a_nan, a_snan}) {
+      std::vector<uint64_t> bits;
+      for (bool traced : {false, true}) {
+        Store s;
+        Recorder rec;
+        if (traced) s.tracer = &rec;
+        auto o = s.instantiate(compile_traced(b, traced), {});
+        REQUIRE(o.instance);
+        std::vector<Value> args = f32 ? std::vector<Value>{Value::make_i32(uint32_t(a == a_nan ? a_nan32 : 0x7f800003)),
+                                                           Value::make_i32(b_nan32)}
+                                      : std::vector<Value>{Value::make_i64(a), Value::make_i64(b_nan)};
+        std::vector<Value> out;
+        REQUIRE(!s.call(func_export(o.instance, f), args, out));
+        bits.push_back(f32 ? out.at(0).i32 : out.at(0).i64);
+        if (traced) CHECK(!rec.events.empty());
+      }
+      INFO(f, " a=", a);
+      CHECK(bits[0] == bits[1]);
+      // The first operand's payload, quieted (a signalling NaN gains the quiet bit).
+      CHECK(bits[0] == (f32 ? (a == a_nan ? a_nan32 : 0x7fc00003u) : (a | 0x0008000000000000)));
+    }
+  }
+}
+
 namespace {
 
 // TraceCore's events, as text.

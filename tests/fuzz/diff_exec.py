@@ -49,13 +49,10 @@ Comparison policy:
     canonicalization can see them. Seed 701147 (log hash, func_7) reduced to f32x4.max of NaN
     inputs followed by i8x16.shuffle. A log or memory mismatch on a seed with SIMD enabled is worth
     a wasm-reduce before it is called a bug.
-  - A `trace` mismatch (wi traced against wi untraced) from a commutative scalar float op whose two
-    operands are NaNs with different payloads. x86's addsd/mulsd return the first operand's payload;
-    the compiler may order the operands of an accumulator or pair handler's `a + b` either way, and a
-    traced instruction runs the plain handler. Both results are NaNs the spec allows (an arithmetic
-    NaN), so node agrees with either. Seed 881536 (func, without --denan) reduced to f64.add of two
-    such NaNs (wi untraced keeps b's payload, traced a's). wi does not canonicalize NaNs: NaN
-    payloads are not promised to be the same under tracing (docs/trace.md).
+  - (Fixed.) Seed 881536 once gave a `trace` mismatch: f64.add of two NaNs with different
+    payloads kept b's payload untraced (an accumulator handler) and a's traced (the plain one), as
+    the compiler had ordered the operands of each handler's `a + b`. interp/numeric.h now pins the
+    first operand's NaN, so a `trace` mismatch is a bug again.
 On a mismatch the seed's files go to FINDINGS/seed-S/ (not committed) with repro.txt. To minimize:
   cd FINDINGS/seed-S && wasm-reduce raw.wasm --command="python3 PATH/diff_exec.py --wi WI --check t.wasm" \
      -t t.wasm -w reduced.wasm -to 20 -b /usr/bin --mvp-features FEATURES...
