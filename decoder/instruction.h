@@ -44,6 +44,8 @@ Result<void> read_memarg(Reader& r, Instruction& out);
 // A block type (https://webassembly.github.io/spec/core/binary/instructions.html#control-instructions):
 // empty, one value type, or a type index as s33; into out.block_type and out.type.
 Result<void> read_block_type(Reader& r, Instruction& out);
+// A constant's immediate into out.bits; `imm` is its opcode's Imm::I32, I64, F32 or F64.
+Result<void> read_const(Reader& r, Instruction& out, Imm imm);
 
 // Value type from its binary byte, or an error "malformed value type" style message.
 Result<ValType> read_value_type(Reader& r);

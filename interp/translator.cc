@@ -200,21 +200,11 @@ inline Result<void> step_direct(Direct kind, Reader& r, Instruction& in, Functio
       break;
     }
     case Direct::Const: {
-      ValType type = op_info(in.op).result;
-      if (type == ValType::I32) {
-        WI_TRY_ASSIGN(int32_t v, r.s32());
-        in.bits = uint32_t(v);
-      } else if (type == ValType::I64) {
-        WI_TRY_ASSIGN(int64_t v, r.s64());
-        in.bits = uint64_t(v);
-      } else if (type == ValType::F32) {
-        WI_TRY_ASSIGN(in.bits, r.fixed32());
-      } else {
-        WI_TRY_ASSIGN(in.bits, r.fixed64());
-      }
-      WI_TRY(validator.step_signature(in, op_info(in.op)));
+      const OpInfo& info = op_info(in.op);
+      WI_TRY(read_const(r, in, info.imm));
+      WI_TRY(validator.step_signature(in, info));
       t.begin_direct(in.offset);
-      t.push_const(type, in.bits);
+      t.push_const(info.result, in.bits);
       break;
     }
     case Direct::Numeric: {
