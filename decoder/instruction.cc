@@ -89,31 +89,6 @@ Result<void> read_memarg(Reader& r, Instruction& out) {
   return {};
 }
 
-// https://webassembly.github.io/spec/core/binary/instructions.html#numeric-instructions: i32.const
-// and i64.const carry a signed LEB128, f32.const and f64.const the value's little-endian bytes.
-Result<void> read_const(Reader& r, Instruction& out, Imm imm) {
-  switch (imm) {
-    case Imm::I32: {
-      WI_TRY_ASSIGN(int32_t v, r.s32());
-      out.bits = uint32_t(v);
-      return {};
-    }
-    case Imm::I64: {
-      WI_TRY_ASSIGN(int64_t v, r.s64());
-      out.bits = uint64_t(v);
-      return {};
-    }
-    case Imm::F32: {
-      WI_TRY_ASSIGN(out.bits, r.fixed32());
-      return {};
-    }
-    default: {
-      WI_TRY_ASSIGN(out.bits, r.fixed64());
-      return {};
-    }
-  }
-}
-
 Result<void> read_instruction(Reader& r, Instruction& out, std::vector<uint32_t>& targets_buf) {
   out.offset = r.offset();
   WI_TRY_ASSIGN(uint8_t byte, r.u8());
