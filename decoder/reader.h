@@ -29,10 +29,25 @@ class Reader {
     if (pos_ >= size_) return error("unexpected end");
     return data_[pos_++];
   }
-  Result<uint32_t> u32() { return unsigned_leb<uint32_t, 32>(); }
-  Result<uint64_t> u64() { return unsigned_leb<uint64_t, 64>(); }
-  Result<int32_t> s32() { return signed_leb<int32_t, 32>(); }
-  Result<int64_t> s64() { return signed_leb<int64_t, 64>(); }
+  // One-byte LEB128s (local and function indices, alignments, offsets and constants below 64 in
+  // magnitude: most of them in compiled code) are read inline; longer ones, and every error, by the
+  // general loops below.
+  Result<uint32_t> u32() {
+    if (pos_ < size_ && data_[pos_] < 0x80) return data_[pos_++];
+    return unsigned_leb<uint32_t, 32>();
+  }
+  Result<uint64_t> u64() {
+    if (pos_ < size_ && data_[pos_] < 0x80) return data_[pos_++];
+    return unsigned_leb<uint64_t, 64>();
+  }
+  Result<int32_t> s32() {
+    if (pos_ < size_ && data_[pos_] < 0x80) return int32_t(data_[pos_++] ^ 0x40) - 0x40;  // bit 6: the sign
+    return signed_leb<int32_t, 32>();
+  }
+  Result<int64_t> s64() {
+    if (pos_ < size_ && data_[pos_] < 0x80) return int64_t(data_[pos_++] ^ 0x40) - 0x40;
+    return signed_leb<int64_t, 64>();
+  }
   // The 33-bit signed block type (spec 5.4.1).
   Result<int64_t> s33() { return signed_leb<int64_t, 33>(); }
 
