@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 #include <boost/container/small_vector.hpp>
+#include "interp/append_buffer.h"
 #include "interp/emit_check.h"
 #include "interp/regop.h"
 #include "interp/translator.h"
@@ -82,6 +83,7 @@ inline const NumericMap& numeric_map() { return kNumericMap; }
 // next function: their memory is allocated once per module, not once per function (libc.wasm has
 // about 1,700 functions, most of them small).
 struct TranslatorBuffers {
+  AppendBuffer<uint32_t> code;  // the function's register code until finish() hands it to CompiledFunc
   std::vector<uint32_t> local_slot;
   std::vector<Entry> stack;
   std::vector<Ctrl> ctrls;
@@ -98,12 +100,13 @@ class FunctionTranslator {
   // declared locals (by index) that the body sets before anything can read them (empty: none
   // known); untraced code gives them the slots past zero_slots.
   FunctionTranslator(const Module& m, CompiledFunc& f, TranslatorBuffers& buffers,
-                     std::vector<OffsetMap::Entry>& offsets, const FunctionValidator& validator,
+                     AppendBuffer<OffsetMap::Entry>& offsets, const FunctionValidator& validator,
                      const FuncType& type, bool meter_fuel, uint32_t code_start, bool trace = false,
                      const std::vector<bool>& set_first = {})
       : m_(m), f_(f), offsets_(offsets), validator_(validator), locals_(validator.locals()), type_(type),
-        local_slot_(buffers.local_slot), stack_(buffers.stack), ctrls_(buffers.ctrls), wasm_offset_(code_start),
+        code_(buffers.code), local_slot_(buffers.local_slot), stack_(buffers.stack), ctrls_(buffers.ctrls), wasm_offset_(code_start),
         meter_(meter_fuel) {
+    code_.clear();
     stack_.clear();
     ctrls_.clear();
     const std::vector<ValType>& locals = locals_;
@@ -189,6 +192,7 @@ class FunctionTranslator {
 
   void finish() {
     close_fuel_block();
+    f_.code.assign(code_.begin(), code_.end());  // exactly its size: compiled code stays for the run
     f_.frame_slots = max_slots_ + 2;  // room for a Return's v128 staging never needed; keep margin
   }
 
@@ -235,7 +239,7 @@ class FunctionTranslator {
 
   // ---- fuel metering: one Fuel op per basic block, its count patched when the block ends ----
   void close_fuel_block() {
-    if (fuel_unit_ != UINT32_MAX) f_.code[fuel_unit_] = fuel_count_;
+    if (fuel_unit_ != UINT32_MAX) code_[fuel_unit_] = fuel_count_;
     fuel_unit_ = UINT32_MAX;
   }
   void start_fuel_block() {
@@ -247,17 +251,17 @@ class FunctionTranslator {
   }
 
   // ---- emission ----
-  uint32_t pos() const { return uint32_t(f_.code.size()); }
+  uint32_t pos() const { return uint32_t(code_.size()); }
   uint32_t op(RegOp r) {
     uint32_t at = pos();
     prev_op_start_ = last_op_start_;
     last_op_start_ = at;
     if (offsets_.empty() || offsets_.back().second != wasm_offset_) offsets_.emplace_back(at, wasm_offset_);
-    f_.code.push_back(uint32_t(r));  // bound to its handler by the translator's last walk
+    code_.push_back(uint32_t(r));  // bound to its handler by the translator's last walk
     fusable_dst_ = UINT32_MAX;
     return at;
   }
-  void u32(uint32_t v) { f_.code.push_back(v); }
+  void u32(uint32_t v) { code_.push_back(v); }
   void u64(uint64_t v) { u32(uint32_t(v)); u32(uint32_t(v >> 32)); }
   void unit(uint32_t v) { u32(v); }
   void unit(uint64_t v) { u64(v); }
@@ -296,7 +300,7 @@ class FunctionTranslator {
   uint32_t emit_result(ValType t, U... units) {
     return emit_result_like<Op>(Op, t, units...);
   }
-  void patch_to_here(const Patch& p) { f_.code[p.unit] = pos() - p.instr; }
+  void patch_to_here(const Patch& p) { code_[p.unit] = pos() - p.instr; }
 
   // ---- operand stack ----
   uint32_t slot_at(size_t height) const {
@@ -397,7 +401,7 @@ class FunctionTranslator {
   using CompareOperands = boost::container::small_vector<uint32_t, 4>;
   // Removes everything emitted from `start` on: an instruction about to be folded into the next.
   void drop_code_from(uint32_t start) {
-    f_.code.resize(start);
+    code_.shrink_to(start);
     while (!offsets_.empty() && offsets_.back().first >= start) offsets_.pop_back();
     last_op_start_ = prev_op_start_ = UINT32_MAX;
   }
@@ -434,8 +438,8 @@ class FunctionTranslator {
   std::optional<std::array<uint32_t, 3>> take_scaled_index(const Compare& add, uint32_t a, uint32_t b) {
     uint32_t s = add.before;
     if (s == UINT32_MAX || s + 4 != add.start) return std::nullopt;
-    if (f_.code[s] != uint32_t(RegOp::NI_I32Shl)) return std::nullopt;
-    uint32_t t = f_.code[s + 1], x = f_.code[s + 2], k = f_.code[s + 3] & 31;
+    if (code_[s] != uint32_t(RegOp::NI_I32Shl)) return std::nullopt;
+    uint32_t t = code_[s + 1], x = code_[s + 2], k = code_[s + 3] & 31;
     if (t < f_.local_slots || (t != a && t != b) || a == b) return std::nullopt;
     drop_code_from(s);
     return std::array<uint32_t, 3>{t == a ? b : a, x, k};
@@ -466,7 +470,7 @@ class FunctionTranslator {
 
   void emit_jump_to(Ctrl& target);
   void branch_rel(Ctrl& target, uint32_t instr, uint32_t unit) {
-    if (target.kind == Opcode::Loop) f_.code[unit] = target.loop_start - instr;
+    if (target.kind == Opcode::Loop) code_[unit] = target.loop_start - instr;
     else target.patches.push_back({instr, unit});
   }
 
@@ -586,11 +590,12 @@ class FunctionTranslator {
   const Module& m_;
   const bool wide_module_ = module_may_be_wide(m_);  // after m_: initialized from it
   CompiledFunc& f_;
-  std::vector<OffsetMap::Entry>& offsets_;  // (code position, wasm offset), encoded into f_ at the end
+  AppendBuffer<OffsetMap::Entry>& offsets_;  // (code position, wasm offset), encoded into f_ at the end
   const FunctionValidator& validator_;
   const std::vector<ValType>& locals_;
   const FuncType& type_;
-  std::vector<uint32_t>& local_slot_;  // these three: TranslatorBuffers
+  AppendBuffer<uint32_t>& code_;  // these four: TranslatorBuffers
+  std::vector<uint32_t>& local_slot_;
   std::vector<Entry>& stack_;
   std::vector<Ctrl>& ctrls_;
   uint32_t max_slots_ = 0;

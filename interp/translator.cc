@@ -307,9 +307,6 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
   validator_.begin(m, func_index, body);
   const std::vector<ValType>& locals = validator_.locals();
   offsets_.clear();
-  // Register code takes about three bytes per byte of body (2.8 for libc.wasm, 3.4 for dense code:
-  // code_x of the Translate_* benchmarks): room for that up front spares the doublings that copy it.
-  f.code.reserve((body.end - body.code_start) * 3 / 4 + 16);
   const FuncType& type = m.func_type(func_index);
   FunctionTranslator t(m, f, *buffers_, offsets_, validator_, type, meter_fuel_, uint32_t(body.code_start), out_.traced,
                        out_.traced ? std::vector<bool>()
@@ -331,7 +328,7 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
   }
   if (!r.at_end()) return r.error("section size mismatch");
   t.finish();
-  f.offsets = OffsetMap::encode(offsets_);
+  f.offsets = OffsetMap::encode(offsets_.span());
   // Traced code keeps one dispatch per op: a Trace op stands between any two of a wasm instruction's.
   if (out_.traced) bind_handlers(f.code);
   else form_pairs_and_accumulator_uses(f);

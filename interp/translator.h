@@ -6,6 +6,7 @@
 #include "decoder/decoder.h"
 #include "decoder/validator.h"
 #include <memory>
+#include "interp/append_buffer.h"
 #include "interp/code.h"
 
 namespace wi {
@@ -27,7 +28,7 @@ class Translator : public CodeDelegate {
   bool meter_fuel_;
   bool lazy_;
   FunctionValidator validator_;
-  std::vector<OffsetMap::Entry> offsets_;  // the function's offset map as it is built (reused)
+  AppendBuffer<OffsetMap::Entry> offsets_;  // the function's offset map as it is built (reused)
   std::unique_ptr<lowering::TranslatorBuffers> buffers_;  // lent to each FunctionTranslator
 };
 

@@ -32,10 +32,10 @@ void FunctionTranslator::emit_label_copies(const Ctrl& target) {
 void FunctionTranslator::emit_jump_to(Ctrl& target) {
   uint32_t at;
   if (!trace_ && last_op_start_ != UINT32_MAX && last_op_start_ + 3 == pos() &&
-      f_.code[last_op_start_] == uint32_t(RegOp::Copy)) {
+      code_[last_op_start_] == uint32_t(RegOp::Copy)) {
     // The copy just emitted (a value moved to the label's slot) and the jump: one op.
     at = last_op_start_;
-    f_.code[at] = uint32_t(RegOp::CopyBr);  // "d s rel": the copy's units, then the rel
+    code_[at] = uint32_t(RegOp::CopyBr);  // "d s rel": the copy's units, then the rel
     last_op_start_ = prev_op_start_ = UINT32_MAX;
     u32(0);
   } else {
@@ -43,7 +43,7 @@ void FunctionTranslator::emit_jump_to(Ctrl& target) {
   }
   // The rel unit, the last: known for a loop (backwards), patched at the end of anything else.
   uint32_t rel = pos() - 1;
-  if (target.kind == Opcode::Loop) f_.code[rel] = target.loop_start - at;
+  if (target.kind == Opcode::Loop) code_[rel] = target.loop_start - at;
   else target.patches.push_back({at, rel});
 }
 
@@ -225,8 +225,8 @@ void FunctionTranslator::local_set(uint32_t index, bool tee) {
   for (size_t i = 0; i + 1 < stack_.size(); ++i)
     if (stack_[i].kind == Entry::Local && stack_[i].local_index == index) others_read_it = true;
   if (fusable_dst_ != UINT32_MAX && fusable_height_ == stack_.size() && v.kind == Entry::Temp &&
-      f_.code[fusable_dst_] == v.home && !others_read_it) {
-    f_.code[fusable_dst_] = slot;  // the producing op writes the local directly
+      code_[fusable_dst_] == v.home && !others_read_it) {
+    code_[fusable_dst_] = slot;  // the producing op writes the local directly
     fusable_dst_ = UINT32_MAX;
     if (tee) {
       Entry& top = stack_.back();

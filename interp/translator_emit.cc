@@ -85,8 +85,8 @@ void FunctionTranslator::emit_copy(uint32_t dst, uint32_t src, ValType t) {
   if (dst == src) return;
   // A scalar copy right after another (argument set-up, moves to a label's slots) joins it.
   if (t != ValType::V128 && !trace_ && last_op_start_ != UINT32_MAX && last_op_start_ + 3 == pos() &&
-      f_.code[last_op_start_] == uint32_t(RegOp::Copy)) {
-    f_.code[last_op_start_] = uint32_t(RegOp::Copy2);  // "d s d s": the first copy's units, then these
+      code_[last_op_start_] == uint32_t(RegOp::Copy)) {
+    code_[last_op_start_] = uint32_t(RegOp::Copy2);  // "d s d s": the first copy's units, then these
     u32(dst);
     u32(src);
     return;
@@ -98,7 +98,7 @@ auto FunctionTranslator::take_latch_add(std::initializer_list<uint32_t> operands
     -> std::optional<std::pair<uint32_t, uint32_t>> {
   Compare c = address_add_;
   if (c.start == UINT32_MAX || !c.imm || c.end != pos() || c.end - c.start != 4) return std::nullopt;
-  uint32_t d = f_.code[c.start + 1], a = f_.code[c.start + 2], imm = f_.code[c.start + 3];
+  uint32_t d = code_[c.start + 1], a = code_[c.start + 2], imm = code_[c.start + 3];
   if (d != a || d >= f_.local_slots) return std::nullopt;
   if (std::find(operands.begin(), operands.end(), d) == operands.end()) return std::nullopt;
   address_add_.start = UINT32_MAX;
@@ -119,9 +119,9 @@ auto FunctionTranslator::take_operand_load(Opcode bin) -> std::optional<OperandL
   LastLoad l = last_load_;
   const Entry& b = stack_.back();
   if (l.start == UINT32_MAX || l.end != pos() || l.op != load || b.kind != Entry::Temp ||
-      f_.code[l.start + 1] != b.home)
+      code_[l.start + 1] != b.home)
     return std::nullopt;
-  OperandLoad out{fused, f_.code[l.start + 2], f_.code[l.start + 3], l.wasm_offset};
+  OperandLoad out{fused, code_[l.start + 2], code_[l.start + 3], l.wasm_offset};
   last_load_.start = UINT32_MAX;
   drop_code_from(l.start);
   return out;
@@ -132,9 +132,9 @@ auto FunctionTranslator::take_last(Compare& recorded, const Entry& value)
   Compare c = recorded;
   recorded.start = UINT32_MAX;
   if (c.start == UINT32_MAX || c.end != pos() || value.kind != Entry::Temp ||
-      f_.code[c.start + 1] != value.home)
+      code_[c.start + 1] != value.home)
     return std::nullopt;
-  CompareOperands operands(f_.code.begin() + c.start + 2, f_.code.end());
+  CompareOperands operands(code_.begin() + c.start + 2, code_.end());
   drop_code_from(c.start);
   return std::make_pair(c, std::move(operands));
 }

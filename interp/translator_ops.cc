@@ -471,9 +471,9 @@ void FunctionTranslator::br_table(const Instruction& in) {
       std::vector<Entry> saved = stack_;
       branch(depth);
       stack_ = std::move(saved);
-      f_.code[unit] = stub - at;
+      code_[unit] = stub - at;
     } else {
-      f_.code[unit] = it->second - at;
+      code_[unit] = it->second - at;
     }
   }
   mark_unreachable();

@@ -1,0 +1,43 @@
+// AppendBuffer: the translator's growing outputs (a function's register code, its offset map as it is
+// built), reused from function to function. Appending is a compare and a store; growing is out of
+// line. std::vector's push_back inlines its reallocation, and the registers that path needs made every
+// function that emits save six of them on entry: op(), which starts each instruction, cost about 45
+// host instructions a call (callgrind, libc.wasm's compile). Only what the translator uses is here.
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace wi {
+
+template <class T>
+class AppendBuffer {
+ public:
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear() { size_ = 0; }
+  void push_back(const T& v) {
+    if (size_ == storage_.size()) [[unlikely]] grow();
+    storage_.data()[size_++] = v;
+  }
+  template <class... A>
+  void emplace_back(A... a) { push_back(T{a...}); }
+  void pop_back() { --size_; }
+  // Only ever shrinks: the translator drops code it is about to fold into the next instruction.
+  void shrink_to(size_t n) { size_ = std::min(size_, n); }
+  T& operator[](size_t i) { return storage_.data()[i]; }
+  const T& operator[](size_t i) const { return storage_.data()[i]; }
+  T& back() { return storage_.data()[size_ - 1]; }
+  const T* begin() const { return storage_.data(); }
+  const T* end() const { return storage_.data() + size_; }
+  std::span<const T> span() const { return {begin(), size_}; }
+
+ private:
+  [[gnu::noinline]] void grow() { storage_.resize(std::max<size_t>(256, 2 * storage_.size())); }
+
+  std::vector<T> storage_;  // every element up to the capacity exists; size_ of them are in use
+  size_t size_ = 0;
+};
+
+}  // namespace wi
