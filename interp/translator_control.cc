@@ -98,7 +98,7 @@ void FunctionTranslator::end_try_table() {
     uint32_t at = emit<RegOp::Br>(0u);
     skip = Patch{at, pos() - 1};
   }
-  std::vector<Entry> saved = stack_;
+  EntryStack saved = stack_;
   bool was_unreachable = c.unreachable;
   std::vector<uint32_t> clauses = c.catches;
   for (size_t i = 0; i < clauses.size(); i += 3) {

@@ -207,7 +207,7 @@ void FunctionTranslator::br_if(const Instruction& in) {
   uint32_t at = emit<RegOp::BrIfEqz>(cond, 0u);
   Patch skip{at, pos() - 1};
   // Materializations inside the taken path must not change entry kinds on the fall-through.
-  std::vector<Entry> saved = stack_;
+  EntryStack saved = stack_;
   branch(in.a);
   stack_ = std::move(saved);
   patch_to_here(skip);
@@ -436,7 +436,7 @@ void FunctionTranslator::br_on_null(const Instruction& in) {
   // A null reference is 0.
   uint32_t at = emit_like<RegOp::BrIfNez64>(on_null ? RegOp::BrIfNez64 : RegOp::BrIfEqz64, ref, 0u);
   Patch skip{at, pos() - 1};
-  std::vector<Entry> saved = stack_;
+  EntryStack saved = stack_;
   if (on_null) stack_.pop_back();
   branch(in.a);
   stack_ = std::move(saved);
@@ -468,7 +468,7 @@ void FunctionTranslator::br_table(const Instruction& in) {
     if (it == stubs.end()) {
       uint32_t stub = pos();
       stubs[depth] = stub;
-      std::vector<Entry> saved = stack_;
+      EntryStack saved = stack_;
       branch(depth);
       stack_ = std::move(saved);
       code_[unit] = stub - at;
