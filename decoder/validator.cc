@@ -304,7 +304,7 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
         const auto& types = frame_at_depth(t).label_types();
         if (types.size() != arity) return err(in, "type mismatch");
         // Check each target against the stack without consuming it (unreachable-aware).
-        std::vector<ValType> saved = stack_;
+        auto saved = stack_;
         WI_TRY(pop_all(in, types));
         stack_ = std::move(saved);
       }

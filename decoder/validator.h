@@ -4,6 +4,7 @@
 // https://webassembly.github.io/spec/core/appendix/algorithm.html
 #pragma once
 #include <vector>
+#include <boost/container/vector.hpp>
 #include "decoder/instruction.h"
 #include "decoder/module.h"
 
@@ -114,7 +115,9 @@ class FunctionValidator {
   std::vector<uint8_t> local_set_;         // per local: may be read (set, or has a default value)
   std::vector<uint32_t> sets_in_blocks_;   // locals that became set, in order, for block ends to undo
   std::vector<ValType> results_;
-  std::vector<ValType> stack_;
+  // Boost's vector, not std's: its push_back grows out of line, so the inline typing above does not
+  // carry a reallocation path (and the registers it needs) into the translator's driver.
+  boost::container::vector<ValType> stack_;
   std::vector<Frame> frames_;
   size_t pops_ = 0;  // by the current step
 };
