@@ -8,7 +8,7 @@ namespace {
 
 // The rows by (head, tail): an open-addressed hash table, since a head may have up to 18 tails (a
 // per-head list cost the translator's last walk about 60 host instructions per register
-// instruction), and a flag per op that heads any row, since most ops head none.
+// instruction). Which ops head a row at all is pairs.h's kHeads.
 struct PairIndex {
   static constexpr unsigned kBits = 9;  // 512 cells for pairs.def's rows: at most half full
   static_assert(kRegOpPairCount * 2 <= (1u << kBits), "pairs.def outgrew PairIndex's table");
@@ -19,7 +19,6 @@ struct PairIndex {
     uint32_t row = 0;
   };
   std::array<Cell, 1u << kBits> cells{};
-  std::array<bool, kRegOpCount> heads{};
   bool any = false;  // some pair op has a handler of its own in this executor
 
   static uint32_t key(RegOp head, RegOp tail) { return uint32_t(head) << 16 | uint32_t(tail); }
@@ -28,7 +27,6 @@ struct PairIndex {
     const int32_t* h = handler_offsets();
     for (unsigned row = 0; row < kRegOpPairCount; ++row) {
       const RegOpPair& p = kRegOpPairs[row];
-      heads[unsigned(p.head)] = true;
       uint32_t k = key(p.head, p.tail);
       unsigned i = hash(k);
       while (cells[i].key != kEmpty && cells[i].key != k) i = (i + 1) & (cells.size() - 1);
@@ -62,9 +60,9 @@ const PairIndex& pair_index() {
 
 }  // namespace
 
-RegOp pair_at(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code) {
+RegOp pairs_detail::pair_at_head(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code) {
   const PairIndex& index = pair_index();
-  if (!index.any || next == RegOp::Count_ || !index.heads[unsigned(op)]) return op;
+  if (!index.any) return op;
   unsigned row = index.row_of(op, next);
   return row == kRegOpPairCount ? op : pair_op(row, pair_form_at(op, code, next, next_code));
 }

@@ -1,5 +1,6 @@
 // The translator's pair ops (pairs.def).
 #pragma once
+#include <array>
 #include <cstdint>
 #include "interp/regop.h"
 
@@ -10,6 +11,22 @@ namespace wi {
 // asks for each instruction of a function's finished register code, op numbers not yet bound to
 // handlers; only op units change: positions, operands, the wasm-offset map and every branch target
 // stay as they were. Executors that give a pair its head's handler (exec.cc) form none.
-RegOp pair_at(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code);
+inline RegOp pair_at(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code);
+
+namespace pairs_detail {
+// Whether an op heads any row of pairs.def: known when wi is compiled, so the translator's last walk
+// passes over the ops that head none (most of them) without a call.
+inline constexpr auto kHeads = [] {
+  std::array<bool, kRegOpCount> heads{};
+  for (const RegOpPair& p : kRegOpPairs) heads[unsigned(p.head)] = true;
+  return heads;
+}();
+RegOp pair_at_head(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code);
+}  // namespace pairs_detail
+
+inline RegOp pair_at(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code) {
+  if (!pairs_detail::kHeads[unsigned(op)] || next == RegOp::Count_) return op;
+  return pairs_detail::pair_at_head(op, code, next, next_code);
+}
 
 }  // namespace wi
