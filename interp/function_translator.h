@@ -404,7 +404,20 @@ class FunctionTranslator {
     uint32_t before = UINT32_MAX;  // start of the instruction emitted just before it, if known
   };
   // A recorded instruction's operand units after its destination ("a b", "a i32", "a i64", "c"...).
-  using CompareOperands = boost::container::small_vector<uint32_t, 4>;
+  // At most three (an i64 immediate is two units); held inline, since every fused compare and folded
+  // address makes one (a small_vector's assign cost about 40 host instructions each).
+  struct CompareOperands {
+    std::array<uint32_t, 4> units{};
+    uint32_t n = 0;
+    CompareOperands(const uint32_t* first, const uint32_t* last) : n(uint32_t(last - first)) {
+      assert(n <= units.size());
+      std::copy(first, last, units.begin());
+    }
+    const uint32_t* begin() const { return units.data(); }
+    const uint32_t* end() const { return units.data() + n; }
+    size_t size() const { return n; }
+    uint32_t operator[](size_t i) const { return units[i]; }
+  };
   // Removes everything emitted from `start` on: an instruction about to be folded into the next.
   void drop_code_from(uint32_t start) {
     code_.shrink_to(start);
