@@ -23,6 +23,7 @@ Result<BlockSig> block_signature(const Module& m, const Instruction& in) {
 
 void FunctionValidator::begin(const Module& m, uint32_t func_index, const FunctionBody& body) {
   m_ = &m;
+  memory0_is32_ = !m.memories.empty() && !m.memories[0].is64;
   const FuncType& t = m.func_type(func_index);
   locals_ = t.params;
   for (auto& d : body.locals) locals_.insert(locals_.end(), d.count, d.type);

@@ -52,7 +52,18 @@ class FunctionValidator {
     }
     return step_signature_slow(in, info);
   }
-  Result<void> memory_access(const Instruction& in, const OpInfo& info) {  // a load or store
+  // A load or store. Inline, its commonest case: memory 0 with 32-bit addresses, alignment and offset
+  // in range, an i32 address and a store's value of exactly its type on the stack.
+  Result<void> memory_access(const Instruction& in, const OpInfo& info) {
+    const size_t n = info.nparams, size = stack_.size();
+    if (in.memory == 0 && memory0_is32_ && info.imm == Imm::MemArg && in.align <= info.aux &&
+        in.mem_offset <= 0xffffffffu && n <= 2 && size >= frames_.back().height + n &&
+        stack_[size - n] == ValType::I32 && (n == 1 || stack_[size - 1] == info.params[1])) {
+      pops_ = n;
+      stack_.resize(size - n);
+      if (info.result != ValType::Void) stack_.push_back(info.result);
+      return {};
+    }
     WI_TRY(memarg(in));
     return step_signature_slow(in, info);
   }
@@ -111,6 +122,7 @@ class FunctionValidator {
   Result<void> local_get_slow(const Instruction& in);
 
   const Module* m_ = nullptr;
+  bool memory0_is32_ = false;  // the module has a memory 0 and it has 32-bit addresses
   std::vector<ValType> locals_;
   std::vector<uint8_t> local_set_;         // per local: may be read (set, or has a default value)
   std::vector<uint32_t> sets_in_blocks_;   // locals that became set, in order, for block ends to undo
