@@ -201,7 +201,7 @@ Result<void> FunctionValidator::local_get_slow(const Instruction& in) {
   return {};
 }
 
-Result<void> FunctionValidator::local_set(const Instruction& in, bool tee) {
+Result<void> FunctionValidator::local_set_slow(const Instruction& in, bool tee) {
   pops_ = 0;
   if (in.a >= locals_.size()) return err(in, fmt::format("unknown local {}", in.a));
   WI_TRY(pop_expect(in, locals_[in.a]));

@@ -37,9 +37,10 @@ class FunctionValidator {
   // Parts of step() that a caller which has already told the instructions apart (the translator's
   // one dispatch per instruction, interp/translator.cc) calls directly; step() calls them too.
   // step_signature types an instruction by its signature (OpInfo::fixed_sig) once its immediates
-  // are checked. Its commonest case and local_get's are inline, since the translator's driver runs
-  // them for most instructions and a call returning a Result cost more than the check: operands of
-  // exactly the types asked for, a local in range and set. The rest, errors included, is out of line.
+  // are checked. Its commonest case, and local_get's, local_set's and memory_access's, are inline,
+  // since the translator's driver runs them for most instructions and a call returning a Result
+  // cost more than the check: operands of exactly the types asked for, a local in range and set.
+  // The rest, errors included, is out of line.
   Result<void> step_signature(const Instruction& in, const OpInfo& info) {
     const size_t n = info.nparams, size = stack_.size();
     bool access = info.imm == Imm::MemArg || info.imm == Imm::MemArgLane;  // typed by the memory
@@ -80,7 +81,16 @@ class FunctionValidator {
   Result<void> br(const Instruction& in);
   Result<void> br_if(const Instruction& in);
   Result<void> call(const Instruction& in);
-  Result<void> local_set(const Instruction& in, bool tee);
+  Result<void> local_set(const Instruction& in, bool tee) {  // local.set and local.tee
+    const size_t size = stack_.size();
+    if (in.a < locals_.size() && local_set_[in.a] && size > frames_.back().height &&
+        stack_[size - 1] == locals_[in.a]) {  // a set local, a value of exactly its type
+      pops_ = 1;  // what a tracer records as the instruction's operand (tee pops and pushes it back)
+      if (!tee) stack_.pop_back();
+      return {};
+    }
+    return local_set_slow(in, tee);
+  }
   // After the final `end`: true once the function's outermost frame has closed.
   bool done() const { return frames_.empty(); }
 
@@ -120,6 +130,7 @@ class FunctionValidator {
   Result<void> no_typing_rule(const Instruction& in);
   Result<void> step_signature_slow(const Instruction& in, const OpInfo& info);
   Result<void> local_get_slow(const Instruction& in);
+  Result<void> local_set_slow(const Instruction& in, bool tee);
 
   const Module* m_ = nullptr;
   bool memory0_is32_ = false;  // the module has a memory 0 and it has 32-bit addresses
