@@ -16,10 +16,11 @@ inline void append_uleb32(std::vector<uint8_t>& out, uint32_t v) {
   out.push_back(uint8_t(v));
 }
 
-// The length of v's encoding, 1 to 5 bytes.
-inline unsigned uleb32_size(uint32_t v) { return v < 0x80 ? 1 : (38 - unsigned(__builtin_clz(v))) / 7; }
+// The longest encoding of a 32-bit value.
+constexpr unsigned kMaxUleb32Bytes = 5;
 
-// Writes v at `out`, which has room for uleb32_size(v) bytes; returns the byte after it.
+// Writes v at `out`, which has room for its encoding (kMaxUleb32Bytes always suffice); returns the
+// byte after it.
 inline uint8_t* put_uleb32(uint8_t* out, uint32_t v) {
   while (v >= 0x80) {
     *out++ = uint8_t(v | 0x80);
