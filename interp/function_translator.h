@@ -80,14 +80,14 @@ struct NumericMap {
 extern const NumericMap kNumericMap;
 inline const NumericMap& numeric_map() { return kNumericMap; }
 
-// The vectors a FunctionTranslator works in, lent to it by its Translator and left behind for the
-// next function: their memory is allocated once per module, not once per function (libc.wasm has
-// about 1,700 functions, most of them small).
 // The lowering's operand stack. Boost's vector, not std's: its emplace_back grows out of line, so
 // push() inlines without saving registers for a reallocation (std's cost push 44 host instructions,
 // 15 of them saving and restoring; callgrind, libc.wasm's compile).
 using EntryStack = boost::container::vector<Entry>;
 
+// The vectors a FunctionTranslator works in, lent to it by its Translator and left behind for the
+// next function: their memory is allocated once per module, not once per function (libc.wasm has
+// about 1,700 functions, most of them small).
 struct TranslatorBuffers {
   AppendBuffer<uint32_t> code;  // the function's register code until finish() hands it to CompiledFunc
   std::vector<uint32_t> local_slot;
@@ -110,8 +110,8 @@ class FunctionTranslator {
                      const FuncType& type, bool meter_fuel, uint32_t code_start, bool trace = false,
                      const std::vector<bool>& set_first = {})
       : m_(m), f_(f), offsets_(offsets), validator_(validator), locals_(validator.locals()), type_(type),
-        code_(buffers.code), local_slot_(buffers.local_slot), stack_(buffers.stack), ctrls_(buffers.ctrls), wasm_offset_(code_start),
-        meter_(meter_fuel) {
+        code_(buffers.code), local_slot_(buffers.local_slot), stack_(buffers.stack), ctrls_(buffers.ctrls),
+        wasm_offset_(code_start), meter_(meter_fuel) {
     code_.clear();
     stack_.clear();
     ctrls_.clear();
