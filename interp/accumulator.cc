@@ -2,7 +2,6 @@
 // through; form_at then decides for one instruction, asked by the translator's last walk.
 #include "interp/accumulator.h"
 #include <array>
-#include <string_view>
 #include "interp/regop.h"
 #include "interp/regop_info.h"
 
@@ -40,18 +39,6 @@ constexpr std::array<bool, kRegOpCount> kPassesAcc = [] {
   for (RegOp p : kAccPassers) passes[unsigned(p)] = true;
   return passes;
 }();
-// Whether the op's last unit is a branch displacement: "rel" ends every branch layout that has one
-// (regops.def, fused.def); BrTable's are its repeated tail.
-constexpr std::array<bool, kRegOpCount> kEndsWithRel = [] {
-  std::array<bool, kRegOpCount> ends{};
-  for (unsigned i = 0; i < kRegOpCount; ++i) {
-    std::string_view layout = kRegOpInfo[unsigned(layout_op(RegOp(i)))].operands;
-    size_t sp = layout.rfind(' ');
-    ends[i] = (sp == std::string_view::npos ? layout : layout.substr(sp + 1)) == "rel";
-  }
-  return ends;
-}();
-
 // Per op, the accumulator forms an instruction of it may take, as (unit read from the accumulator,
 // op): a plain op's rows of acc_list.inc in order, a pair op's HeadAcc variant.
 struct AccIndex {
@@ -63,7 +50,6 @@ struct AccIndex {
   static_assert(longest_run_of_rows() <= kMaxUses, "acc_list.inc: more rows for one op than AccIndex holds");
   std::array<std::array<Use, kMaxUses>, kRegOpCount> uses{};
   const std::array<bool, kRegOpCount>& writes = kWritesAcc;
-  const std::array<bool, kRegOpCount>& ends_with_rel = kEndsWithRel;
   bool any = false;  // some accumulator form has a handler of its own in this executor
   AccIndex() {
     const int32_t* h = handler_offsets();
@@ -91,24 +77,15 @@ static const AccIndex& acc_index() {
   return index;
 }
 
-// Marks every position a branch of `code` (a "rel" operand, BrTable's targets) or a catch pad lands on.
-AccumulatorForms::AccumulatorForms(const std::vector<uint32_t>& code, std::span<const CatchHandler> handlers)
-    : index_(acc_index()), size_(code.size()) {
+AccumulatorForms::AccumulatorForms(size_t code_units, std::span<const uint32_t> branch_targets,
+                                   std::span<const CatchHandler> handlers, std::vector<uint8_t>& arrivals)
+    : index_(acc_index()), size_(code_units), arrivals_(arrivals) {
   // Also without forms of its own (a counting build): Moves are chosen alike, so its counts of op
   // pairs are of the code the other builds run.
-  arrivals_.assign(code.size() + 1, false);
+  arrivals_.assign(code_units + 1, 0);
   for (const CatchHandler& c : handlers)
-    if (c.pad < arrivals_.size()) arrivals_[c.pad] = true;
-  for (size_t pos = 0; pos < code.size();) {
-    RegOp op = RegOp(code[pos]);
-    size_t units = regop_units(op, code.data() + pos);
-    if (layout_op(op) == RegOp::BrTable) {
-      for (size_t k = 3; k < units; ++k) arrivals_[pos + int32_t(code[pos + k])] = true;  // c n rel*(n+1)
-    } else if (index_.ends_with_rel[unsigned(op)]) {
-      arrivals_[pos + int32_t(code[pos + units - 1])] = true;
-    }
-    pos += units;
-  }
+    if (c.pad < arrivals_.size()) arrivals_[c.pad] = 1;
+  for (uint32_t target : branch_targets) arrivals_[target] = 1;
 }
 
 RegOp AccumulatorForms::form_at(const uint32_t* code, size_t pos, RegOp op, RegOp own) {

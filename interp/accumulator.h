@@ -27,9 +27,12 @@ struct AccIndex;  // what the forms need of each op, worked out once (accumulato
 // after it), then form_at, which also moves past it.
 class AccumulatorForms {
  public:
-  // Finds where control can arrive other than by falling through: branch targets and the catch
-  // pads of `handlers`. `code` holds op numbers.
-  AccumulatorForms(const std::vector<uint32_t>& code, std::span<const CatchHandler> handlers);
+  // Where control can arrive other than by falling through: `branch_targets` (every position a
+  // branch of the code lands on, as the translator wrote their displacements; repeats allowed) and
+  // the catch pads of `handlers`, marked in `arrivals` (a buffer kept from function to function) for
+  // code of `code_units` units.
+  AccumulatorForms(size_t code_units, std::span<const uint32_t> branch_targets,
+                   std::span<const CatchHandler> handlers, std::vector<uint8_t>& arrivals);
   // The op the instruction at `pos`, of base op `own` (as translated), runs as, given that it runs as
   // `op` (its pair op, or own); then moves past it (what the accumulator holds after it).
   RegOp form_at(const uint32_t* code, size_t pos, RegOp op, RegOp own);
@@ -55,7 +58,7 @@ class AccumulatorForms {
 
   const AccIndex& index_;
   size_t size_;  // of the code, in units
-  std::vector<uint8_t> arrivals_;  // bytes, not bits: read for every instruction of the walk
+  std::vector<uint8_t>& arrivals_;  // bytes, not bits: read for every instruction of the walk
   uint32_t held_ = kNothing;  // the slot whose value the accumulator holds, falling into the next instruction
 };
 

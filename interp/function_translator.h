@@ -14,6 +14,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 #include <boost/container/small_vector.hpp>
@@ -93,6 +94,13 @@ struct TranslatorBuffers {
   std::vector<uint32_t> local_slot;
   EntryStack stack;
   std::vector<Ctrl> ctrls;
+  // Every position a branch of the function lands on, as the lowering writes the displacement (the
+  // accumulator pass needs them; repeats allowed), and the pass's own marks.
+  std::vector<uint32_t> branch_targets;
+  std::vector<uint8_t> arrivals;
+  // FunctionTranslator::locals_set_first's result and its scan's br_table targets.
+  std::vector<uint8_t> first_use;
+  std::vector<uint32_t> scan_targets;
 };
 
 class FunctionTranslator {
@@ -102,19 +110,21 @@ class FunctionTranslator {
 
  public:
   // `validator` has begun the same function and steps each instruction before translate() sees it:
-  // the local types and a block's label types come from it (one derivation). `set_first`: the
-  // declared locals (by index) that the body sets before anything can read them (empty: none
-  // known); untraced code gives them the slots past zero_slots.
+  // the local types and a block's label types come from it (one derivation). `first_use`: per
+  // local, what the body's entry does with it first (locals_set_first; empty: nothing known);
+  // untraced code gives the declared locals set first the slots past zero_slots.
   FunctionTranslator(const Module& m, CompiledFunc& f, TranslatorBuffers& buffers,
                      AppendBuffer<OffsetMap::Entry>& offsets, const FunctionValidator& validator,
                      const FuncType& type, bool meter_fuel, uint32_t code_start, bool trace = false,
-                     const std::vector<bool>& set_first = {})
+                     std::span<const uint8_t> first_use = {})
       : m_(m), f_(f), offsets_(offsets), validator_(validator), locals_(validator.locals()), type_(type),
         code_(buffers.code), local_slot_(buffers.local_slot), stack_(buffers.stack), ctrls_(buffers.ctrls),
+        branch_targets_(buffers.branch_targets),
         wasm_offset_(code_start), meter_(meter_fuel) {
     code_.clear();
     stack_.clear();
     ctrls_.clear();
+    branch_targets_.clear();
     const std::vector<ValType>& locals = locals_;
 #ifndef WI_NO_TRACING
     trace_ = trace;
@@ -123,7 +133,9 @@ class FunctionTranslator {
 #endif
     // Slots: the parameters, the declared locals that must start at zero, then those set first.
     const size_t n_params = type.params.size();
-    auto first_set = [&](size_t i) { return !trace_ && i >= n_params && i < set_first.size() && set_first[i]; };
+    auto first_set = [&](size_t i) {
+      return !trace_ && i >= n_params && i < first_use.size() && first_use[i] == kSetFirst;
+    };
     uint32_t slot = 0;
     local_slot_.resize(locals.size());
     for (int pass = 0; pass < 3; ++pass) {
@@ -151,10 +163,13 @@ class FunctionTranslator {
 
   bool done() const { return ctrls_.empty(); }
 
-  // For the constructor's `set_first`: the declared locals (of `n_locals`, the first `n_params` of
-  // them parameters) that straight-line code from the body's entry sets before anything reads them.
-  static std::vector<bool> locals_set_first(const Module& m, const FunctionBody& body, size_t n_params,
-                                            size_t n_locals);
+  // For the constructor's `first_use`: of `n_locals` locals (the first `n_params` of them
+  // parameters), the declared ones that straight-line code from the body's entry sets before
+  // anything reads them are kSetFirst in `first_use` (left empty when there are none to scan).
+  // `targets`: a buffer for the scan.
+  static constexpr uint8_t kUnknown = 0, kSetFirst = 1, kReadFirst = 2;
+  static void locals_set_first(const Module& m, const FunctionBody& body, size_t n_params, size_t n_locals,
+                               std::vector<uint8_t>& first_use, std::vector<uint32_t>& targets);
 
   void translate(const Instruction& in);
 
@@ -306,7 +321,14 @@ class FunctionTranslator {
   uint32_t emit_result(ValType t, U... units) {
     return emit_result_like<Op>(Op, t, units...);
   }
-  void patch_to_here(const Patch& p) { code_[p.unit] = pos() - p.instr; }
+  // A branch's displacement: from its instruction `instr` to `target`, written to its rel unit.
+  // Every displacement is written here, so that branch_targets_ lists where control can arrive other
+  // than by falling through.
+  void set_rel(uint32_t unit, uint32_t instr, uint32_t target) {
+    code_[unit] = target - instr;
+    branch_targets_.push_back(target);
+  }
+  void patch_to_here(const Patch& p) { set_rel(p.unit, p.instr, pos()); }
 
   // ---- operand stack ----
   uint32_t slot_at(size_t height) const {
@@ -489,7 +511,7 @@ class FunctionTranslator {
 
   void emit_jump_to(Ctrl& target);
   void branch_rel(Ctrl& target, uint32_t instr, uint32_t unit) {
-    if (target.kind == Opcode::Loop) code_[unit] = target.loop_start - instr;
+    if (target.kind == Opcode::Loop) set_rel(unit, instr, target.loop_start);
     else target.patches.push_back({instr, unit});
   }
 
@@ -613,10 +635,11 @@ class FunctionTranslator {
   const FunctionValidator& validator_;
   const std::vector<ValType>& locals_;
   const FuncType& type_;
-  AppendBuffer<uint32_t>& code_;  // these four: TranslatorBuffers
+  AppendBuffer<uint32_t>& code_;  // these five: TranslatorBuffers
   std::vector<uint32_t>& local_slot_;
   EntryStack& stack_;
   std::vector<Ctrl>& ctrls_;
+  std::vector<uint32_t>& branch_targets_;
   uint32_t max_slots_ = 0;
   uint32_t next_group_ = 0;  // CatchHandler::group of the next try_table or try
   uint32_t wasm_offset_ = 0;

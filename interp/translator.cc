@@ -58,21 +58,21 @@ constinit const NumericMap kNumericMap{};
 // known, or after 256 instructions (the scan reads the body a second time: translation speed); an
 // undecodable prefix, left for the validator to report, also just ends it. Parameters are never
 // zeroed, so a function without declared locals is not scanned at all.
-std::vector<bool> FunctionTranslator::locals_set_first(const Module& m, const FunctionBody& body, size_t n_params,
-                                                       size_t n_locals) {
-  if (n_locals <= n_params) return {};
-  std::vector<bool> set(n_locals, false), read(n_locals, false);
+void FunctionTranslator::locals_set_first(const Module& m, const FunctionBody& body, size_t n_params,
+                                          size_t n_locals, std::vector<uint8_t>& first_use,
+                                          std::vector<uint32_t>& targets) {
+  first_use.clear();
+  if (n_locals <= n_params) return;
+  first_use.resize(n_locals, kUnknown);
   size_t known = 0;
   Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start), body.code_start);
   Instruction in;
-  std::vector<uint32_t> targets;
   for (int n = 0; n < 256 && known < n_locals - n_params && !r.at_end(); ++n) {
     if (!read_instruction(r, in, targets).ok() || is_control(in.op)) break;
-    if (in.a < n_params || in.a >= n_locals || set[in.a] || read[in.a]) continue;
-    if (in.op == Opcode::LocalGet) read[in.a] = true, ++known;
-    else if (in.op == Opcode::LocalSet || in.op == Opcode::LocalTee) set[in.a] = true, ++known;
+    if (in.a < n_params || in.a >= n_locals || first_use[in.a] != kUnknown) continue;
+    if (in.op == Opcode::LocalGet) first_use[in.a] = kReadFirst, ++known;
+    else if (in.op == Opcode::LocalSet || in.op == Opcode::LocalTee) first_use[in.a] = kSetFirst, ++known;
   }
-  return set;
 }
 
 void FunctionTranslator::translate(const Instruction& in) {
@@ -264,9 +264,9 @@ inline Result<void> step_direct(Direct kind, Reader& r, Instruction& in, Functio
 // (pairs.h), then its accumulator form given the instruction before as it will run (accumulator.h),
 // then its handler unit. An instruction's op is decided before the next one's, and read by the next
 // one's decisions only as an op number: the next instruction is bound only after.
-void form_pairs_and_accumulator_uses(CompiledFunc& f) {
+void form_pairs_and_accumulator_uses(CompiledFunc& f, TranslatorBuffers& buffers) {
   std::vector<uint32_t>& code = f.code;
-  AccumulatorForms acc(code, f.handlers);
+  AccumulatorForms acc(code.size(), buffers.branch_targets, f.handlers, buffers.arrivals);
   const int32_t* handlers = handler_offsets();
   for (size_t pos = 0; pos < code.size();) {
     RegOp own = RegOp(code[pos]);
@@ -308,9 +308,12 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
   const std::vector<ValType>& locals = validator_.locals();
   offsets_.clear();
   const FuncType& type = m.func_type(func_index);
+  if (out_.traced) buffers_->first_use.clear();
+  else
+    FunctionTranslator::locals_set_first(m, body, type.params.size(), locals.size(), buffers_->first_use,
+                                         buffers_->scan_targets);
   FunctionTranslator t(m, f, *buffers_, offsets_, validator_, type, meter_fuel_, uint32_t(body.code_start), out_.traced,
-                       out_.traced ? std::vector<bool>()
-                                   : FunctionTranslator::locals_set_first(m, body, type.params.size(), locals.size()));
+                       buffers_->first_use);
   Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start),
            body.code_start);
   Instruction in;
@@ -331,7 +334,7 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
   f.offsets = OffsetMap::encode(offsets_.span());
   // Traced code keeps one dispatch per op: a Trace op stands between any two of a wasm instruction's.
   if (out_.traced) bind_handlers(f.code);
-  else form_pairs_and_accumulator_uses(f);
+  else form_pairs_and_accumulator_uses(f, *buffers_);
 #ifndef NDEBUG
   // Builds with assertions (CI's) read every translation back through the op table.
   if (auto wrong = verify_code(f))

@@ -43,7 +43,7 @@ void FunctionTranslator::emit_jump_to(Ctrl& target) {
   }
   // The rel unit, the last: known for a loop (backwards), patched at the end of anything else.
   uint32_t rel = pos() - 1;
-  if (target.kind == Opcode::Loop) code_[rel] = target.loop_start - at;
+  if (target.kind == Opcode::Loop) set_rel(rel, at, target.loop_start);
   else target.patches.push_back({at, rel});
 }
 

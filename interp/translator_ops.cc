@@ -471,9 +471,9 @@ void FunctionTranslator::br_table(const Instruction& in) {
       EntryStack saved = stack_;
       branch(depth);
       stack_ = std::move(saved);
-      code_[unit] = stub - at;
+      set_rel(unit, at, stub);
     } else {
-      code_[unit] = it->second - at;
+      set_rel(unit, at, it->second);
     }
   }
   mark_unreachable();
