@@ -31,17 +31,17 @@ struct Cursor {
 
 }  // namespace
 
-OffsetMap OffsetMap::encode(std::span<const Entry> entries) {
+OffsetMap OffsetMap::encode(std::span<const Entry> entries, std::vector<uint8_t>& scratch) {
   OffsetMap m;
   m.count_ = uint32_t(entries.size());
   if (entries.empty()) return m;
   m.first_offset_ = entries.front().second;
   m.checkpoints_.reserve(entries.size() / kCheckpointStride);
   // Written through a pointer into room for the longest encoding (two 5-byte LEB128s an entry), then
-  // cut to size: a push_back per byte was most of the cost, and the map is made for every function
-  // compiled. (Sizing it exactly in a pass of its own first cost a fifth more.)
-  m.bytes_.resize(entries.size() * 2 * kMaxUleb32Bytes);
-  uint8_t* const start = m.bytes_.data();
+  // copied out at its size: a push_back per byte was most of the cost, and the map is made for every
+  // function compiled. (Sizing it exactly in a pass of its own first cost a fifth more.)
+  if (scratch.size() < entries.size() * 2 * kMaxUleb32Bytes) scratch.resize(entries.size() * 2 * kMaxUleb32Bytes);
+  uint8_t* const start = scratch.data();
   uint8_t* out = start;
   Entry prev{0, 0};
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -51,8 +51,7 @@ OffsetMap OffsetMap::encode(std::span<const Entry> entries) {
     if ((i + 1) % kCheckpointStride == 0) m.checkpoints_.push_back({e.first, e.second, uint32_t(out - start)});
     prev = e;
   }
-  m.bytes_.resize(size_t(out - start));
-  m.bytes_.shrink_to_fit();  // the map stays as long as the code
+  m.bytes_.assign(start, out);  // the map stays as long as the code: exactly its size
   return m;
 }
 

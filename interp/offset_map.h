@@ -24,7 +24,13 @@ class OffsetMap {
 
   OffsetMap() = default;
   // `entries` ascending by position (equal positions: the last one wins).
-  static OffsetMap encode(std::span<const Entry> entries);
+  static OffsetMap encode(std::span<const Entry> entries) {
+    std::vector<uint8_t> scratch;
+    return encode(entries, scratch);
+  }
+  // The same, written first into `scratch` (a buffer a caller encoding many maps keeps; it only
+  // grows), so that the map's own bytes are allocated once at their size.
+  static OffsetMap encode(std::span<const Entry> entries, std::vector<uint8_t>& scratch);
 
   // The offset of the last entry at or before `pos`; the first entry's for a position before it, 0
   // for an empty map.

@@ -331,7 +331,7 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
   }
   if (!r.at_end()) return r.error("section size mismatch");
   t.finish();
-  f.offsets = OffsetMap::encode(offsets_.span());
+  f.offsets = OffsetMap::encode(offsets_.span(), offset_bytes_);
   // Traced code keeps one dispatch per op: a Trace op stands between any two of a wasm instruction's.
   if (out_.traced) bind_handlers(f.code);
   else form_pairs_and_accumulator_uses(f, *buffers_);

@@ -29,6 +29,7 @@ class Translator : public CodeDelegate {
   bool lazy_;
   FunctionValidator validator_;
   AppendBuffer<OffsetMap::Entry> offsets_;  // the function's offset map as it is built (reused)
+  std::vector<uint8_t> offset_bytes_;       // OffsetMap::encode's scratch (reused)
   std::unique_ptr<lowering::TranslatorBuffers> buffers_;  // lent to each FunctionTranslator
 };
 
