@@ -1,5 +1,6 @@
-// Accumulator forms (accumulator.h): one walk finds where control can arrive other than by falling
-// through; form_at then decides for one instruction, asked by the translator's last walk.
+// Accumulator forms (accumulator.h): the per-op index of forms, and where control can arrive other
+// than by falling through (the branch targets the lowering listed, the catch pads); form_at
+// (inline in the header) then decides for one instruction, asked by the translator's last walk.
 #include "interp/accumulator.h"
 #include <array>
 #include "interp/regop.h"
@@ -20,59 +21,29 @@ constexpr unsigned longest_run_of_rows() {
 
 }  // namespace
 
-// Whether an instruction of the op leaves its result in the accumulator (writes_acc in regop.h),
-// for every op at once and at compile time: start-up builds no table for it.
-constexpr std::array<bool, kRegOpCount> kWritesAcc = [] {
-  std::array<bool, kRegOpCount> writes{};
-  for (unsigned i = 0; i < kRegOpCount; ++i) writes[i] = writes_acc(RegOp(i));
-  return writes;
-}();
-// The unit naming the slot a writer leaves in the accumulator (acc_result_unit in regop_info.h).
-constexpr std::array<uint8_t, kRegOpCount> kResultUnit = [] {
-  std::array<uint8_t, kRegOpCount> units{};
-  for (unsigned i = 0; i < kRegOpCount; ++i) units[i] = uint8_t(acc_result_unit(RegOp(i)));
-  return units;
-}();
-// Whether the op passes the accumulator on (passes_acc in regop.h), for every op at once.
-constexpr std::array<bool, kRegOpCount> kPassesAcc = [] {
-  std::array<bool, kRegOpCount> passes{};
-  for (RegOp p : kAccPassers) passes[unsigned(p)] = true;
-  return passes;
-}();
-// Per op, the accumulator forms an instruction of it may take, as (unit read from the accumulator,
-// op): a plain op's rows of acc_list.inc in order, a pair op's HeadAcc variant.
-struct AccIndex {
-  struct Use {
-    uint8_t unit = 0;
-    RegOp op = RegOp::Count_;
-  };
-  static constexpr unsigned kMaxUses = 4;
-  static_assert(longest_run_of_rows() <= kMaxUses, "acc_list.inc: more rows for one op than AccIndex holds");
-  std::array<std::array<Use, kMaxUses>, kRegOpCount> uses{};
-  const std::array<bool, kRegOpCount>& writes = kWritesAcc;
-  bool any = false;  // some accumulator form has a handler of its own in this executor
-  AccIndex() {
-    const int32_t* h = handler_offsets();
-    for (unsigned i = 0; i < kAccCount; ++i) {
-      RegOp acc = RegOp(kFirstAccOp + i);
-      const AccForm& a = kAccForms[i];
-      for (Use& u : uses[unsigned(a.base)])
-        if (u.op == RegOp::Count_) {
-          u = {a.unit, acc};
-          break;
-        }
-      if (h[unsigned(acc)] != h[unsigned(a.base)]) any = true;
-    }
-    for (unsigned row = 0; row < kRegOpPairCount; ++row) {
-      RegOp head_acc = first_acc_form(kRegOpPairs[row].head);
-      if (head_acc == RegOp::Count_) continue;
-      for (unsigned form = 0; form < kPairForms; ++form)
-        uses[unsigned(pair_op(row, form))][0] = {acc_parts(head_acc).unit, pair_op(row, form, true)};
-    }
-  }
-};
+static_assert(longest_run_of_rows() <= AccIndex::kMaxUses, "acc_list.inc: more rows for one op than AccIndex holds");
 
-static const AccIndex& acc_index() {
+AccIndex::AccIndex() {
+  const int32_t* h = handler_offsets();
+  for (unsigned i = 0; i < kAccCount; ++i) {
+    RegOp acc = RegOp(kFirstAccOp + i);
+    const AccForm& a = kAccForms[i];
+    for (Use& u : uses[unsigned(a.base)])
+      if (u.op == RegOp::Count_) {
+        u = {a.unit, acc};
+        break;
+      }
+    if (h[unsigned(acc)] != h[unsigned(a.base)]) any = true;
+  }
+  for (unsigned row = 0; row < kRegOpPairCount; ++row) {
+    RegOp head_acc = first_acc_form(kRegOpPairs[row].head);
+    if (head_acc == RegOp::Count_) continue;
+    for (unsigned form = 0; form < kPairForms; ++form)
+      uses[unsigned(pair_op(row, form))][0] = {acc_parts(head_acc).unit, pair_op(row, form, true)};
+  }
+}
+
+const AccIndex& acc_index() {
   static const AccIndex index;
   return index;
 }
@@ -86,26 +57,6 @@ AccumulatorForms::AccumulatorForms(size_t code_units, std::span<const uint32_t> 
   for (const CatchHandler& c : handlers)
     if (c.pad < arrivals_.size()) arrivals_[c.pad] = 1;
   for (uint32_t target : branch_targets) arrivals_[target] = 1;
-}
-
-RegOp AccumulatorForms::form_at(const uint32_t* code, size_t pos, RegOp op, RegOp own) {
-  uint32_t held = held_at(pos);
-  held_ = held_after(code, pos, own);
-  if (!index_.any || held == kNothing) return op;
-  for (const AccIndex::Use& use : index_.uses[unsigned(op)]) {
-    if (use.op == RegOp::Count_) break;
-    if (code[pos + use.unit] == held) return use.op;
-  }
-  return op;
-}
-
-uint32_t AccumulatorForms::held_after(const uint32_t* code, size_t pos, RegOp own) const {
-  if (index_.writes[unsigned(own)]) return code[pos + kResultUnit[unsigned(own)]];
-  uint32_t held = held_at(pos);
-  if (held == kNothing || !kPassesAcc[unsigned(own)]) return kNothing;
-  for (unsigned unit : passes_acc_writes(own))
-    if (code[pos + unit] == held) return kNothing;
-  return held;
 }
 
 bool AccumulatorForms::reads_through(const uint32_t* code, size_t pos, RegOp own, size_t next,

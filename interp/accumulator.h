@@ -5,10 +5,45 @@
 #include <vector>
 #include "interp/code.h"
 #include "interp/regop.h"
+#include "interp/regop_info.h"
 
 namespace wi {
 
-struct AccIndex;  // what the forms need of each op, worked out once (accumulator.cc)
+// What the forms need of each op, worked out once: here, so that the translator's last walk has
+// form_at inline.
+// Whether an instruction of the op leaves its result in the accumulator (writes_acc in regop.h),
+// for every op at once and at compile time: start-up builds no table for it.
+inline constexpr std::array<bool, kRegOpCount> kWritesAcc = [] {
+  std::array<bool, kRegOpCount> writes{};
+  for (unsigned i = 0; i < kRegOpCount; ++i) writes[i] = writes_acc(RegOp(i));
+  return writes;
+}();
+// The unit naming the slot a writer leaves in the accumulator (acc_result_unit in regop_info.h).
+inline constexpr std::array<uint8_t, kRegOpCount> kResultUnit = [] {
+  std::array<uint8_t, kRegOpCount> units{};
+  for (unsigned i = 0; i < kRegOpCount; ++i) units[i] = uint8_t(acc_result_unit(RegOp(i)));
+  return units;
+}();
+// Whether the op passes the accumulator on (passes_acc in regop.h), for every op at once.
+inline constexpr std::array<bool, kRegOpCount> kPassesAcc = [] {
+  std::array<bool, kRegOpCount> passes{};
+  for (RegOp p : kAccPassers) passes[unsigned(p)] = true;
+  return passes;
+}();
+// Per op, the accumulator forms an instruction of it may take, as (unit read from the accumulator,
+// op): a plain op's rows of acc_list.inc in order, a pair op's HeadAcc variant.
+struct AccIndex {
+  struct Use {
+    uint8_t unit = 0;
+    RegOp op = RegOp::Count_;
+  };
+  static constexpr unsigned kMaxUses = 4;
+  std::array<std::array<Use, kMaxUses>, kRegOpCount> uses{};
+  bool any = false;  // some accumulator form has a handler of its own in this executor
+  AccIndex();  // accumulator.cc
+};
+const AccIndex& acc_index();
+
 
 // Gives an instruction of a function's finished register code (pairs formed, op numbers not yet
 // bound to handlers) an accumulator form (acc_list.inc) where the value it reads through that form's
@@ -35,7 +70,16 @@ class AccumulatorForms {
                    std::span<const CatchHandler> handlers, std::vector<uint8_t>& arrivals);
   // The op the instruction at `pos`, of base op `own` (as translated), runs as, given that it runs as
   // `op` (its pair op, or own); then moves past it (what the accumulator holds after it).
-  RegOp form_at(const uint32_t* code, size_t pos, RegOp op, RegOp own);
+  RegOp form_at(const uint32_t* code, size_t pos, RegOp op, RegOp own) {
+    uint32_t held = held_at(pos);
+    held_ = held_after(code, pos, own);
+    if (!index_.any || held == kNothing) return op;
+    for (const AccIndex::Use& use : index_.uses[unsigned(op)]) {
+      if (use.op == RegOp::Count_) break;
+      if (code[pos + use.unit] == held) return use.op;
+    }
+    return op;
+  }
   // Whether the instruction at `next` (of base op `next_own`) would read the accumulator that the
   // instruction at `pos` passes on to it. A pair's tail reads its operands from their slots (or the
   // head's result): the translator's walk keeps a call_indirect that can read its index this way
@@ -52,7 +96,14 @@ class AccumulatorForms {
 
  private:
   static constexpr uint32_t kNothing = UINT32_MAX;
-  uint32_t held_after(const uint32_t* code, size_t pos, RegOp own) const;
+  uint32_t held_after(const uint32_t* code, size_t pos, RegOp own) const {
+    if (kWritesAcc[unsigned(own)]) return code[pos + kResultUnit[unsigned(own)]];
+    uint32_t held = held_at(pos);
+    if (held == kNothing || !kPassesAcc[unsigned(own)]) return kNothing;
+    for (unsigned unit : passes_acc_writes(own))
+      if (code[pos + unit] == held) return kNothing;
+    return held;
+  }
   RegOp copy_form(const uint32_t* code, size_t pos, RegOp own, size_t next) const;
   uint32_t held_at(size_t pos) const { return arrivals_[pos] ? kNothing : held_; }
 
