@@ -70,7 +70,7 @@ class AccumulatorForms {
                    std::span<const CatchHandler> handlers, std::vector<uint8_t>& arrivals);
   // The op the instruction at `pos`, of base op `own` (as translated), runs as, given that it runs as
   // `op` (its pair op, or own); then moves past it (what the accumulator holds after it).
-  RegOp form_at(const uint32_t* code, size_t pos, RegOp op, RegOp own) {
+  [[gnu::always_inline]] RegOp form_at(const uint32_t* code, size_t pos, RegOp op, RegOp own) {
     uint32_t held = held_at(pos);
     held_ = held_after(code, pos, own);
     if (!index_.any || held == kNothing) return op;

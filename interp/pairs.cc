@@ -16,7 +16,10 @@ struct PairIndex {
   static constexpr uint32_t kEmpty = UINT32_MAX;
   struct Cell {
     uint32_t key = kEmpty;  // head << 16 | tail
-    uint32_t row = 0;
+    uint16_t row = 0;
+    // Bit k set: the tail's unit k (1..kPairForms-1) is a source slot and the head writes a slot
+    // through its unit 1, so the pair takes form k when that unit names the head's slot.
+    uint16_t form_units = 0;
   };
   std::array<Cell, 1u << kBits> cells{};
   bool any = false;  // some pair op has a handler of its own in this executor
@@ -30,26 +33,33 @@ struct PairIndex {
       uint32_t k = key(p.head, p.tail);
       unsigned i = hash(k);
       while (cells[i].key != kEmpty && cells[i].key != k) i = (i + 1) & (cells.size() - 1);
-      if (cells[i].key == kEmpty) cells[i] = {k, row};  // a repeated row: the first one counts
+      if (cells[i].key == kEmpty) cells[i] = {k, uint16_t(row), form_units(p.head, p.tail)};  // a repeated row: the first one counts
       if (h[unsigned(pair_op(row, 0))] != h[unsigned(p.head)]) any = true;
     }
   }
-  // The row of (head, tail), or kRegOpPairCount.
-  unsigned row_of(RegOp head, RegOp tail) const {
+  static uint16_t form_units(RegOp head, RegOp tail) {
+    if (regop_unit_kind(head, 1) != UnitKind::DestSlot) return 0;
+    uint16_t units = 0;
+    for (unsigned k = 1; k < kPairForms; ++k)
+      if (regop_unit_kind(tail, k) == UnitKind::SourceSlot) units |= uint16_t(1u << k);
+    return units;
+  }
+  // The cell of (head, tail), or nullptr.
+  const Cell* find(RegOp head, RegOp tail) const {
     uint32_t k = key(head, tail);
     for (unsigned i = hash(k);; i = (i + 1) & (cells.size() - 1)) {
-      if (cells[i].key == k) return cells[i].row;
-      if (cells[i].key == kEmpty) return kRegOpPairCount;
+      if (cells[i].key == k) return &cells[i];
+      if (cells[i].key == kEmpty) return nullptr;
     }
   }
 };
+static_assert(kRegOpPairCount <= UINT16_MAX && kPairForms <= 16, "PairIndex::Cell holds a row and a unit mask in 16 bits each");
 
 // The form of a pair at `head` (regop.h): the first of the tail's source operands among units
 // 1..kPairForms-1 that names the slot the head writes through its unit 1, or 0.
-unsigned pair_form_at(RegOp head, const uint32_t* head_code, RegOp tail, const uint32_t* tail_code) {
-  if (regop_unit_kind(head, 1) != UnitKind::DestSlot) return 0;
+unsigned pair_form_at(const PairIndex::Cell& cell, const uint32_t* head_code, const uint32_t* tail_code) {
   for (unsigned k = 1; k < kPairForms; ++k)
-    if (regop_unit_kind(tail, k) == UnitKind::SourceSlot && tail_code[k] == head_code[1]) return k;
+    if ((cell.form_units >> k & 1) && tail_code[k] == head_code[1]) return k;
   return 0;
 }
 
@@ -63,8 +73,8 @@ const PairIndex& pair_index() {
 RegOp pairs_detail::pair_at_head(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code) {
   const PairIndex& index = pair_index();
   if (!index.any) return op;
-  unsigned row = index.row_of(op, next);
-  return row == kRegOpPairCount ? op : pair_op(row, pair_form_at(op, code, next, next_code));
+  const PairIndex::Cell* cell = index.find(op, next);
+  return cell ? pair_op(cell->row, pair_form_at(*cell, code, next_code)) : op;
 }
 
 }  // namespace wi
