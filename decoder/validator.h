@@ -41,14 +41,13 @@ class FunctionValidator {
   // since the translator's driver runs them for most instructions and a call returning a Result
   // cost more than the check: operands of exactly the types asked for, a local in range and set.
   // The rest, errors included, is out of line.
-  Result<void> step_signature(const Instruction& in, const OpInfo& info) {
+  [[gnu::always_inline]] Result<void> step_signature(const Instruction& in, const OpInfo& info) {
     const size_t n = info.nparams, size = stack_.size();
     bool access = info.imm == Imm::MemArg || info.imm == Imm::MemArgLane;  // typed by the memory
     if (n <= 2 && !access && size >= frames_.back().height + n &&
         (n == 0 || (stack_[size - 1] == info.params[n - 1] && (n == 1 || stack_[size - 2] == info.params[0])))) {
       pops_ = n;
-      stack_.resize(size - n);
-      if (info.result != ValType::Void) stack_.push_back(info.result);
+      replace_top(n, info.result);
       return {};
     }
     return step_signature_slow(in, info);
@@ -61,8 +60,7 @@ class FunctionValidator {
         in.mem_offset <= 0xffffffffu && n <= 2 && size >= frames_.back().height + n &&
         stack_[size - n] == ValType::I32 && (n == 1 || stack_[size - 1] == info.params[1])) {
       pops_ = n;
-      stack_.resize(size - n);
-      if (info.result != ValType::Void) stack_.push_back(info.result);
+      replace_top(n, info.result);
       return {};
     }
     WI_TRY(memarg(in));
@@ -105,6 +103,17 @@ class FunctionValidator {
  private:
   Error err(const Instruction& in, std::string msg) const { return make_error(in.offset, std::move(msg)); }
   void push(ValType t) { stack_.push_back(t); }
+  // The inline typings' last step: the top n (at most 2, known present) operand types replaced by
+  // `result` (nothing for Void). Shrinking by pop_back, not resize: resize carries its growing path.
+  void replace_top(size_t n, ValType result) {
+    if (result == ValType::Void) {
+      for (size_t i = 0; i < n; ++i) stack_.pop_back();
+      return;
+    }
+    if (n == 0) return stack_.push_back(result);
+    stack_[stack_.size() - n] = result;
+    if (n == 2) stack_.pop_back();
+  }
   Result<ValType> pop(const Instruction& in);
   Result<ValType> pop_expect(const Instruction& in, ValType expect);
   Result<void> pop_all(const Instruction& in, const std::vector<ValType>& types);

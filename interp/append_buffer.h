@@ -14,30 +14,41 @@ namespace wi {
 template <class T>
 class AppendBuffer {
  public:
+  AppendBuffer() = default;
+  AppendBuffer(const AppendBuffer&) = delete;
+  AppendBuffer& operator=(const AppendBuffer&) = delete;
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   void clear() { size_ = 0; }
   void push_back(const T& v) {
-    if (size_ == storage_.size()) [[unlikely]] grow();
-    storage_.data()[size_++] = v;
+    if (size_ == capacity_) [[unlikely]] grow();
+    data_[size_++] = v;
   }
   template <class... A>
   void emplace_back(A... a) { push_back(T{a...}); }
   void pop_back() { --size_; }
   // Only ever shrinks: the translator drops code it is about to fold into the next instruction.
   void shrink_to(size_t n) { size_ = std::min(size_, n); }
-  T& operator[](size_t i) { return storage_.data()[i]; }
-  const T& operator[](size_t i) const { return storage_.data()[i]; }
-  T& back() { return storage_.data()[size_ - 1]; }
-  const T* begin() const { return storage_.data(); }
-  const T* end() const { return storage_.data() + size_; }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  T& back() { return data_[size_ - 1]; }
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
   std::span<const T> span() const { return {begin(), size_}; }
 
  private:
-  [[gnu::noinline]] void grow() { storage_.resize(std::max<size_t>(256, 2 * storage_.size())); }
+  [[gnu::noinline]] void grow() {
+    storage_.resize(std::max<size_t>(256, 2 * storage_.size()));
+    data_ = storage_.data();
+    capacity_ = storage_.size();
+  }
 
-  std::vector<T> storage_;  // every element up to the capacity exists; size_ of them are in use
-  size_t size_ = 0;
+  // Every element up to the capacity exists; size_ of them are in use. Its start and length are
+  // kept beside it, so that an append reads no vector internals (a copy or move would leave them
+  // pointing into the wrong storage: the buffer is neither).
+  std::vector<T> storage_;
+  T* data_ = nullptr;
+  size_t size_ = 0, capacity_ = 0;
 };
 
 }  // namespace wi
