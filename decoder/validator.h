@@ -54,7 +54,7 @@ class FunctionValidator {
   }
   // A load or store. Inline, its commonest case: memory 0 with 32-bit addresses, alignment and offset
   // in range, an i32 address and a store's value of exactly its type on the stack.
-  Result<void> memory_access(const Instruction& in, const OpInfo& info) {
+  [[gnu::always_inline]] Result<void> memory_access(const Instruction& in, const OpInfo& info) {
     const size_t n = info.nparams, size = stack_.size();
     if (in.memory == 0 && memory0_is32_ && info.imm == Imm::MemArg && in.align <= info.aux &&
         in.mem_offset <= 0xffffffffu && n <= 2 && size >= frames_.back().height + n &&
