@@ -58,7 +58,7 @@ Result<ValType> FunctionValidator::pop_expect(const Instruction& in, ValType exp
   return t == ValType::Unknown ? expect : t;
 }
 
-Result<void> FunctionValidator::pop_all(const Instruction& in, const std::vector<ValType>& types) {
+Result<void> FunctionValidator::pop_all_slow(const Instruction& in, const std::vector<ValType>& types) {
   for (size_t i = types.size(); i-- > 0;) WI_TRY(pop_expect(in, types[i]));
   return {};
 }
@@ -94,9 +94,13 @@ Result<FunctionValidator::Frame> FunctionValidator::pop_frame(const Instruction&
   if (stack_.size() != frames_.back().height) return err(in, "type mismatch");
   Frame f = std::move(frames_.back());
   frames_.pop_back();
-  for (size_t i = f.first_set; i < sets_in_blocks_.size(); ++i) local_set_[sets_in_blocks_[i]] = false;
-  sets_in_blocks_.resize(f.first_set);
+  undo_sets(f.first_set);
   return f;
+}
+
+void FunctionValidator::undo_sets(size_t first_set) {
+  for (size_t i = first_set; i < sets_in_blocks_.size(); ++i) local_set_[sets_in_blocks_[i]] = false;
+  sets_in_blocks_.resize(first_set);
 }
 
 void FunctionValidator::set_unreachable() {
@@ -233,11 +237,17 @@ Result<void> FunctionValidator::block(const Instruction& in) {
 
 Result<void> FunctionValidator::end(const Instruction& in) {
   pops_ = 0;
-  WI_TRY_ASSIGN(Frame f, pop_frame(in));
+  // pop_frame's checks, on the frame in place: it is not moved out only to be dropped.
+  if (frames_.empty()) return err(in, "unexpected end");
+  const Frame& f = frames_.back();
+  WI_TRY(pop_all(in, f.sig.results));
+  if (stack_.size() != f.height) return err(in, "type mismatch");
   // An `if` without `else` must have matching params and results (the implicit else is empty).
   if (f.kind == Opcode::If && !all_match(f.sig.params, f.sig.results)) return err(in, "type mismatch");
-  if (frames_.empty()) stack_.clear();
+  undo_sets(f.first_set);
+  if (frames_.size() == 1) stack_.clear();
   else push_all(f.sig.results);
+  frames_.pop_back();
   return {};
 }
 

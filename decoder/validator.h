@@ -3,6 +3,7 @@
 // the same instruction (validate, then emit).
 // https://webassembly.github.io/spec/core/appendix/algorithm.html
 #pragma once
+#include <algorithm>
 #include <vector>
 #include <boost/container/vector.hpp>
 #include "decoder/instruction.h"
@@ -116,7 +117,20 @@ class FunctionValidator {
   }
   Result<ValType> pop(const Instruction& in);
   Result<ValType> pop_expect(const Instruction& in, ValType expect);
-  Result<void> pop_all(const Instruction& in, const std::vector<ValType>& types);
+  // Pops `types`, the last one on top. Inline, its commonest case: exactly those types above the
+  // frame's height (branch values, call arguments, block results).
+  Result<void> pop_all(const Instruction& in, const std::vector<ValType>& types) {
+    const size_t n = types.size(), size = stack_.size();
+    if (size >= frames_.back().height + n && std::equal(types.begin(), types.end(), stack_.end() - n)) {
+      for (size_t i = 0; i < n; ++i) stack_.pop_back();
+      pops_ += n;  // as pop() counts them
+      return {};
+    }
+    return pop_all_slow(in, types);
+  }
+  Result<void> pop_all_slow(const Instruction& in, const std::vector<ValType>& types);
+  // A frame's end undoes the local.sets made inside it (non-defaultable locals set first there).
+  void undo_sets(size_t first_set);
   Result<ValType> pop_ref(const Instruction& in);  // any reference type, or Unknown
   void mark_set(uint32_t local);
   void push_all(const std::vector<ValType>& types) { stack_.insert(stack_.end(), types.begin(), types.end()); }
