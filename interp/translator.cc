@@ -290,6 +290,8 @@ void form_pairs_and_accumulator_uses(CompiledFunc& f, TranslatorBuffers& buffers
 }  // namespace
 
 Result<void> Translator::on_function(const Module& m, uint32_t func_index, const FunctionBody& body) {
+  // The function section, read before the code, gave the count: no growing copies while decoding.
+  if (out_.funcs.empty()) out_.funcs.reserve(m.func_types.size() - m.num_imported_funcs);
   CompiledFunc& f = out_.funcs.emplace_back();
   f.func_index = func_index;
   if (lazy_) {
