@@ -32,8 +32,15 @@ class Reader {
   // One-byte LEB128s (local and function indices, alignments, offsets and constants below 64 in
   // magnitude: most of them in compiled code) are read inline; longer ones, and every error, by the
   // general loops below.
+  // One- and two-byte encodings inline (indices, most constants: never too long or too large for
+  // 32 bits); the rest, and every error, out of line.
   Result<uint32_t> u32() {
     if (pos_ < size_ && data_[pos_] < 0x80) return data_[pos_++];
+    if (pos_ + 1 < size_ && data_[pos_ + 1] < 0x80) {
+      uint32_t v = (data_[pos_] & 0x7fu) | uint32_t(data_[pos_ + 1]) << 7;
+      pos_ += 2;
+      return v;
+    }
     return unsigned_leb<uint32_t, 32>();
   }
   Result<uint64_t> u64() {
@@ -42,6 +49,11 @@ class Reader {
   }
   Result<int32_t> s32() {
     if (pos_ < size_ && data_[pos_] < 0x80) return int32_t(data_[pos_++] ^ 0x40) - 0x40;  // bit 6: the sign
+    if (pos_ + 1 < size_ && data_[pos_ + 1] < 0x80) {  // 14 bits, bit 13 the sign
+      int32_t v = int32_t(((data_[pos_] & 0x7fu) | uint32_t(data_[pos_ + 1]) << 7) ^ 0x2000) - 0x2000;
+      pos_ += 2;
+      return v;
+    }
     return signed_leb<int32_t, 32>();
   }
   Result<int64_t> s64() {
