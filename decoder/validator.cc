@@ -64,9 +64,9 @@ Result<void> FunctionValidator::pop_all_slow(const Instruction& in, const std::v
 }
 
 void FunctionValidator::push_frame(Opcode kind, BlockSig sig) {
-  Frame f{kind, std::move(sig), stack_.size(), false, sets_in_blocks_.size()};
+  // Built in its place: a frame moved in was a second copy of its signature's two vectors.
+  Frame& f = frames_.emplace_back(kind, std::move(sig), stack_.size(), false, sets_in_blocks_.size());
   push_all(f.sig.params);
-  frames_.push_back(std::move(f));
 }
 
 Result<ValType> FunctionValidator::pop_ref(const Instruction& in) {

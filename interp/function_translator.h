@@ -495,9 +495,9 @@ class FunctionTranslator {
     // A block boundary may be a branch target (a loop header always is): never retarget an
     // instruction emitted before it.
     forget_fusions();
-    Ctrl c{kind, sig.params, sig.results, stack_.size() - sig.params.size(), 0};
+    // Built in its place (a Ctrl moved in cost a second construction and a destruction).
+    Ctrl& c = ctrls_.emplace_back(kind, sig.params, sig.results, stack_.size() - sig.params.size(), 0);
     c.base_slot = slot_at(c.height);
-    ctrls_.push_back(std::move(c));
   }
 
   void reset_to_params(Ctrl& c) {
