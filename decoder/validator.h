@@ -75,6 +75,11 @@ class FunctionValidator {
     }
     return local_get_slow(in);
   }
+  // drop, select (untyped), global.get, global.set: step_data's typing, called directly.
+  Result<void> parametric_or_global(const Instruction& in) {
+    pops_ = 0;
+    return step_data(in);
+  }
   Result<void> block(const Instruction& in);  // block, loop, if, try_table, try
   Result<void> end(const Instruction& in);
   Result<void> br(const Instruction& in);
@@ -106,7 +111,7 @@ class FunctionValidator {
   void push(ValType t) { stack_.push_back(t); }
   // The inline typings' last step: the top n (at most 2, known present) operand types replaced by
   // `result` (nothing for Void). Shrinking by pop_back, not resize: resize carries its growing path.
-  void replace_top(size_t n, ValType result) {
+  [[gnu::always_inline]] void replace_top(size_t n, ValType result) {
     if (result == ValType::Void) {
       for (size_t i = 0; i < n; ++i) stack_.pop_back();
       return;

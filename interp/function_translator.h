@@ -197,6 +197,8 @@ class FunctionTranslator {
     e.bits[1] = hi;
   }
   void numeric(const Instruction& in, const OpInfo& info);
+  // drop, select (untyped), global.get, global.set: none is a wide instruction (step()).
+  void parametric_or_global(const Instruction& in) { step_data(in, op_info(in.op)); }
   void structured(const Instruction& in);  // block, loop, if
   void end();
   void br(uint32_t depth) {
