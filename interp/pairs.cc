@@ -8,7 +8,7 @@ namespace {
 
 // The rows by (head, tail): an open-addressed hash table, since a head may have up to 18 tails (a
 // per-head list cost the translator's last walk about 60 host instructions per register
-// instruction). Which ops head a row at all is pairs.h's kHeads.
+// instruction). pairs.h's kTailFilter passes over most pairs that are no row before this is asked.
 struct PairIndex {
   static constexpr unsigned kBits = 9;  // 512 cells for pairs.def's rows: at most half full
   static_assert(kRegOpPairCount * 2 <= (1u << kBits), "pairs.def outgrew PairIndex's table");

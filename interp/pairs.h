@@ -14,18 +14,19 @@ namespace wi {
 inline RegOp pair_at(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code);
 
 namespace pairs_detail {
-// Whether an op heads any row of pairs.def: known when wi is compiled, so the translator's last walk
-// passes over the ops that head none (most of them) without a call.
-inline constexpr auto kHeads = [] {
-  std::array<bool, kRegOpCount> heads{};
-  for (const RegOpPair& p : kRegOpPairs) heads[unsigned(p.head)] = true;
-  return heads;
+// Per op, a filter of the tails it heads a row of pairs.def with: bit (tail mod 64) set for each.
+// Known when wi is compiled, so the translator's last walk passes over the (head, next) pairs that
+// are no row (most of them: a head has 1 to 18 tails) without a call or a hash lookup.
+inline constexpr auto kTailFilter = [] {
+  std::array<uint64_t, kRegOpCount> filter{};
+  for (const RegOpPair& p : kRegOpPairs) filter[unsigned(p.head)] |= uint64_t(1) << (unsigned(p.tail) % 64);
+  return filter;
 }();
 RegOp pair_at_head(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code);
 }  // namespace pairs_detail
 
 inline RegOp pair_at(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code) {
-  if (!pairs_detail::kHeads[unsigned(op)] || next == RegOp::Count_) return op;
+  if (!(pairs_detail::kTailFilter[unsigned(op)] >> (unsigned(next) % 64) & 1) || next == RegOp::Count_) return op;
   return pairs_detail::pair_at_head(op, code, next, next_code);
 }
 
