@@ -53,28 +53,6 @@ constexpr NumericMap::NumericMap() {
 
 constinit const NumericMap kNumericMap{};
 
-// No read can see such a local's initial zero. The scan stops at the first control instruction (a
-// branch target, a loop or a handler could read it before the set), once every declared local is
-// known, or after 256 instructions (the scan reads the body a second time: translation speed); an
-// undecodable prefix, left for the validator to report, also just ends it. Parameters are never
-// zeroed, so a function without declared locals is not scanned at all.
-void FunctionTranslator::locals_set_first(const Module& m, const FunctionBody& body, size_t n_params,
-                                          size_t n_locals, std::vector<uint8_t>& first_use,
-                                          std::vector<uint32_t>& targets) {
-  first_use.clear();
-  if (n_locals <= n_params) return;
-  first_use.resize(n_locals, kUnknown);
-  size_t known = 0;
-  Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start), body.code_start);
-  Instruction in;
-  for (int n = 0; n < 256 && known < n_locals - n_params && !r.at_end(); ++n) {
-    if (!read_instruction(r, in, targets).ok() || is_control(in.op)) break;
-    if (in.a < n_params || in.a >= n_locals || first_use[in.a] != kUnknown) continue;
-    if (in.op == Opcode::LocalGet) first_use[in.a] = kReadFirst, ++known;
-    else if (in.op == Opcode::LocalSet || in.op == Opcode::LocalTee) first_use[in.a] = kSetFirst, ++known;
-  }
-}
-
 void FunctionTranslator::translate(const Instruction& in) {
   wasm_offset_ = uint32_t(in.offset);
   Ctrl& c = ctrls_.back();
@@ -178,6 +156,68 @@ const DirectKinds& direct_kinds() {
   static const DirectKinds kinds;
   return kinds;
 }
+
+}  // namespace
+
+// No read can see such a local's initial zero. The scan stops at the first control instruction (a
+// branch target, a loop or a handler could read it before the set), once every declared local is
+// known, or after 256 instructions (the scan reads the body a second time: translation speed); an
+// undecodable prefix, left for the validator to report, also just ends it. Parameters are never
+// zeroed, so a function without declared locals is not scanned at all. The driver's direct kinds
+// tell the commonest instructions apart by their first byte, so that the scan skips their
+// immediates without read_instruction's switch; the rest it reads as before.
+void FunctionTranslator::locals_set_first(const Module& m, const FunctionBody& body, size_t n_params,
+                                          size_t n_locals, std::vector<uint8_t>& first_use,
+                                          std::vector<uint32_t>& targets) {
+  first_use.clear();
+  if (n_locals <= n_params) return;
+  first_use.resize(n_locals, kUnknown);
+  size_t known = 0;
+  Reader r(std::span<const uint8_t>(m.bytes.data() + body.code_start, body.end - body.code_start), body.code_start);
+  Instruction in;
+  const DirectKinds& kinds = direct_kinds();
+  auto note = [&](uint32_t local, uint8_t use) {
+    if (local < n_params || local >= n_locals || first_use[local] != kUnknown) return;
+    first_use[local] = use;
+    ++known;
+  };
+  for (int n = 0; n < 256 && known < n_locals - n_params && !r.at_end(); ++n) {
+    const uint8_t byte = *r.cursor();
+    switch (kinds.of[byte]) {
+      case Direct::Numeric: case Direct::Parametric:  // no immediates
+        r.skip(1);
+        continue;
+      case Direct::LocalGet: case Direct::LocalSet: case Direct::LocalTee: {
+        r.skip(1);
+        auto index = r.u32();
+        if (!index.ok()) return;
+        note(*index, kinds.of[byte] == Direct::LocalGet ? kReadFirst : kSetFirst);
+        continue;
+      }
+      case Direct::Global: case Direct::Call: {  // an index
+        r.skip(1);
+        if (!r.u32().ok()) return;
+        continue;
+      }
+      case Direct::Const: case Direct::Memory: {
+        in.op = lookup_opcode(byte);
+        r.skip(1);
+        const Imm imm = op_info(in.op).imm;
+        if (!(imm == Imm::MemArg ? read_memarg(r, in) : read_const(r, in, imm)).ok()) return;
+        continue;
+      }
+      case Direct::Block: case Direct::End: case Direct::Br: case Direct::BrIf:
+        return;  // control
+      case Direct::General:
+        break;
+    }
+    if (!read_instruction(r, in, targets).ok() || is_control(in.op)) return;
+    if (in.op == Opcode::LocalGet) note(in.a, kReadFirst);
+    else if (in.op == Opcode::LocalSet || in.op == Opcode::LocalTee) note(in.a, kSetFirst);
+  }
+}
+
+namespace {
 
 // Reads, types and lowers one instruction of a direct kind (not General) at `r`: the entries its
 // kind names, in the order the general path calls them (validator first, so nothing is lowered for
