@@ -5,20 +5,19 @@
 
 namespace wi {
 
-Result<BlockSig> block_signature(const Module& m, const Instruction& in) {
-  BlockSig s;
+Result<void> block_signature(const Module& m, const Instruction& in, BlockSig& s) {
   int64_t bt = in.block_type;
   size_t offset = in.offset;
-  if (bt == kBlockVoid) return s;
+  if (bt == kBlockVoid) return {};
   if (bt == kBlockValue) {
     WI_TRY_ASSIGN(ValType t, m.canonical(in.type, offset));
     s.results.push_back(t);
-    return s;
+    return {};
   }
   if (uint64_t(bt) >= m.types.size()) return make_error(offset, fmt::format("unknown type {}", bt));
   s.params = m.types[bt].params;
   s.results = m.types[bt].results;
-  return s;
+  return {};
 }
 
 void FunctionValidator::begin(const Module& m, uint32_t func_index, const FunctionBody& body) {
@@ -223,7 +222,8 @@ Result<void> FunctionValidator::no_typing_rule(const Instruction& in) {
 Result<void> FunctionValidator::block(const Instruction& in) {
   using O = Opcode;
   pops_ = 0;
-  WI_TRY_ASSIGN(BlockSig sig, block_signature(*m_, in));
+  BlockSig sig;
+  WI_TRY(block_signature(*m_, in, sig));
   if (in.op == O::TryTable) WI_TRY(catch_clauses(in));
   if (in.op == O::If) WI_TRY(pop_expect(in, ValType::I32));
   WI_TRY(pop_all(in, sig.params));
@@ -298,8 +298,14 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
       return block(in);
     case O::Else: {
       if (frames_.back().kind != O::If) return err(in, "else without if");
-      WI_TRY_ASSIGN(Frame f, pop_frame(in));
-      push_frame(O::Else, std::move(f.sig));
+      // pop_frame's checks and push_frame's state on the frame in place (no moves of its types).
+      Frame& f = frames_.back();
+      WI_TRY(pop_all(in, f.sig.results));
+      if (stack_.size() != f.height) return err(in, "type mismatch");
+      undo_sets(f.first_set);
+      f.kind = O::Else;
+      f.unreachable = false;
+      push_all(f.sig.params);
       return {};
     }
     case O::End: return end(in);

@@ -15,7 +15,9 @@ namespace wi {
 struct BlockSig {
   std::vector<ValType> params, results;
 };
-Result<BlockSig> block_signature(const Module& m, const Instruction& block);
+// A block's signature into `sig` (empty on entry). Into an argument, not a returned Result<BlockSig>:
+// a block's frame took the signature through three moves of that Result's storage.
+Result<void> block_signature(const Module& m, const Instruction& block, BlockSig& sig);
 // Each of `sub` matches the type at its place in `super` (and there are as many).
 bool all_match(const std::vector<ValType>& sub, const std::vector<ValType>& super);
 
