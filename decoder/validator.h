@@ -87,6 +87,10 @@ class FunctionValidator {
   Result<void> br(const Instruction& in);
   Result<void> br_if(const Instruction& in);
   Result<void> call(const Instruction& in);
+  Result<void> call_indirect(const Instruction& in) {
+    pops_ = 0;
+    return step_call(in);
+  }
   Result<void> local_set(const Instruction& in, bool tee) {  // local.set and local.tee
     const size_t size = stack_.size();
     if (in.a < locals_.size() && local_set_[in.a] && size > frames_.back().height &&

@@ -207,6 +207,7 @@ class FunctionTranslator {
   }
   void br_if(const Instruction& in);
   void call(uint32_t func) { call_common(m_.func_type(func), std::nullopt, RegOp::Call, func, 0); }
+  void call_indirect(const Instruction& in) { step(in); }  // a 64-bit table's index is narrowed there
   void memory_access(const Instruction& in, const OpInfo& info) {  // a load or store
     if (wide_module_ && is_wide(in)) return step_wide(in);
     if (numeric_map().load[unsigned(in.op)] != kNoRegOp) return load(in, info);

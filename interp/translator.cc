@@ -95,7 +95,8 @@ namespace {
 // path switches once to read the immediates, again (or twice) to type the instruction and twice more
 // to lower it. The kinds below cover about 97 % of libc.wasm's instructions.
 enum class Direct : uint8_t {
-  General, LocalGet, LocalSet, LocalTee, Const, Numeric, Memory, Parametric, Global, Block, End, Br, BrIf, Call
+  General, LocalGet, LocalSet, LocalTee, Const, Numeric, Memory, Parametric, Global, Block, End, Br, BrIf, Call,
+  CallIndirect
 };
 
 // The immediates a kind's path reads, and whether the validator's entry it calls types the
@@ -109,6 +110,7 @@ constexpr Imm direct_immediates(Direct k, Imm other) {
     case Direct::Block: return Imm::Block;
     case Direct::Br: case Direct::BrIf: return Imm::Label;
     case Direct::Call: return Imm::Func;
+    case Direct::CallIndirect: return Imm::CallIndirect;
     default: return other;  // Const: i32, i64, f32 or f64, read by the opcode's type
   }
 }
@@ -136,6 +138,7 @@ struct DirectKinds {
     of[0x0c] = Direct::Br;
     of[0x0d] = Direct::BrIf;
     of[0x10] = Direct::Call;
+    of[0x11] = Direct::CallIndirect;
     // Each must be what its path takes it for (an opcode table that said otherwise would leave the
     // byte to the general path rather than mistype it).
     for (unsigned b = 0; b < 256; ++b) {
@@ -314,6 +317,14 @@ namespace {
       WI_TRY(validator.call(in));
       t.begin_direct(in.offset);
       t.call(in.a);
+      break;
+    }
+    case Direct::CallIndirect: {
+      WI_TRY_ASSIGN(in.a, r.u32());  // type
+      WI_TRY_ASSIGN(in.b, r.u32());  // table
+      WI_TRY(validator.call_indirect(in));
+      t.begin_direct(in.offset);
+      t.call_indirect(in);
       break;
     }
   }
