@@ -320,10 +320,18 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
         WI_TRY(label(in, t));
         const auto& types = frame_at_depth(t).label_types();
         if (types.size() != arity) return err(in, "type mismatch");
-        // Check each target against the stack without consuming it (unreachable-aware).
-        auto saved = stack_;
+        // Check each target against the stack without consuming it (unreachable-aware). Exactly
+        // its types on top need no trial pops (counted as pops, as the trial counts them); else the
+        // stack is tried on and put back, into buffers that keep their capacity (a stack moved back
+        // from a copy had none to spare, and every push after each br_table reallocated).
+        if (stack_.size() >= frames_.back().height + types.size() &&
+            std::equal(types.begin(), types.end(), stack_.end() - types.size())) {
+          pops_ += types.size();
+          continue;
+        }
+        saved_stack_.assign(stack_.begin(), stack_.end());
         WI_TRY(pop_all(in, types));
-        stack_ = std::move(saved);
+        stack_.assign(saved_stack_.begin(), saved_stack_.end());
       }
       WI_TRY(pop_all(in, frame_at_depth(def).label_types()));
       set_unreachable();

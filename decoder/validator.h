@@ -175,6 +175,7 @@ class FunctionValidator {
   // Boost's vector, not std's: its push_back grows out of line, so the inline typing above does not
   // carry a reallocation path (and the registers it needs) into the translator's driver.
   boost::container::vector<ValType> stack_;
+  boost::container::vector<ValType> saved_stack_;  // br_table's trial pops put the stack back from here
   std::vector<Frame> frames_;
   size_t pops_ = 0;  // by the current step
 };

@@ -46,8 +46,15 @@ OffsetMap OffsetMap::encode(std::span<const Entry> entries, std::vector<uint8_t>
   Entry prev{0, 0};
   for (size_t i = 0; i < entries.size(); ++i) {
     const Entry& e = entries[i];
-    out = put_uleb32(out, e.first - prev.first);
-    out = put_uleb32(out, zigzag(e.second - prev.second));
+    const uint32_t step = e.first - prev.first, moved = zigzag(e.second - prev.second);
+    if ((step | moved) < 0x80) {  // the common entry: both one byte
+      out[0] = uint8_t(step);
+      out[1] = uint8_t(moved);
+      out += 2;
+    } else {
+      out = put_uleb32(out, step);
+      out = put_uleb32(out, moved);
+    }
     if ((i + 1) % kCheckpointStride == 0) m.checkpoints_.push_back({e.first, e.second, uint32_t(out - start)});
     prev = e;
   }
