@@ -41,9 +41,27 @@ Result<void> read_instruction(Reader& r, Instruction& out, std::vector<uint32_t>
 // A memory instruction's memarg (https://webassembly.github.io/spec/core/binary/instructions.html#memory-instructions):
 // alignment and flags, the memory index when flag bit 6 says one follows, the offset.
 Result<void> read_memarg(Reader& r, Instruction& out);
+// The same, its commonest case inline (memory 0: flags below 0x40, which are the alignment; the
+// offset's first byte tested inline by Reader::u64): the translator's direct dispatch reads one for
+// every eighth instruction of libc.wasm. Anything else, and every error, goes to read_memarg.
+[[gnu::always_inline]] inline Result<void> read_memarg_inline(Reader& r, Instruction& out) {
+  if (r.at_end() || *r.cursor() >= 0x40) return read_memarg(r, out);
+  out.align = *r.cursor();
+  out.memory = 0;
+  r.skip(1);
+  WI_TRY_ASSIGN(out.mem_offset, r.u64());
+  return {};
+}
 // A block type (https://webassembly.github.io/spec/core/binary/instructions.html#control-instructions):
 // empty, one value type, or a type index as s33; into out.block_type and out.type.
 Result<void> read_block_type(Reader& r, Instruction& out);
+// The same with the empty block type (0x40, most blocks) tested inline.
+[[gnu::always_inline]] inline Result<void> read_block_type_inline(Reader& r, Instruction& out) {
+  if (r.at_end() || *r.cursor() != 0x40) return read_block_type(r, out);
+  out.block_type = kBlockVoid;
+  r.skip(1);
+  return {};
+}
 // A constant's immediate into out.bits; `imm` is its opcode's Imm::I32, I64, F32 or F64. Always
 // inline: the translator's direct dispatch reads one for every sixth wasm instruction of libc.wasm,
 // and as a call it cost 0.8 % of libc's translation (callgrind; clang-22 does not inline it unasked).

@@ -206,7 +206,7 @@ void FunctionTranslator::locals_set_first(const Module& m, const FunctionBody& b
         in.op = lookup_opcode(byte);
         r.skip(1);
         const Imm imm = op_info(in.op).imm;
-        if (!(imm == Imm::MemArg ? read_memarg(r, in) : read_const(r, in, imm)).ok()) return;
+        if (!(imm == Imm::MemArg ? read_memarg_inline(r, in) : read_const(r, in, imm)).ok()) return;
         continue;
       }
       case Direct::Block: case Direct::End: case Direct::Br: case Direct::BrIf:
@@ -265,7 +265,7 @@ namespace {
       break;
     }
     case Direct::Memory: {
-      WI_TRY(read_memarg(r, in));
+      WI_TRY(read_memarg_inline(r, in));
       const OpInfo& info = op_info(in.op);
       WI_TRY(validator.memory_access(in, info));
       t.begin_direct(in.offset);
@@ -286,7 +286,7 @@ namespace {
       break;
     }
     case Direct::Block: {
-      WI_TRY(read_block_type(r, in));
+      WI_TRY(read_block_type_inline(r, in));
       WI_TRY(validator.block(in));
       t.begin_direct(in.offset);
       t.structured(in);
