@@ -30,10 +30,8 @@ class Reader {
     return data_[pos_++];
   }
   // One-byte LEB128s (local and function indices, alignments, offsets and constants below 64 in
-  // magnitude: most of them in compiled code) are read inline; longer ones, and every error, by the
-  // general loops below.
-  // One- and two-byte encodings inline (indices, most constants: never too long or too large for
-  // 32 bits); the rest, and every error, out of line.
+  // magnitude: most of them in compiled code) are read inline; so are two-byte ones for 32 bits
+  // (never too long or too large there); longer ones, and every error, by the general loops below.
   Result<uint32_t> u32() {
     if (pos_ < size_ && data_[pos_] < 0x80) return data_[pos_++];
     if (pos_ + 1 < size_ && data_[pos_ + 1] < 0x80) {

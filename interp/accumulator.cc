@@ -21,7 +21,8 @@ constexpr unsigned longest_run_of_rows() {
 
 }  // namespace
 
-static_assert(longest_run_of_rows() <= AccIndex::kMaxUses, "acc_list.inc: more rows for one op than AccIndex holds");
+static_assert(longest_run_of_rows() <= AccIndex::kMaxUses,
+              "acc_list.inc: more rows for one op than AccIndex holds");
 
 AccIndex::AccIndex() {
   const int32_t* h = handler_offsets();
@@ -56,7 +57,8 @@ AccumulatorForms::AccumulatorForms(size_t code_units, std::span<const uint32_t> 
   arrivals_.assign(code_units + 1, 0);
   for (const CatchHandler& c : handlers)
     if (c.pad < arrivals_.size()) arrivals_[c.pad] = 1;
-  for (uint32_t target : branch_targets) arrivals_[target] = 1;
+  for (uint32_t target : branch_targets)
+    if (target < arrivals_.size()) arrivals_[target] = 1;  // in the code or at its end; checked as pads are
 }
 
 bool AccumulatorForms::reads_through(const uint32_t* code, size_t pos, RegOp own, size_t next,

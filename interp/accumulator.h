@@ -11,6 +11,7 @@ namespace wi {
 
 // What the forms need of each op, worked out once: here, so that the translator's last walk has
 // form_at inline.
+
 // Whether an instruction of the op leaves its result in the accumulator (writes_acc in regop.h),
 // for every op at once and at compile time: start-up builds no table for it.
 inline constexpr std::array<bool, kRegOpCount> kWritesAcc = [] {

@@ -40,7 +40,8 @@ OffsetMap OffsetMap::encode(std::span<const Entry> entries, std::vector<uint8_t>
   // Written through a pointer into room for the longest encoding (two 5-byte LEB128s an entry), then
   // copied out at its size: a push_back per byte was most of the cost, and the map is made for every
   // function compiled. (Sizing it exactly in a pass of its own first cost a fifth more.)
-  if (scratch.size() < entries.size() * 2 * kMaxUleb32Bytes) scratch.resize(entries.size() * 2 * kMaxUleb32Bytes);
+  const size_t room = entries.size() * 2 * kMaxUleb32Bytes;
+  if (scratch.size() < room) scratch.resize(room);
   uint8_t* const start = scratch.data();
   uint8_t* out = start;
   Entry prev{0, 0};

@@ -33,7 +33,8 @@ struct PairIndex {
       uint32_t k = key(p.head, p.tail);
       unsigned i = hash(k);
       while (cells[i].key != kEmpty && cells[i].key != k) i = (i + 1) & (cells.size() - 1);
-      if (cells[i].key == kEmpty) cells[i] = {k, uint16_t(row), form_units(p.head, p.tail)};  // a repeated row: the first one counts
+      // A repeated row: the first one counts.
+      if (cells[i].key == kEmpty) cells[i] = {k, uint16_t(row), form_units(p.head, p.tail)};
       if (h[unsigned(pair_op(row, 0))] != h[unsigned(p.head)]) any = true;
     }
   }
@@ -53,7 +54,8 @@ struct PairIndex {
     }
   }
 };
-static_assert(kRegOpPairCount <= UINT16_MAX && kPairForms <= 16, "PairIndex::Cell holds a row and a unit mask in 16 bits each");
+static_assert(kRegOpPairCount <= UINT16_MAX && kPairForms <= 16,
+              "PairIndex::Cell holds a row and a unit mask in 16 bits each");
 
 // The form of a pair at `head` (regop.h): the first of the tail's source operands among units
 // 1..kPairForms-1 that names the slot the head writes through its unit 1, or 0.

@@ -26,7 +26,8 @@ RegOp pair_at_head(RegOp op, const uint32_t* code, RegOp next, const uint32_t* n
 }  // namespace pairs_detail
 
 inline RegOp pair_at(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code) {
-  if (!(pairs_detail::kTailFilter[unsigned(op)] >> (unsigned(next) % 64) & 1) || next == RegOp::Count_) return op;
+  const uint64_t tails = pairs_detail::kTailFilter[unsigned(op)];
+  if (!(tails >> (unsigned(next) % 64) & 1) || next == RegOp::Count_) return op;
   return pairs_detail::pair_at_head(op, code, next, next_code);
 }
 

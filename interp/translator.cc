@@ -227,8 +227,9 @@ namespace {
 // an instruction that fails to validate). `in` keeps what the entries read of it. Forced inline into
 // the driver: with the Parametric and Global kinds added clang made it a call per instruction, and
 // libc.wasm's compile counted 10 % more.
-[[gnu::always_inline]] inline Result<void> step_direct(Direct kind, Reader& r, Instruction& in, FunctionValidator& validator,
-                                lowering::FunctionTranslator& t) {
+[[gnu::always_inline]] inline Result<void> step_direct(Direct kind, Reader& r, Instruction& in,
+                                                      FunctionValidator& validator,
+                                                      lowering::FunctionTranslator& t) {
   in.offset = r.offset();
   in.op = lookup_opcode(*r.cursor());
   r.skip(1);
