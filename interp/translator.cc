@@ -273,14 +273,11 @@ namespace {
       t.memory_access(in, info);
       break;
     }
-    case Direct::Parametric: {
-      WI_TRY(validator.parametric_or_global(in));
-      t.begin_direct(in.offset);
-      t.parametric_or_global(in);
-      break;
-    }
+    case Direct::Parametric:
     case Direct::Global: {
-      WI_TRY_ASSIGN(in.a, r.u32());
+      if (kind == Direct::Global) {
+        WI_TRY_ASSIGN(in.a, r.u32());  // the global's index; drop and select have none
+      }
       WI_TRY(validator.parametric_or_global(in));
       t.begin_direct(in.offset);
       t.parametric_or_global(in);
