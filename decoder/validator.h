@@ -27,6 +27,10 @@ constexpr size_t kMaxNesting = 100'000;
 class FunctionValidator {
  public:
   struct Frame {
+    // A constructor, not aggregate initialization: frames are built in place (emplace_back), and
+    // parenthesized aggregate initialization needs clang 16 (the fuzz build uses Debian's clang 14).
+    Frame(Opcode k, BlockSig s, size_t h, bool u, size_t fs)
+        : kind(k), sig(std::move(s)), height(h), unreachable(u), first_set(fs) {}
     Opcode kind;  // Block, Loop, If, Else, or End for the function body
     BlockSig sig;
     size_t height;  // operand-stack height at entry, params excluded
