@@ -324,8 +324,7 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
         // its types on top need no trial pops (counted as pops, as the trial counts them); else the
         // stack is tried on and put back, into buffers that keep their capacity (a stack moved back
         // from a copy had none to spare, and every push after each br_table reallocated).
-        if (stack_.size() >= frames_.back().height + types.size() &&
-            std::equal(types.begin(), types.end(), stack_.end() - types.size())) {
+        if (on_top(types)) {
           pops_ += types.size();
           continue;
         }

@@ -135,8 +135,8 @@ class FunctionValidator {
   // Pops `types`, the last one on top. Inline, its commonest case: exactly those types above the
   // frame's height (branch values, call arguments, block results).
   Result<void> pop_all(const Instruction& in, const std::vector<ValType>& types) {
-    const size_t n = types.size(), size = stack_.size();
-    if (size >= frames_.back().height + n && std::equal(types.begin(), types.end(), stack_.end() - n)) {
+    const size_t n = types.size();
+    if (on_top(types)) {
       for (size_t i = 0; i < n; ++i) stack_.pop_back();
       pops_ += n;  // as pop() counts them
       return {};
@@ -144,6 +144,11 @@ class FunctionValidator {
     return pop_all_slow(in, types);
   }
   Result<void> pop_all_slow(const Instruction& in, const std::vector<ValType>& types);
+  // Whether exactly `types` (the last one on top) are on the stack above the current frame's height.
+  bool on_top(const std::vector<ValType>& types) const {
+    const size_t n = types.size();
+    return stack_.size() >= frames_.back().height + n && std::equal(types.begin(), types.end(), stack_.end() - n);
+  }
   // A frame's end undoes the local.sets made inside it (non-defaultable locals set first there).
   void undo_sets(size_t first_set);
   Result<ValType> pop_ref(const Instruction& in);  // any reference type, or Unknown

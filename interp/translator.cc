@@ -211,7 +211,7 @@ void FunctionTranslator::locals_set_first(const Module& m, const FunctionBody& b
       }
       case Direct::Block: case Direct::End: case Direct::Br: case Direct::BrIf:
         return;  // control
-      case Direct::General:
+      case Direct::CallIndirect: case Direct::General:  // read in full below
         break;
     }
     if (!read_instruction(r, in, targets).ok() || is_control(in.op)) return;

@@ -42,9 +42,7 @@ void FunctionTranslator::emit_jump_to(Ctrl& target) {
     at = emit<RegOp::Br>(0u);
   }
   // The rel unit, the last: known for a loop (backwards), patched at the end of anything else.
-  uint32_t rel = pos() - 1;
-  if (target.kind == Opcode::Loop) set_rel(rel, at, target.loop_start);
-  else target.patches.push_back({at, rel});
+  branch_rel(target, at, pos() - 1);
 }
 
 void FunctionTranslator::emit_return() {
