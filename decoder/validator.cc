@@ -11,7 +11,7 @@ Result<void> block_signature(const Module& m, const Instruction& in, BlockSig& s
   if (bt == kBlockVoid) return {};
   if (bt == kBlockValue) {
     WI_TRY_ASSIGN(ValType t, m.canonical(in.type, offset));
-    s.results.push_back(t);
+    s.results = TypeList(t);
     return {};
   }
   if (uint64_t(bt) >= m.types.size()) return make_error(offset, fmt::format("unknown type {}", bt));
@@ -57,7 +57,7 @@ Result<ValType> FunctionValidator::pop_expect(const Instruction& in, ValType exp
   return t == ValType::Unknown ? expect : t;
 }
 
-Result<void> FunctionValidator::pop_all_slow(const Instruction& in, const std::vector<ValType>& types) {
+Result<void> FunctionValidator::pop_all_slow(const Instruction& in, std::span<const ValType> types) {
   for (size_t i = types.size(); i-- > 0;) WI_TRY(pop_expect(in, types[i]));
   return {};
 }
@@ -80,7 +80,7 @@ void FunctionValidator::mark_set(uint32_t local) {
   sets_in_blocks_.push_back(local);
 }
 
-bool all_match(const std::vector<ValType>& sub, const std::vector<ValType>& super) {
+bool all_match(std::span<const ValType> sub, std::span<const ValType> super) {
   if (sub.size() != super.size()) return false;
   for (size_t i = 0; i < sub.size(); ++i)
     if (!matches(sub[i], super[i])) return false;
@@ -264,7 +264,7 @@ Result<void> FunctionValidator::br_if(const Instruction& in) {
   WI_TRY(label(in, in.a));
   WI_TRY(pop_expect(in, ValType::I32));
   // The label's types by reference: popping and pushing operands leaves the frames as they are.
-  const std::vector<ValType>& types = frame_at_depth(in.a).label_types();
+  const TypeList& types = frame_at_depth(in.a).label_types();
   WI_TRY(pop_all(in, types));
   push_all(types);
   return {};
@@ -351,12 +351,13 @@ Result<void> FunctionValidator::step_special(const Instruction& in) {
     }
     case O::BrOnNonNull: {  // [t* (ref null ht)] -> [t*], the label's type being [t* (ref ht)]
       WI_TRY(label(in, in.a));
-      auto types = frame_at_depth(in.a).label_types();
+      const TypeList label_types = frame_at_depth(in.a).label_types();  // a copy: may hold its type inline
+      std::span<const ValType> types = label_types;
       if (types.empty() || !is_ref(types.back())) return err(in, "type mismatch");
       WI_TRY_ASSIGN(ValType t, pop_ref(in));
       if (t != ValType::Unknown && !matches(ref_type(false, ref_heap(t)), types.back()))
         return err(in, "type mismatch");
-      types.pop_back();
+      types = types.first(types.size() - 1);
       WI_TRY(pop_all(in, types));
       push_all(types);
       return {};
@@ -382,13 +383,13 @@ Result<void> FunctionValidator::step_exception(const Instruction& in) {
     case O::CatchAll: {
       Opcode k = frames_.back().kind;
       if (k != O::Try && k != O::Catch) return err(in, in.op == O::Catch ? "catch without try" : "catch_all without try");
-      std::vector<ValType> values;
+      TypeList values;
       if (in.op == O::Catch) {
         WI_TRY(need_tag(in, in.a));
         values = m_->tag_type(in.a).params;
       }
       WI_TRY_ASSIGN(Frame f, pop_frame(in));
-      push_frame(in.op, BlockSig{std::move(values), std::move(f.sig.results)});
+      push_frame(in.op, BlockSig{values, f.sig.results});
       return {};
     }
     case O::Delegate: {

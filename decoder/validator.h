@@ -4,6 +4,7 @@
 // https://webassembly.github.io/spec/core/appendix/algorithm.html
 #pragma once
 #include <algorithm>
+#include <span>
 #include <vector>
 #include <boost/container/vector.hpp>
 #include "decoder/instruction.h"
@@ -11,15 +12,40 @@
 
 namespace wi {
 
+// A block's parameter or result types: none, one value type, or a list of the module's types (a
+// function type's, a tag's: https://webassembly.github.io/spec/core/binary/instructions.html#binary-blocktype).
+// Without a heap buffer: a view of the module's list, which outlives every validation and
+// translation of its code, or the one value type held inline. Every block's frame in the validator
+// and in the translator holds two, and vectors there were an allocation and a free per block with a
+// result, and a move and destruction for every block.
+class TypeList {
+ public:
+  TypeList() = default;
+  explicit TypeList(ValType one) : one_(one), size_(1) {}
+  TypeList(const std::vector<ValType>& module_types) : data_(module_types.data()), size_(uint32_t(module_types.size())) {}
+  TypeList(std::vector<ValType>&&) = delete;  // would dangle
+  const ValType* begin() const { return data_ ? data_ : &one_; }
+  const ValType* end() const { return begin() + size_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  ValType operator[](size_t i) const { return begin()[i]; }
+  operator std::span<const ValType>() const { return {begin(), size_}; }
+
+ private:
+  const ValType* data_ = nullptr;  // null: the list is one_ (size 1) or empty
+  ValType one_ = ValType::Void;
+  uint32_t size_ = 0;
+};
+
 // The parameter and result types of a block type immediate.
 struct BlockSig {
-  std::vector<ValType> params, results;
+  TypeList params, results;
 };
 // A block's signature into `sig` (empty on entry). Into an argument, not a returned Result<BlockSig>:
 // a block's frame took the signature through three moves of that Result's storage.
 Result<void> block_signature(const Module& m, const Instruction& block, BlockSig& sig);
 // Each of `sub` matches the type at its place in `super` (and there are as many).
-bool all_match(const std::vector<ValType>& sub, const std::vector<ValType>& super);
+bool all_match(std::span<const ValType> sub, std::span<const ValType> super);
 
 // Host limit on nested blocks (block, loop, if) in one function body (docs/security.md).
 constexpr size_t kMaxNesting = 100'000;
@@ -36,7 +62,7 @@ class FunctionValidator {
     size_t height;  // operand-stack height at entry, params excluded
     bool unreachable = false;
     size_t first_set = 0;  // sets_in_blocks_ size at entry: the local.sets this block undoes at its end
-    const std::vector<ValType>& label_types() const { return kind == Opcode::Loop ? sig.params : sig.results; }
+    const TypeList& label_types() const { return kind == Opcode::Loop ? sig.params : sig.results; }
   };
 
   void begin(const Module& m, uint32_t func_index, const FunctionBody& body);
@@ -134,7 +160,7 @@ class FunctionValidator {
   Result<ValType> pop_expect(const Instruction& in, ValType expect);
   // Pops `types`, the last one on top. Inline, its commonest case: exactly those types above the
   // frame's height (branch values, call arguments, block results).
-  Result<void> pop_all(const Instruction& in, const std::vector<ValType>& types) {
+  Result<void> pop_all(const Instruction& in, std::span<const ValType> types) {
     const size_t n = types.size();
     if (on_top(types)) {
       for (size_t i = 0; i < n; ++i) stack_.pop_back();
@@ -143,9 +169,9 @@ class FunctionValidator {
     }
     return pop_all_slow(in, types);
   }
-  Result<void> pop_all_slow(const Instruction& in, const std::vector<ValType>& types);
+  Result<void> pop_all_slow(const Instruction& in, std::span<const ValType> types);
   // Whether exactly `types` (the last one on top) are on the stack above the current frame's height.
-  bool on_top(const std::vector<ValType>& types) const {
+  bool on_top(std::span<const ValType> types) const {
     const size_t n = types.size();
     return stack_.size() >= frames_.back().height + n && std::equal(types.begin(), types.end(), stack_.end() - n);
   }
@@ -153,7 +179,7 @@ class FunctionValidator {
   void undo_sets(size_t first_set);
   Result<ValType> pop_ref(const Instruction& in);  // any reference type, or Unknown
   void mark_set(uint32_t local);
-  void push_all(const std::vector<ValType>& types) { stack_.insert(stack_.end(), types.begin(), types.end()); }
+  void push_all(std::span<const ValType> types) { stack_.insert(stack_.end(), types.begin(), types.end()); }
   void push_frame(Opcode kind, BlockSig sig);
   Result<Frame> pop_frame(const Instruction& in);
   void set_unreachable();

@@ -40,10 +40,10 @@ struct Patch {
 };
 
 struct Ctrl {
-  Ctrl(Opcode k, std::vector<ValType> p, std::vector<ValType> r, size_t h, uint32_t b)
-      : kind(k), params(std::move(p)), results(std::move(r)), height(h), base_slot(b) {}
+  Ctrl(Opcode k, TypeList p, TypeList r, size_t h, uint32_t b)
+      : kind(k), params(p), results(r), height(h), base_slot(b) {}
   Opcode kind;
-  std::vector<ValType> params, results;
+  TypeList params, results;  // the validator's (decoder/validator.h)
   size_t height;       // entries below the params
   uint32_t base_slot;  // home of the first param/result
   // Forward branches to this label. Inline room for a few: most blocks have one to three, and a heap
@@ -59,7 +59,7 @@ struct Ctrl {
   uint32_t body_end = 0;    // Try: where its body's code ended (at its first catch)
   uint32_t exn_slot = 0;    // Catch, CatchAll: the slot holding the caught exception
   uint32_t handler = 0;     // Catch, CatchAll: its clause's index in the handler list
-  const std::vector<ValType>& label_types() const { return kind == Opcode::Loop ? params : results; }
+  const TypeList& label_types() const { return kind == Opcode::Loop ? params : results; }
 };
 
 constexpr RegOp kNoRegOp = RegOp::Count_;

@@ -191,7 +191,7 @@ void FunctionTranslator::end() {
   for (auto& p : c.patches) patch_to_here(p);
   if (c.else_patch) patch_to_here(*c.else_patch);
   stack_.resize(c.height);
-  std::vector<ValType> results = std::move(c.results);
+  TypeList results = c.results;  // a copy: it may hold its one type inline
   ctrls_.pop_back();
   for (ValType t : results) push_temp(t);
   start_fuel_block();
