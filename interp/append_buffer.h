@@ -21,11 +21,17 @@ class AppendBuffer {
   bool empty() const { return size_ == 0; }
   void clear() { size_ = 0; }
   void push_back(const T& v) {
-    if (size_ == capacity_) [[unlikely]] grow();
+    if (size_ == capacity_) [[unlikely]] grow(1);
     data_[size_++] = v;
   }
   template <class... A>
   void emplace_back(A... a) { push_back(T{a...}); }
+  // Room for `n` more elements with one compare: the appends after it, up to `n`, may be
+  // push_unchecked (an instruction of a known length is written so).
+  void reserve_more(size_t n) {
+    if (capacity_ - size_ < n) [[unlikely]] grow(n);
+  }
+  void push_unchecked(const T& v) { data_[size_++] = v; }
   void pop_back() { --size_; }
   // Only ever shrinks: the translator drops code it is about to fold into the next instruction.
   void shrink_to(size_t n) { size_ = std::min(size_, n); }
@@ -37,8 +43,8 @@ class AppendBuffer {
   std::span<const T> span() const { return {begin(), size_}; }
 
  private:
-  [[gnu::noinline]] void grow() {
-    storage_.resize(std::max<size_t>(256, 2 * storage_.size()));
+  [[gnu::noinline]] void grow(size_t n) {
+    storage_.resize(std::max({size_t(256), 2 * storage_.size(), size_ + n}));
     data_ = storage_.data();
     capacity_ = storage_.size();
   }

@@ -276,19 +276,25 @@ class FunctionTranslator {
 
   // ---- emission ----
   uint32_t pos() const { return uint32_t(code_.size()); }
-  uint32_t op(RegOp r) {
+  // Starts an instruction of op `r`, with room made for `operand_units` more that the caller writes
+  // by put(); operands written by u32() or u64() need none.
+  uint32_t op(RegOp r, size_t operand_units = 0) {
     uint32_t at = pos();
     prev_op_start_ = last_op_start_;
     last_op_start_ = at;
     if (offsets_.empty() || offsets_.back().second != wasm_offset_) offsets_.emplace_back(at, wasm_offset_);
-    code_.push_back(uint32_t(r));  // bound to its handler by the translator's last walk
+    code_.reserve_more(1 + operand_units);
+    code_.push_unchecked(uint32_t(r));  // bound to its handler by the translator's last walk
     fusable_dst_ = UINT32_MAX;
     return at;
   }
   void u32(uint32_t v) { code_.push_back(v); }
   void u64(uint64_t v) { u32(uint32_t(v)); u32(uint32_t(v >> 32)); }
-  void unit(uint32_t v) { u32(v); }
-  void unit(uint64_t v) { u64(v); }
+  // An operand unit in room op() made.
+  void put(uint32_t v) { code_.push_unchecked(v); }
+  void put(uint64_t v) { put(uint32_t(v)); put(uint32_t(v >> 32)); }
+  template <class U>
+  static constexpr size_t units_of = sizeof(U) / sizeof(uint32_t);
 
   // Typed emission (interp/emit_check.h). emit<Op>(units...) writes an instruction of Op with one
   // argument per token of its layout in regops.def (uint64_t for an "i64", uint32_t for the rest, a
@@ -302,8 +308,8 @@ class FunctionTranslator {
     static_assert(emit_check::units_match<U...>(emit_check::layout_of(Like), 0),
                   "emit<Op>: the arguments differ from Op's operand layout in regops.def");
     assert(emit_check::layout_of(r) == emit_check::layout_of(Like));
-    uint32_t at = op(r);
-    (unit(units), ...);
+    uint32_t at = op(r, (units_of<U> + ... + 0));
+    (put(units), ...);
     return at;
   }
   template <RegOp Like, class... U>
@@ -312,8 +318,8 @@ class FunctionTranslator {
                       emit_check::units_match<U...>(emit_check::layout_of(Like), 1),
                   "emit_result_like<Like>: Like has no destination first, or the arguments differ from its layout");
     assert(emit_check::layout_of(r) == emit_check::layout_of(Like));
-    uint32_t at = emit_result_op(r, t);
-    (unit(units), ...);
+    uint32_t at = emit_result_op(r, t, (units_of<U> + ... + 0));
+    (put(units), ...);
     return at;
   }
   template <RegOp Op, class... U>
@@ -400,12 +406,13 @@ class FunctionTranslator {
       if (stack_[i].kind == Entry::Local && stack_[i].local_index == index) materialize(stack_[i]);
   }
   // Emit an op with destination = the home of a new entry of type t; remember d for local.set fusion.
-  uint32_t emit_result_op(RegOp r, ValType t) {
+  // Room is made for `operand_units` more after the destination, written by put().
+  uint32_t emit_result_op(RegOp r, ValType t, size_t operand_units = 0) {
     Entry& e = push(t);
-    uint32_t at = op(r);
+    uint32_t at = op(r, 1 + operand_units);
     fusable_dst_ = pos();
     fusable_height_ = stack_.size();
-    u32(e.home);
+    put(e.home);
     return at;
   }
 
