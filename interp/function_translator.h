@@ -282,7 +282,10 @@ class FunctionTranslator {
     uint32_t at = pos();
     prev_op_start_ = last_op_start_;
     last_op_start_ = at;
-    if (offsets_.empty() || offsets_.back().second != wasm_offset_) offsets_.emplace_back(at, wasm_offset_);
+    if (wasm_offset_ != mapped_offset_) {
+      offsets_.emplace_back(at, wasm_offset_);
+      mapped_offset_ = wasm_offset_;
+    }
     code_.reserve_more(1 + operand_units);
     code_.push_unchecked(uint32_t(r));  // bound to its handler by the translator's last walk
     fusable_dst_ = UINT32_MAX;
@@ -454,6 +457,7 @@ class FunctionTranslator {
   void drop_code_from(uint32_t start) {
     code_.shrink_to(start);
     while (!offsets_.empty() && offsets_.back().first >= start) offsets_.pop_back();
+    mapped_offset_ = offsets_.empty() ? kNoOffset : offsets_.back().second;
     last_op_start_ = prev_op_start_ = UINT32_MAX;
   }
   void note_compare(Opcode o, bool imm, uint32_t start) {
@@ -653,6 +657,10 @@ class FunctionTranslator {
   uint32_t max_slots_ = 0;
   uint32_t next_group_ = 0;  // CatchHandler::group of the next try_table or try
   uint32_t wasm_offset_ = 0;
+  // The wasm offset of offsets_'s last entry, kNoOffset while it has none: a member compared per
+  // instruction, not the buffer's last element.
+  static constexpr uint32_t kNoOffset = UINT32_MAX;
+  uint32_t mapped_offset_ = kNoOffset;
   uint32_t fusable_dst_ = UINT32_MAX;
   size_t fusable_height_ = 0;
   Compare compare_;
