@@ -114,6 +114,10 @@ constexpr Imm direct_immediates(Direct k, Imm other) {
     default: return other;  // Const: i32, i64, f32 or f64, read by the opcode's type
   }
 }
+// The kinds after which the driver asks again whether the code is reachable and whether the body has
+// ended: an `end` leaves a block (or ends the body), a `br` makes what follows unreachable. A block
+// entered in reachable code is reachable, and no other kind changes either answer.
+constexpr bool ends_or_leaves_reachable(Direct k) { return k == Direct::End || k == Direct::Br; }
 constexpr bool typed_by_hand(Direct k) {
   return k == Direct::LocalGet || k == Direct::LocalSet || k == Direct::LocalTee || k >= Direct::Parametric;
 }
@@ -390,15 +394,25 @@ Result<void> Translator::translate(const Module& m, uint32_t func_index, const F
   Instruction in;
   std::vector<uint32_t> targets;
   const DirectKinds& kinds = direct_kinds();
-  while (!validator_.done()) {
+  // Whether the next instruction may take the direct path (t.direct()), asked again only after the
+  // instructions that can change it: loads of the lowering's state per instruction were a visible
+  // share of the driver.
+  bool direct = t.direct();
+  for (;;) {
     if (r.at_end()) return r.error("unexpected end of section or function");
-    if (Direct kind = t.direct() ? kinds.of[*r.cursor()] : Direct::General; kind != Direct::General) {
+    if (Direct kind = direct ? kinds.of[*r.cursor()] : Direct::General; kind != Direct::General) {
       WI_TRY(step_direct(kind, r, in, validator_, t));
+      if (ends_or_leaves_reachable(kind)) {
+        if (validator_.done()) break;
+        direct = t.direct();
+      }
       continue;
     }
     WI_TRY(read_instruction(r, in, targets));
     WI_TRY(validator_.step(in));
     t.translate(in);
+    if (validator_.done()) break;
+    direct = t.direct();
   }
   if (!r.at_end()) return r.error("section size mismatch");
   t.finish();
