@@ -180,7 +180,11 @@ class FunctionValidator {
   Result<ValType> pop_ref(const Instruction& in);  // any reference type, or Unknown
   void mark_set(uint32_t local);
   void push_all(std::span<const ValType> types) { stack_.insert(stack_.end(), types.begin(), types.end()); }
-  void push_frame(Opcode kind, BlockSig sig);
+  // Inline, and the frame built in its place: each block pays for it.
+  void push_frame(Opcode kind, BlockSig sig) {
+    Frame& f = frames_.emplace_back(kind, sig, stack_.size(), false, sets_in_blocks_.size());
+    push_all(f.sig.params);
+  }
   Result<Frame> pop_frame(const Instruction& in);
   void set_unreachable();
   Result<void> label(const Instruction& in, uint32_t depth);
@@ -211,7 +215,7 @@ class FunctionValidator {
   // carry a reallocation path (and the registers it needs) into the translator's driver.
   boost::container::vector<ValType> stack_;
   boost::container::vector<ValType> saved_stack_;  // br_table's trial pops put the stack back from here
-  std::vector<Frame> frames_;
+  boost::container::vector<Frame> frames_;  // as stack_: growth out of line
   size_t pops_ = 0;  // by the current step
 };
 
