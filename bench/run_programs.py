@@ -182,7 +182,13 @@ def fmt_dyn(times):
 
 
 def fmt_ratio(r):
-    return '-' if r is None else (f'{r:.1f}' if r < 100 else f'{r:.0f}')
+    # Three significant digits below 10: the targets are ratios like 0.5 of a peer's time, and one
+    # decimal printed 0.46 and 0.54 alike as "0.5".
+    if r is None:
+        return '-'
+    if r < 1:
+        return f'{r:.3f}'
+    return f'{r:.2f}' if r < 10 else (f'{r:.1f}' if r < 100 else f'{r:.0f}')
 
 
 def geomean(values):
