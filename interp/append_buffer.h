@@ -21,8 +21,8 @@ class AppendBuffer {
   bool empty() const { return size_ == 0; }
   void clear() { size_ = 0; }
   void push_back(const T& v) {
-    if (size_ == capacity_) [[unlikely]] grow(1);
-    data_[size_++] = v;
+    reserve_more(1);
+    push_unchecked(v);
   }
   template <class... A>
   void emplace_back(A... a) { push_back(T{a...}); }
