@@ -6,7 +6,8 @@
 
 namespace wi {
 
-OpProfile::OpProfile() : singles_(kRegOpCount), pairs_(size_t(kRegOpCount) * kRegOpCount) {}
+OpProfile::OpProfile()
+    : singles_(kRegOpCount), pairs_(size_t(kRegOpCount) * kRegOpCount), alone_(kRegOpCount) {}
 
 uint64_t OpProfile::dispatches() const {
   uint64_t n = 0;
@@ -37,6 +38,21 @@ void OpProfile::report(std::ostream& out, size_t top) const {
     out << fmt::format("{:14} {:6.2f}%  {} -> {}\n", c, share(c), regop_name(RegOp(i / kRegOpCount)),
                        regop_name(RegOp(i % kRegOpCount)));
   }
+
+  const uint64_t paired = paired_dispatches();
+  out << fmt::format("with pairs.def's pairs (estimated): {} dispatches, {:.2f}% of the ops\n", paired,
+                     share(paired));
+  std::vector<uint64_t> alone_counts = alone_;
+  if (pending_ != kNone) ++alone_counts[pending_];  // the last dispatch had no successor to pair with
+  std::vector<std::pair<uint64_t, unsigned>> alone;
+  for (unsigned i = 0; i < kRegOpCount; ++i)
+    if (alone_counts[i]) alone.emplace_back(alone_counts[i], i);
+  std::sort(alone.begin(), alone.end(), std::greater<>());
+  out << fmt::format("top ops dispatched alone (% of the dispatches with pairs):\n");
+  for (size_t k = 0; k < alone.size() && k < top; ++k)
+    out << fmt::format("{:14} {:6.2f}%  {}\n", alone[k].first,
+                       paired ? 100.0 * double(alone[k].first) / double(paired) : 0.0,
+                       regop_name(RegOp(alone[k].second)));
 
   // In a build with pair ops, a pair's head is counted as the op it runs first (the goto executor
   // gives a pair its head's handler), so these are the pairs of the code as the translator fuses it.

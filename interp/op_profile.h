@@ -5,10 +5,18 @@
 //
 // A pair (A, B) is "B dispatched right after A, from the instruction after A's in the code": what a
 // pair op (pairs.def) can run in one dispatch. A branch taken, a call or a return starts no pair.
+//
+// The profiling build forms no pair ops, so its dispatches are the ops one by one. What the tail
+// executor dispatches is estimated beside them: a dispatch of B right after A as above, where (A, B)
+// is a row of pairs.def and A's own dispatch was not already a pair's tail, would have run inside A's
+// pair op. (An estimate: the translator's last walk also keeps a few pairs apart, around call_indirect.)
+// The ops that stay dispatched alone are what a fusion or a new row could still save; an op that
+// only ever runs inside pairs saves no dispatch by being fused with its partner.
 #pragma once
 #include <cstdint>
 #include <iosfwd>
 #include <vector>
+#include "interp/pairs.h"
 #include "interp/regop.h"
 
 namespace wi {
@@ -21,11 +29,23 @@ class OpProfile {
   void count(const uint32_t* prev, const uint32_t* ip) {
     unsigned b = op_of(int32_t(*ip));
     ++singles_[b];
-    if (!prev) return;
-    RegOp a = RegOp(op_of(int32_t(*prev)));
-    if (ip == prev + regop_units(a, prev)) ++pairs_[size_t(a) * kRegOpCount + b];
+    bool in_pair = false;
+    if (prev) {
+      RegOp a = RegOp(op_of(int32_t(*prev)));
+      if (ip == prev + regop_units(a, prev)) {
+        ++pairs_[size_t(a) * kRegOpCount + b];
+        in_pair = !last_in_pair_ && is_pair_row(a, RegOp(b));
+      }
+    }
+    // The last dispatch of the tail executor ran alone unless this one is its pair's tail.
+    if (!in_pair && pending_ != kNone) ++alone_[pending_];
+    pending_ = in_pair ? kNone : b;
+    paired_tails_ += in_pair;
+    last_in_pair_ = in_pair;
   }
   uint64_t dispatches() const;
+  // Of those, the estimated dispatches of the tail executor: the ops less the tails run in pairs.
+  uint64_t paired_dispatches() const { return dispatches() - paired_tails_; }
   // The `top` most frequent ops and pairs, each with its count and share of all dispatches, then the
   // most frequent pairs that can be pair ops, as pairs.def lines.
   void report(std::ostream& out, size_t top) const;
@@ -35,8 +55,13 @@ class OpProfile {
     RegOp op = regop_from_handler(handler);
     return op == RegOp::Count_ ? unsigned(RegOp::Unreachable) : unsigned(op);
   }
+  static constexpr unsigned kNone = UINT32_MAX;
   std::vector<uint64_t> singles_;
   std::vector<uint64_t> pairs_;      // kRegOpCount x kRegOpCount, row: the earlier op
+  std::vector<uint64_t> alone_;      // per op: dispatches of the tail executor that ran it alone
+  uint64_t paired_tails_ = 0;        // dispatches that would have run as a pair op's tail
+  unsigned pending_ = kNone;         // the op of the last such dispatch, until the next tells
+  bool last_in_pair_ = false;
 };
 
 // Whether this build counts (meson option profile_ops).

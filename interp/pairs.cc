@@ -72,6 +72,8 @@ const PairIndex& pair_index() {
 
 }  // namespace
 
+bool is_pair_row(RegOp head, RegOp tail) { return pair_index().find(head, tail) != nullptr; }
+
 RegOp pairs_detail::pair_at_head(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code) {
   const PairIndex& index = pair_index();
   if (!index.any) return op;

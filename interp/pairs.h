@@ -13,6 +13,10 @@ namespace wi {
 // stay as they were. Executors that give a pair its head's handler (exec.cc) form none.
 inline RegOp pair_at(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code);
 
+// Whether (head, tail) is a row of pairs.def, in any build: the op profile (op_profile.h) counts with
+// it what the tail executor's pairs would save in the profiling build, whose executor forms none.
+bool is_pair_row(RegOp head, RegOp tail);
+
 namespace pairs_detail {
 // Per op, a filter of the tails it heads a row of pairs.def with: bit (tail mod 64) set for each.
 // Known when wi is compiled, so the translator's last walk passes over the (head, next) pairs that

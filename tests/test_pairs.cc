@@ -2,6 +2,7 @@
 // pair op only when the next instruction is the pair's tail; a pair runs both, a trap in the tail is
 // reported at the tail's wasm instruction, and a branch to the tail runs the tail alone.
 #include <doctest/doctest.h>
+#include <sstream>
 #include "interp/code.h"
 #include "interp/op_profile.h"
 #include "interp/regop.h"
@@ -97,4 +98,41 @@ TEST_CASE("a trap in a pair's tail is reported at the tail's instruction") {
   CHECK(t.kind == wi::TrapKind::MemoryOutOfBounds);
   REQUIRE(t.backtrace.size() >= 1);
   CHECK(t.backtrace[0].offset == pm.load_offset);
+}
+
+// The op profile's estimate of the tail executor's dispatches (interp/op_profile.h): a dispatch right
+// after its row's head runs inside the head's pair op, a pair's tail heads no pair of its own, and a
+// branch back (no fall-through) starts none. Built from pairs.def's first row, whatever it is.
+TEST_CASE("the op profile counts dispatches as the tail executor's pairs run them") {
+  const wi::RegOp head = wi::kRegOpPairs[0].head, tail = wi::kRegOpPairs[0].tail;
+  REQUIRE(wi::is_pair_row(head, tail));
+  std::vector<uint32_t> code;
+  std::vector<size_t> starts;
+  for (wi::RegOp op : {head, tail, head, tail, head}) {
+    starts.push_back(code.size());
+    code.push_back(uint32_t(wi::handler_offsets()[unsigned(op)]));
+    code.resize(code.size() + wi::kRegOpFixedUnits[unsigned(op)] - 1, 0);
+  }
+  wi::OpProfile p;
+  const uint32_t* prev = nullptr;
+  for (size_t s : starts) {  // head>tail, head>tail, head alone: three dispatches
+    p.count(prev, code.data() + s);
+    prev = code.data() + s;
+  }
+  CHECK(p.dispatches() == 5);
+  CHECK(p.paired_dispatches() == 3);
+  p.count(prev, code.data() + starts[0]);  // a branch back: the head before it ran alone
+  p.count(code.data() + starts[0], code.data() + starts[1]);
+  CHECK(p.dispatches() == 7);
+  CHECK(p.paired_dispatches() == 4);
+  std::ostringstream report;
+  p.report(report, 10);
+  CHECK(report.str().find("with pairs.def's pairs (estimated): 4 dispatches") != std::string::npos);
+  // Alone: only the third head, one of the four dispatches.
+  const std::string text = report.str();
+  const size_t from = text.find("dispatched alone"), to = text.find("pair candidates");
+  REQUIRE(from < to);
+  const std::string alone = text.substr(from, to - from);
+  CHECK(alone.find(std::string("1  25.00%  ") + wi::regop_name(head) + "\n") != std::string::npos);
+  CHECK(alone.find(wi::regop_name(tail)) == std::string::npos);
 }
