@@ -42,6 +42,11 @@ AccIndex::AccIndex() {
     for (unsigned form = 0; form < kPairForms; ++form)
       uses[unsigned(pair_op(row, form))][0] = {acc_parts(head_acc).unit, pair_op(row, form, true)};
   }
+  for (unsigned row = 0; row < kRegOpTripleCount; ++row) {
+    RegOp head_acc = first_acc_form(kRegOpTriples[row].a);
+    if (head_acc != RegOp::Count_)
+      uses[unsigned(triple_op(row, false))][0] = {acc_parts(head_acc).unit, triple_op(row, true)};
+  }
 }
 
 const AccIndex& acc_index() {

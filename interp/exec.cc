@@ -24,9 +24,12 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
 // reads the slot, which holds the same value); with -Dprofile_ops it is its base, and none is formed.
 #ifdef WI_PROFILE_OPS
 #define WI_PAIR_NAME(a, b, f, h) int32_t((char*)&&L_##a - (char*)&&L_Unreachable),
+#define WI_TRIPLE_NAME(a, b, c, f1, f2, h) int32_t((char*)&&L_##a - (char*)&&L_Unreachable),
 #define WI_ACC_OP_NAME(b, u) int32_t((char*)&&L_##b - (char*)&&L_Unreachable),
 #else
 #define WI_PAIR_NAME(a, b, f, h) int32_t((char*)&&L_Pair_##a##_then_##b##_##f##_##h - (char*)&&L_Unreachable),
+#define WI_TRIPLE_NAME(a, b, c, f1, f2, h) \
+  int32_t((char*)&&L_Triple_##a##_##b##_##c##_##f1##f2##_##h - (char*)&&L_Unreachable),
 #define WI_ACC_OP_NAME(b, u) int32_t((char*)&&L_Acc##u##_##b - (char*)&&L_Unreachable),
 #endif
 #include "interp/regop_list.inc"
@@ -106,6 +109,10 @@ Trap exec_run(Store* store, const FuncInst* entry, Slot* fp, const int32_t** tab
 #define WI_PAIR_NAME(a, b, f, h)                                                          \
   L_Pair_##a##_then_##b##_##f##_##h:                                                     \
   __asm__ volatile("nop" ::"i"(unsigned(RegOp::Pair_##a##_then_##b##_##f##_##h)));      \
+  goto L_##a;
+#define WI_TRIPLE_NAME(a, b, c, f1, f2, h)                                                  \
+  L_Triple_##a##_##b##_##c##_##f1##f2##_##h:                                               \
+  __asm__ volatile("nop" ::"i"(unsigned(RegOp::Triple_##a##_##b##_##c##_##f1##f2##_##h))); \
   goto L_##a;
 #define WI_ACC_OP_NAME(b, u)                                     \
   L_Acc##u##_##b:                                                \

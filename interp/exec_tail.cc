@@ -133,6 +133,57 @@ tail:
   __builtin_unreachable();
 }
 
+// Triple ops (triples.def): h_pair with one more body between. The head goes on to the middle op,
+// the middle op to the tail, each only where it would have gone on to the next instruction; F1 and
+// F2 hand the head's result to the middle op and the middle op's to the tail as a pair's form does.
+template <RegOp A, RegOp B, RegOp C, unsigned F1, unsigned F2, bool HeadAcc>
+WI_HANDLER void h_triple(WI_HARGS) {
+  constexpr unsigned kHeadAccUnit =
+      HeadAcc && first_acc_form(A) != RegOp::Count_ ? acc_parts(first_acc_form(A)).unit : 0;
+  constexpr unsigned kHeadUnits = fixed_units(A), kMiddleUnits = fixed_units(B);  // never at run time
+  static_assert(kHeadUnits != 0 && kMiddleUnits != 0, "a triple's head and middle have fixed lengths");
+  const uint32_t* const next = ip + kHeadUnits;
+  const uint32_t* const last = next + kMiddleUnits;
+  const uint32_t head_unit1 = ip[1];
+  uint32_t middle_unit1;
+#undef WI_OP
+#undef NEXT
+#define WI_OP(name) if constexpr (A == op_id::name)
+#define NEXT()                                           \
+  do {                                                   \
+    if (ip == next) goto middle;                         \
+    [[clang::musttail]] return handler_at(ip)(WI_HPASS); \
+  } while (0)
+#define WI_SLOT_OPERAND(i) (*((i) == kHeadAccUnit ? &acc : &fp[ip[i]]))
+#include "interp/exec_handlers.inc"
+#undef WI_SLOT_OPERAND
+  __builtin_unreachable();
+middle:
+  middle_unit1 = ip[1];
+#undef WI_OP
+#undef NEXT
+#define WI_OP(name) if constexpr (B == op_id::name)
+#define NEXT()                                           \
+  do {                                                   \
+    if (ip == last) goto tail;                           \
+    [[clang::musttail]] return handler_at(ip)(WI_HPASS); \
+  } while (0)
+#define WI_SLOT_OPERAND(i) fp[(F1 != 0 && (i) == F1) ? head_unit1 : ip[i]]
+#include "interp/exec_handlers.inc"
+#undef WI_SLOT_OPERAND
+  __builtin_unreachable();
+tail:
+#undef WI_OP
+#undef NEXT
+#define WI_OP(name) if constexpr (C == op_id::name)
+#define NEXT() [[clang::musttail]] return handler_at(ip)(WI_HPASS)
+#define WI_SLOT_OPERAND(i) fp[(F2 != 0 && (i) == F2) ? middle_unit1 : ip[i]]
+#include "interp/exec_handlers.inc"
+#undef WI_SLOT_OPERAND
+  (void)head_unit1, (void)middle_unit1;
+  __builtin_unreachable();
+}
+
 // Accumulator forms (acc_list.inc): Base's body with its operand unit Unit read from the accumulator,
 // where the instruction before it left the value (interp/accumulator.h).
 template <RegOp Base, unsigned Unit>
@@ -181,6 +232,11 @@ const int32_t* make_handler_table() {
 #define WI_ACC_OP_NAME(b, u) offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(&h_acc<RegOp::b, u>) - base);
 #define WI_PAIR_NAME(a, b, f, h) \
   offsets[i++] = int32_t(reinterpret_cast<uintptr_t>(pair_handler<RegOp::a, RegOp::b, f, h>()) - base);
+#define WI_TRIPLE_NAME(a, b, c, f1, f2, h)                                                                   \
+  offsets[i++] = int32_t(                                                                                     \
+      reinterpret_cast<uintptr_t>(                                                                            \
+          &h_triple<RegOp::a, RegOp::b, RegOp::c, f1, f2, h && first_acc_form(RegOp::a) != RegOp::Count_>) - \
+      base);
 #include "interp/regop_list.inc"
   return offsets;
 }

@@ -6,8 +6,87 @@
 
 namespace wi {
 
+namespace {
+uint64_t triple_key(RegOp a, RegOp b, RegOp c, unsigned f1, unsigned f2) {
+  static_assert(kRegOpCount <= 0x10000 && kPairForms <= 16, "a run of three's key holds its ops and forms");
+  return uint64_t(a) | uint64_t(b) << 16 | uint64_t(c) << 32 | uint64_t(f1) << 48 | uint64_t(f2) << 52;
+}
+bool starts_triple(RegOp a, RegOp b) {
+  for (const RegOpTriple& t : kRegOpTriples)
+    if (t.a == a && t.b == b) return true;
+  return false;
+}
+// What regop.cc asks of a row of triples.def.
+bool can_be_triple(RegOp a, RegOp b, RegOp c) {
+  auto kept_apart = [](RegOp op) { return op == RegOp::Copy || op == RegOp::Move || op == RegOp::CallIndirect; };
+  return regop_can_head_pair(a) && regop_can_head_pair(b) && regop_can_head_pair(c) && !kept_apart(b) &&
+         !kept_apart(c);
+}
+}  // namespace
+
 OpProfile::OpProfile()
     : singles_(kRegOpCount), pairs_(size_t(kRegOpCount) * kRegOpCount), alone_(kRegOpCount) {}
+
+void OpProfile::count(const uint32_t* prev, const uint32_t* ip) {
+  RegOp b = RegOp(op_of(int32_t(*ip)));
+  ++singles_[unsigned(b)];
+  bool falls = false;
+  if (prev) {
+    RegOp a = RegOp(op_of(int32_t(*prev)));
+    falls = ip == prev + regop_units(a, prev);
+    if (falls) {
+      ++pairs_[size_t(a) * kRegOpCount + unsigned(b)];
+      const uint32_t* z_code = before_prev_;
+      if (z_code && last_ip_ == prev) {
+        RegOp z = RegOp(op_of(int32_t(*z_code)));
+        if (prev == z_code + regop_units(z, z_code))
+          ++triples_[triple_key(z, a, b, pair_form_of(z, z_code, a, prev), pair_form_of(a, prev, b, ip))];
+      }
+    }
+  }
+  before_prev_ = prev;
+  last_ip_ = ip;
+  add_to_run(b, ip, falls);
+}
+
+// The tail executor's dispatches, as the translator's last walk would form triples and pairs: a run
+// takes the instruction after its head where (head, it) is a pair row or starts a triple row, and a
+// third where the three are a triple row. (The walk decides from the code, this from what ran: a
+// middle op that branches away counts as run apart when it begins only a triple row.)
+void OpProfile::add_to_run(RegOp op, const uint32_t* code, bool falls_through) {
+  if (head_.op != RegOp::Count_) {
+    if (middle_.op == RegOp::Count_) {
+      if (falls_through && (is_pair_row(head_.op, op) || starts_triple(head_.op, op))) {
+        middle_ = {op, code};
+        middle_pairs_ = is_pair_row(head_.op, op);
+        ++merged_;
+        return;
+      }
+    } else {
+      if (falls_through && triple_row(head_.op, middle_.op, op, pair_form_of(head_.op, head_.code, middle_.op, middle_.code),
+                                      pair_form_of(middle_.op, middle_.code, op, code)) >= 0) {
+        ++merged_;
+        head_ = middle_ = {};  // the next instruction starts a run of its own
+        return;
+      }
+      if (!middle_pairs_) {  // no triple and no pair: the head ran alone, the middle op on its own
+        --merged_;
+        ++alone_[unsigned(head_.op)];
+        head_ = middle_;
+        middle_ = {};
+        add_to_run(op, code, falls_through);
+        return;
+      }
+    }
+    close_run();
+  }
+  head_ = {op, code};
+}
+
+void OpProfile::close_run() {
+  if (head_.op != RegOp::Count_ && middle_.op == RegOp::Count_) ++alone_[unsigned(head_.op)];
+  head_ = middle_ = {};
+}
 
 uint64_t OpProfile::dispatches() const {
   uint64_t n = 0;
@@ -40,10 +119,11 @@ void OpProfile::report(std::ostream& out, size_t top) const {
   }
 
   const uint64_t paired = paired_dispatches();
-  out << fmt::format("with pairs.def's pairs (estimated): {} dispatches, {:.2f}% of the ops\n", paired,
+  out << fmt::format("with pairs.def's pairs and triples.def's triples (estimated): {} dispatches, {:.2f}% of the ops\n", paired,
                      share(paired));
   std::vector<uint64_t> alone_counts = alone_;
-  if (pending_ != kNone) ++alone_counts[pending_];  // the last dispatch had no successor to pair with
+  // The last run: its head had no successor to pair with (a middle op not yet a pair's counts as one).
+  if (head_.op != RegOp::Count_ && middle_.op == RegOp::Count_) ++alone_counts[unsigned(head_.op)];
   std::vector<std::pair<uint64_t, unsigned>> alone;
   for (unsigned i = 0; i < kRegOpCount; ++i)
     if (alone_counts[i]) alone.emplace_back(alone_counts[i], i);
@@ -64,6 +144,19 @@ void OpProfile::report(std::ostream& out, size_t top) const {
     if (shown++ >= top) break;
     out << fmt::format("WI_PAIR({}, {})  // {} {:.2f}%\n", regop_enum_name(head), regop_enum_name(tail), c,
                        share(c));
+  }
+
+  std::vector<std::pair<uint64_t, uint64_t>> runs;
+  for (auto [key, c] : triples_) runs.emplace_back(c, key);
+  std::sort(runs.begin(), runs.end(), std::greater<>());
+  out << fmt::format("triple candidates (triples.def lines):\n");
+  shown = 0;
+  for (auto [c, key] : runs) {
+    RegOp a = RegOp(key & 0xffff), b = RegOp(key >> 16 & 0xffff), c3 = RegOp(key >> 32 & 0xffff);
+    if (!can_be_triple(a, b, c3)) continue;
+    if (shown++ >= top) break;
+    out << fmt::format("WI_TRIPLE({}, {}, {}, {}, {})  // {} {:.2f}%\n", regop_enum_name(a), regop_enum_name(b),
+                       regop_enum_name(c3), key >> 48 & 0xf, key >> 52 & 0xf, c, share(c));
   }
 }
 

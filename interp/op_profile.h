@@ -15,6 +15,7 @@
 #pragma once
 #include <cstdint>
 #include <iosfwd>
+#include <unordered_map>
 #include <vector>
 #include "interp/pairs.h"
 #include "interp/regop.h"
@@ -26,28 +27,14 @@ class OpProfile {
   OpProfile();
   // The executor's dispatch of the instruction at `ip`, after the one at `prev` (null at the start of
   // an activation).
-  void count(const uint32_t* prev, const uint32_t* ip) {
-    unsigned b = op_of(int32_t(*ip));
-    ++singles_[b];
-    bool in_pair = false;
-    if (prev) {
-      RegOp a = RegOp(op_of(int32_t(*prev)));
-      if (ip == prev + regop_units(a, prev)) {
-        ++pairs_[size_t(a) * kRegOpCount + b];
-        in_pair = !last_in_pair_ && is_pair_row(a, RegOp(b));
-      }
-    }
-    // The last dispatch of the tail executor ran alone unless this one is its pair's tail.
-    if (!in_pair && pending_ != kNone) ++alone_[pending_];
-    pending_ = in_pair ? kNone : b;
-    paired_tails_ += in_pair;
-    last_in_pair_ = in_pair;
-  }
+  void count(const uint32_t* prev, const uint32_t* ip);
   uint64_t dispatches() const;
-  // Of those, the estimated dispatches of the tail executor: the ops less the tails run in pairs.
-  uint64_t paired_dispatches() const { return dispatches() - paired_tails_; }
-  // The `top` most frequent ops and pairs, each with its count and share of all dispatches, then the
-  // most frequent pairs that can be pair ops, as pairs.def lines.
+  // Of those, the estimated dispatches of the tail executor: the ops less those run inside a pair or
+  // triple op after its head.
+  uint64_t paired_dispatches() const { return dispatches() - merged_; }
+  // The `top` most frequent ops and pairs, each with its count and share of all dispatches, the
+  // estimate, then the most frequent pairs and runs of three that can be pair and triple ops, as
+  // pairs.def and triples.def lines.
   void report(std::ostream& out, size_t top) const;
 
  private:
@@ -55,13 +42,23 @@ class OpProfile {
     RegOp op = regop_from_handler(handler);
     return op == RegOp::Count_ ? unsigned(RegOp::Unreachable) : unsigned(op);
   }
-  static constexpr unsigned kNone = UINT32_MAX;
+  // One instruction of the run the tail executor's current dispatch would run.
+  struct RunPart {
+    RegOp op = RegOp::Count_;
+    const uint32_t* code = nullptr;
+  };
+  void close_run();
+  void add_to_run(RegOp op, const uint32_t* code, bool falls_through);
+
   std::vector<uint64_t> singles_;
   std::vector<uint64_t> pairs_;      // kRegOpCount x kRegOpCount, row: the earlier op
+  std::unordered_map<uint64_t, uint64_t> triples_;  // runs of three, by triple_key
   std::vector<uint64_t> alone_;      // per op: dispatches of the tail executor that ran it alone
-  uint64_t paired_tails_ = 0;        // dispatches that would have run as a pair op's tail
-  unsigned pending_ = kNone;         // the op of the last such dispatch, until the next tells
-  bool last_in_pair_ = false;
+  uint64_t merged_ = 0;              // dispatches that would have run inside a pair or triple op
+  const uint32_t* before_prev_ = nullptr;  // the dispatch before `prev` (runs of three)
+  const uint32_t* last_ip_ = nullptr;
+  RunPart head_, middle_;            // the run so far: its head, and its second instruction if any
+  bool middle_pairs_ = false;        // (head, middle) is a row of pairs.def
 };
 
 // Whether this build counts (meson option profile_ops).

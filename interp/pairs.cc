@@ -2,6 +2,7 @@
 #include "interp/pairs.h"
 #include <array>
 #include "interp/regop.h"
+#include "interp/regop_info.h"
 
 namespace wi {
 namespace {
@@ -71,6 +72,48 @@ const PairIndex& pair_index() {
 }
 
 }  // namespace
+
+unsigned pair_form_of(RegOp head, const uint32_t* head_code, RegOp tail, const uint32_t* tail_code) {
+  if (regop_unit_kind(head, 1) != UnitKind::DestSlot) return 0;
+  for (unsigned k = 1; k < kPairForms; ++k)
+    if (regop_unit_kind(tail, k) == UnitKind::SourceSlot && tail_code[k] == head_code[1]) return k;
+  return 0;
+}
+
+int triple_row(RegOp a, RegOp b, RegOp c, unsigned f1, unsigned f2) {
+  // A head starts a few rows at most: a scan over them all is asked only after heads_triple(a).
+  for (unsigned row = 0; row < kRegOpTripleCount; ++row) {
+    const RegOpTriple& t = kRegOpTriples[row];
+    if (t.a == a && t.b == b && t.c == c && t.f1 == f1 && t.f2 == f2) return int(row);
+  }
+  return -1;
+}
+
+RegOp triple_at(RegOp op, const uint32_t* code, RegOp next, const uint32_t* next_code, RegOp last,
+                const uint32_t* last_code, const uint32_t* after_code) {
+  if (!heads_triple(op) || next == RegOp::Count_ || last == RegOp::Count_) return RegOp::Count_;
+  static const bool any = [] {
+    const int32_t* h = handler_offsets();
+    return kRegOpTripleCount != 0 && h[unsigned(triple_op(0, false))] != h[unsigned(kRegOpTriples[0].a)];
+  }();
+  if (!any) return RegOp::Count_;
+  int row = triple_row(op, next, last, pair_form_of(op, code, next, next_code),
+                       pair_form_of(next, next_code, last, last_code));
+  if (row < 0) return RegOp::Count_;
+  if (after_code) {
+    RegOp after = RegOp(*after_code);
+    // Only where the third would otherwise run alone: a triple then saves a dispatch and moves no
+    // later dispatch boundary. Taking the head of a pair instead shifts every boundary after it.
+    if (is_pair_row(last, after)) return RegOp::Count_;
+    for (unsigned k = 1; k < kUnitKindsKnown; ++k) {
+      if (regop_unit_kind(after, k) != UnitKind::SourceSlot) continue;
+      if ((regop_unit_kind(op, 1) == UnitKind::DestSlot && after_code[k] == code[1]) ||
+          (regop_unit_kind(next, 1) == UnitKind::DestSlot && after_code[k] == next_code[1]))
+        return RegOp::Count_;
+    }
+  }
+  return triple_op(unsigned(row), false);
+}
 
 bool is_pair_row(RegOp head, RegOp tail) { return pair_index().find(head, tail) != nullptr; }
 

@@ -46,6 +46,26 @@ static_assert(std::all_of(std::begin(kRegOpPairs), std::end(kRegOpPairs),
                           [](const RegOpPair& p) { return fixed_units(p.head) != 0 && !is_pair_op(p.head); }),
               "pairs.def: a pair's head must be an op of fixed length");
 
+// A triple's head likewise; its other two go on from the one before, so they are of fixed length too,
+// and never ops whose form the translator's last walk may still change or keep apart from the one
+// before (a Copy may become a Move; a call_indirect reads its index from the accumulator). Its forms
+// name a source slot of the op they forward to, after an op that writes its unit 1.
+constexpr bool triple_row_ok(const RegOpTriple& t) {
+  auto plain = [](RegOp op) {
+    return fixed_units(op) != 0 && !is_pair_op(op) && !is_triple_op(op) && !is_acc_op(op) && op != RegOp::Move;
+  };
+  auto kept_apart = [](RegOp op) { return op == RegOp::Copy || op == RegOp::Move || op == RegOp::CallIndirect; };
+  auto form_ok = [](RegOp from, RegOp to, unsigned f) {
+    return f == 0 || (f < kPairForms && layout_unit_kinds(kRegOpInfo[unsigned(from)].operands)[1] == UnitKind::DestSlot &&
+                      layout_unit_kinds(kRegOpInfo[unsigned(to)].operands)[f] == UnitKind::SourceSlot);
+  };
+  return plain(t.a) && plain(t.b) && plain(t.c) && !kept_apart(t.b) && !kept_apart(t.c) &&
+         form_ok(t.a, t.b, t.f1) && form_ok(t.b, t.c, t.f2);
+}
+static_assert(std::all_of(kRegOpTriples.begin(), kRegOpTriples.end(), triple_row_ok),
+              "triples.def: a row's ops must be of fixed length, B and C no Copy, Move or CallIndirect, "
+              "and its forms name a source slot after a destination");
+
 // The layout tokens of each op, one per operand unit from unit 1 (an i64 or v128 token fills 2 or 4
 // units; BrTable's and Return's repeated tokens are left out).
 const std::vector<std::vector<std::string>>& unit_tokens() {
@@ -65,7 +85,7 @@ const std::vector<std::vector<std::string>>& unit_tokens() {
   return tokens;
 }
 
-// Names of accumulator forms and pair ops, from kAccCount on: "acc>base" for an accumulator form;
+// Names of accumulator forms, pair and triple ops, from kAccCount on: "acc>base" for an accumulator form;
 // "head>tail" for a pair, "head>tail[a]" for a form that forwards to the tail's operand `a`, with
 // "acc>" in front when the head reads the accumulator.
 const std::vector<std::string>& derived_names() {
@@ -87,6 +107,17 @@ const std::vector<std::string>& derived_names() {
           v.push_back((h && head_acc != RegOp::Count_ ? from_acc(head_acc) : "") +
                       (f == 0 || f > tail_units.size() ? both : both + "[" + tail_units[f - 1] + "]"));
     }
+    // "a>b[x]>c[y]": [x] the operand of b that takes a's result, [y] that of c taking b's.
+    auto part = [](RegOp op, unsigned f) {
+      const auto& units = unit_tokens()[unsigned(op)];
+      return std::string(kInfo[unsigned(op)].name) + (f == 0 || f > units.size() ? "" : "[" + units[f - 1] + "]");
+    };
+    for (const RegOpTriple& t : kRegOpTriples) {
+      std::string all = std::string(kInfo[unsigned(t.a)].name) + ">" + part(t.b, t.f1) + ">" + part(t.c, t.f2);
+      RegOp head_acc = first_acc_form(t.a);
+      v.push_back(all);
+      v.push_back(head_acc != RegOp::Count_ ? from_acc(head_acc) + all : all);
+    }
     return v;
   }();
   return names;
@@ -105,7 +136,7 @@ const std::vector<std::string>& regop_unit_tokens(RegOp op) { return unit_tokens
 // A Move exists only to pass the accumulator on to the instruction after it, which reads it there
 // and so never runs as its tail (accumulator.h).
 bool regop_can_head_pair(RegOp op) {
-  return fixed_units(op) != 0 && !is_pair_op(op) && !is_acc_op(op) && op != RegOp::Move;
+  return fixed_units(op) != 0 && !is_pair_op(op) && !is_triple_op(op) && !is_acc_op(op) && op != RegOp::Move;
 }
 
 UnitKind regop_unit_kind(RegOp op, unsigned k) {

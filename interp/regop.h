@@ -33,9 +33,40 @@ inline constexpr RegOpPair kRegOpPairs[] = {
 #undef WI_PAIR
 };
 constexpr unsigned kRegOpPairCount = unsigned(std::size(kRegOpPairs));
-// Pair ops are listed last (regop_list.inc), each row's variants in order.
-constexpr unsigned kFirstPairOp = kRegOpCount - kRegOpPairCount * kPairVariants;
-constexpr bool is_pair_op(RegOp op) { return unsigned(op) >= kFirstPairOp && op != RegOp::Count_; }
+
+// Triple ops (triples.def): one dispatch runs `a`, then `b` and `c`, the two instructions after it,
+// each only where the one before went on to it. A row fixes its forms: f1 is the form of (a, b) as a
+// pair's, f2 that of (b, c); an instruction and the two after it run as the row only when their units
+// give exactly those forms. Each row comes in kTripleVariants variants: `a` reading its first
+// accumulator form's unit from its slot or from the accumulator.
+struct RegOpTriple {
+  RegOp a, b, c;
+  uint8_t f1, f2;
+};
+constexpr unsigned kTripleVariants = 2;
+constexpr unsigned kRegOpTripleCount = 0
+#define WI_TRIPLE(a, b, c, f1, f2) +1
+#include "interp/triples.def"
+#undef WI_TRIPLE
+    ;
+inline constexpr std::array<RegOpTriple, kRegOpTripleCount> kRegOpTriples = {{
+#define WI_TRIPLE(a, b, c, f1, f2) {RegOp::a, RegOp::b, RegOp::c, f1, f2},
+#include "interp/triples.def"
+#undef WI_TRIPLE
+}};
+// Triple ops are listed last (regop_list.inc), pair ops just before them, each row's variants in order.
+constexpr unsigned kFirstTripleOp = kRegOpCount - kRegOpTripleCount * kTripleVariants;
+constexpr bool is_triple_op(RegOp op) { return unsigned(op) >= kFirstTripleOp && op != RegOp::Count_; }
+constexpr const RegOpTriple& triple_parts(RegOp op) {
+  return kRegOpTriples[(unsigned(op) - kFirstTripleOp) / kTripleVariants];
+}
+constexpr bool triple_head_acc(RegOp op) { return (unsigned(op) - kFirstTripleOp) % kTripleVariants != 0; }
+constexpr RegOp triple_op(unsigned row, bool head_acc) {
+  return RegOp(kFirstTripleOp + row * kTripleVariants + (head_acc ? 1 : 0));
+}
+
+constexpr unsigned kFirstPairOp = kFirstTripleOp - kRegOpPairCount * kPairVariants;
+constexpr bool is_pair_op(RegOp op) { return unsigned(op) >= kFirstPairOp && unsigned(op) < kFirstTripleOp; }
 constexpr const RegOpPair& pair_parts(RegOp op) {
   return kRegOpPairs[(unsigned(op) - kFirstPairOp) / kPairVariants];
 }
@@ -81,7 +112,7 @@ constexpr bool writes_acc(RegOp op) {
   if (is_acc_op(op)) return acc_parts(op).writes;
   for (RegOp w : kAccWriters)
     if (w == op) return true;
-  RegOp first = is_pair_op(op) || op == RegOp::Count_ ? RegOp::Count_ : first_acc_form(op);
+  RegOp first = is_pair_op(op) || is_triple_op(op) || op == RegOp::Count_ ? RegOp::Count_ : first_acc_form(op);
   return first != RegOp::Count_ && acc_parts(first).writes;
 }
 

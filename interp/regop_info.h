@@ -59,6 +59,9 @@ inline constexpr RegOpInfo kRegOpInfo[] = {
                       {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr}, {nullptr, nullptr},
 #include "interp/pairs.def"
 #undef WI_PAIR
+#define WI_TRIPLE(a, b, c, f1, f2) {nullptr, nullptr}, {nullptr, nullptr},
+#include "interp/triples.def"
+#undef WI_TRIPLE
 };
 static_assert(std::size(kRegOpInfo) == kRegOpCount);
 
@@ -114,9 +117,11 @@ static_assert(layout_unit_kinds("d a i64")[1] == UnitKind::DestSlot &&
               layout_unit_kinds("d a i64")[3] == UnitKind::Other &&
               layout_unit_kinds("a i32 s offset")[3] == UnitKind::SourceSlot);
 
-// The op whose name and operands `op` has: a pair's head, an accumulator form's base, or op itself.
+// The op whose name and operands `op` has: a pair's or triple's head, an accumulator form's base, or
+// op itself.
 constexpr RegOp layout_op(RegOp op) {
   if (is_pair_op(op)) op = pair_parts(op).head;
+  if (is_triple_op(op)) op = triple_parts(op).a;
   return is_acc_op(op) ? acc_base(op) : op;
 }
 // The unit that names the slot a writer of acc_list.inc leaves in the accumulator: unit 1 ("d") for

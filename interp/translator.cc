@@ -333,8 +333,8 @@ namespace {
   return {};
 }
 
-// The last passes over a function's finished code, in one walk: each instruction gets its pair op
-// (pairs.h), then its accumulator form given the instruction before as it will run (accumulator.h),
+// The last passes over a function's finished code, in one walk: each instruction gets its triple or
+// pair op (pairs.h), then its accumulator form given the instruction before as it will run (accumulator.h),
 // then its handler unit. An instruction's op is decided before the next one's, and read by the next
 // one's decisions only as an op number: the next instruction is bound only after.
 void form_pairs_and_accumulator_uses(CompiledFunc& f, TranslatorBuffers& buffers) {
@@ -352,8 +352,20 @@ void form_pairs_and_accumulator_uses(CompiledFunc& f, TranslatorBuffers& buffers
     // A pair runs its tail reading its operands from their slots (or from the head's result), so a
     // call_indirect that can read its index from the accumulator through this one runs alone.
     RegOp op = own;
-    if (next_own != RegOp::CallIndirect || !acc.reads_through(code.data(), pos, own, next, next_own))
-      op = pair_at(own, code.data() + pos, next_own, code.data() + next);
+    if (next_own != RegOp::CallIndirect || !acc.reads_through(code.data(), pos, own, next, next_own)) {
+      // A triple first, then a pair. The third instruction's op is as translated: no row has one
+      // whose op the walk may still change (a Copy) as its third (regop.cc).
+      if (heads_triple(own) && next_own != RegOp::Count_) {
+        size_t last = next + regop_units(next_own, code.data() + next);
+        if (last < code.size()) {
+          size_t after = last + regop_units(RegOp(code[last]), code.data() + last);
+          op = triple_at(own, code.data() + pos, next_own, code.data() + next, RegOp(code[last]), code.data() + last,
+                         after < code.size() ? code.data() + after : nullptr);
+        }
+        if (op == RegOp::Count_) op = own;
+      }
+      if (op == own) op = pair_at(own, code.data() + pos, next_own, code.data() + next);
+    }
     op = acc.form_at(code.data(), pos, op, own);
     code[pos] = uint32_t(handlers[unsigned(op)]);
     pos = next;

@@ -74,12 +74,13 @@ std::optional<std::string> verify_code(const CompiledFunc& f) {
   uint32_t held = kNothing;  // the slot the accumulator stands for, falling into instruction i
   size_t held_by = 0;        // the instruction that wrote it
   for (size_t i = 0; i < ops.size(); ++i) {
-    RegOp op = ops[i], own = is_pair_op(op) ? pair_parts(op).head : op;
+    RegOp op = ops[i], own = is_pair_op(op) ? pair_parts(op).head : is_triple_op(op) ? triple_parts(op).a : op;
     size_t pos = at[i];
     if (target[pos]) held = kNothing;
     unsigned unit = 0;
     if (is_acc_op(own)) unit = acc_parts(own).unit;
-    else if (is_pair_op(op) && pair_head_acc(op)) unit = acc_parts(first_acc_form(own)).unit;
+    else if ((is_pair_op(op) && pair_head_acc(op)) || (is_triple_op(op) && triple_head_acc(op)))
+      unit = acc_parts(first_acc_form(own)).unit;
     if (unit != 0) {
       if (i == 0 || target[pos])
         return fmt::format("unit {}: {} reads the accumulator where control may arrive from elsewhere", pos,
