@@ -1,4 +1,5 @@
-// The op-pair counter of `wi exec --profile-ops` (op_profile.h) and its report.
+// The op counter of `wi exec --profile-ops` (op_profile.h): ops, pairs and runs of three, the
+// estimate of the tail executor's dispatches with pairs.def and triples.def, and the report.
 #include "interp/op_profile.h"
 #include <algorithm>
 #include <ostream>
@@ -10,6 +11,14 @@ namespace {
 uint64_t triple_key(RegOp a, RegOp b, RegOp c, unsigned f1, unsigned f2) {
   static_assert(kRegOpCount <= 0x10000 && kPairForms <= 16, "a run of three's key holds its ops and forms");
   return uint64_t(a) | uint64_t(b) << 16 | uint64_t(c) << 32 | uint64_t(f1) << 48 | uint64_t(f2) << 52;
+}
+// The ops with a count, most frequent first.
+std::vector<std::pair<uint64_t, unsigned>> by_count(const std::vector<uint64_t>& counts) {
+  std::vector<std::pair<uint64_t, unsigned>> ops;
+  for (unsigned i = 0; i < counts.size(); ++i)
+    if (counts[i]) ops.emplace_back(counts[i], i);
+  std::sort(ops.begin(), ops.end(), std::greater<>());
+  return ops;
 }
 bool starts_triple(RegOp a, RegOp b) {
   for (const RegOpTriple& t : kRegOpTriples)
@@ -99,10 +108,7 @@ void OpProfile::report(std::ostream& out, size_t top) const {
   auto share = [&](uint64_t c) { return total ? 100.0 * double(c) / double(total) : 0.0; };
   out << fmt::format("op-profile: {} dispatches\n", total);
 
-  std::vector<std::pair<uint64_t, unsigned>> ops;
-  for (unsigned i = 0; i < kRegOpCount; ++i)
-    if (singles_[i]) ops.emplace_back(singles_[i], i);
-  std::sort(ops.begin(), ops.end(), std::greater<>());
+  const auto ops = by_count(singles_);
   out << fmt::format("top ops:\n");
   for (size_t k = 0; k < ops.size() && k < top; ++k)
     out << fmt::format("{:14} {:6.2f}%  {}\n", ops[k].first, share(ops[k].first), regop_name(RegOp(ops[k].second)));
@@ -119,15 +125,16 @@ void OpProfile::report(std::ostream& out, size_t top) const {
   }
 
   const uint64_t paired = paired_dispatches();
-  out << fmt::format("with pairs.def's pairs and triples.def's triples (estimated): {} dispatches, {:.2f}% of the ops\n", paired,
-                     share(paired));
+  out << fmt::format("with pairs.def's pairs and triples.def's triples (estimated): {} dispatches, {:.2f}% of "
+                     "the ops\n", paired, share(paired));
+  // The last run had no successor: a head alone ran alone, and so did a middle op taken in only
+  // for a triple that did not come.
   std::vector<uint64_t> alone_counts = alone_;
-  // The last run: its head had no successor to pair with (a middle op not yet a pair's counts as one).
-  if (head_.op != RegOp::Count_ && middle_.op == RegOp::Count_) ++alone_counts[unsigned(head_.op)];
-  std::vector<std::pair<uint64_t, unsigned>> alone;
-  for (unsigned i = 0; i < kRegOpCount; ++i)
-    if (alone_counts[i]) alone.emplace_back(alone_counts[i], i);
-  std::sort(alone.begin(), alone.end(), std::greater<>());
+  if (head_.op != RegOp::Count_ && (middle_.op == RegOp::Count_ || !middle_pairs_)) {
+    ++alone_counts[unsigned(head_.op)];
+    if (middle_.op != RegOp::Count_) ++alone_counts[unsigned(middle_.op)];
+  }
+  const auto alone = by_count(alone_counts);
   out << fmt::format("top ops dispatched alone (% of the dispatches with pairs):\n");
   for (size_t k = 0; k < alone.size() && k < top; ++k)
     out << fmt::format("{:14} {:6.2f}%  {}\n", alone[k].first,

@@ -1,15 +1,20 @@
-// Counts of executed register ops and of adjacent pairs of them (`wi exec --profile-ops`), the data
-// fused ops are chosen from (docs/interpreter.md, "Choosing fusions"). Only a build configured with
+// Counts of executed register ops, of adjacent pairs and runs of three of them (`wi exec
+// --profile-ops`), the data pair and triple ops are chosen from (docs/interpreter.md, "Choosing pairs"). Only a build configured with
 // -Dprofile_ops=true counts: its executor is the computed-goto one with a counting dispatch, so the
 // executors of ordinary builds contain no profiling code at all.
 //
 // A pair (A, B) is "B dispatched right after A, from the instruction after A's in the code": what a
-// pair op (pairs.def) can run in one dispatch. A branch taken, a call or a return starts no pair.
+// pair op (pairs.def) can run in one dispatch. A branch taken, a call or a return starts no pair. A
+// run of three (A, B, C) is two such pairs in a row, counted with their forms (pairs.h, pair_form_of):
+// what a triple op (triples.def) can run.
 //
 // The profiling build forms no pair ops, so its dispatches are the ops one by one. What the tail
 // executor dispatches is estimated beside them: a dispatch of B right after A as above, where (A, B)
 // is a row of pairs.def and A's own dispatch was not already a pair's tail, would have run inside A's
-// pair op. (An estimate: the translator's last walk also keeps a few pairs apart, around call_indirect.)
+// pair op, and C after them inside a triple op where (A, B, C) is a row of triples.def. (An estimate:
+// the translator's last walk also keeps a few pairs apart, around call_indirect, and forms a triple
+// only where its two rules allow (pairs.h, triple_at), which this does not ask: for triples it is a
+// bound, the dispatches if every matching row formed.)
 // The ops that stay dispatched alone are what a fusion or a new row could still save; an op that
 // only ever runs inside pairs saves no dispatch by being fused with its partner.
 #pragma once
