@@ -27,9 +27,8 @@ bool starts_triple(RegOp a, RegOp b) {
 }
 // What regop.cc asks of a row of triples.def.
 bool can_be_triple(RegOp a, RegOp b, RegOp c) {
-  auto kept_apart = [](RegOp op) { return op == RegOp::Copy || op == RegOp::Move || op == RegOp::CallIndirect; };
-  return regop_can_head_pair(a) && regop_can_head_pair(b) && regop_can_head_pair(c) && !kept_apart(b) &&
-         !kept_apart(c);
+  return regop_can_head_pair(a) && regop_can_head_pair(b) && regop_can_head_pair(c) && !kept_out_of_triples(b) &&
+         !kept_out_of_triples(c);
 }
 }  // namespace
 
@@ -72,8 +71,8 @@ void OpProfile::add_to_run(RegOp op, const uint32_t* code, bool falls_through) {
         return;
       }
     } else {
-      if (falls_through && triple_row(head_.op, middle_.op, op, pair_form_of(head_.op, head_.code, middle_.op, middle_.code),
-                                      pair_form_of(middle_.op, middle_.code, op, code)) >= 0) {
+      const unsigned f1 = pair_form_of(head_.op, head_.code, middle_.op, middle_.code);
+      if (falls_through && triple_row(head_.op, middle_.op, op, f1, pair_form_of(middle_.op, middle_.code, op, code)) >= 0) {
         ++merged_;
         head_ = middle_ = {};  // the next instruction starts a run of its own
         return;

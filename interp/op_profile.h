@@ -1,7 +1,7 @@
 // Counts of executed register ops, of adjacent pairs and runs of three of them (`wi exec
-// --profile-ops`), the data pair and triple ops are chosen from (docs/interpreter.md, "Choosing pairs"). Only a build configured with
-// -Dprofile_ops=true counts: its executor is the computed-goto one with a counting dispatch, so the
-// executors of ordinary builds contain no profiling code at all.
+// --profile-ops`), the data pair and triple ops are chosen from (docs/interpreter.md, "Choosing
+// pairs"). Only a build configured with -Dprofile_ops=true counts: its executor is the computed-goto
+// one with a counting dispatch, so the executors of ordinary builds contain no profiling code at all.
 //
 // A pair (A, B) is "B dispatched right after A, from the instruction after A's in the code": what a
 // pair op (pairs.def) can run in one dispatch. A branch taken, a call or a return starts no pair. A

@@ -54,12 +54,11 @@ constexpr bool triple_row_ok(const RegOpTriple& t) {
   auto plain = [](RegOp op) {
     return fixed_units(op) != 0 && !is_pair_op(op) && !is_triple_op(op) && !is_acc_op(op) && op != RegOp::Move;
   };
-  auto kept_apart = [](RegOp op) { return op == RegOp::Copy || op == RegOp::Move || op == RegOp::CallIndirect; };
   auto form_ok = [](RegOp from, RegOp to, unsigned f) {
     return f == 0 || (f < kPairForms && layout_unit_kinds(kRegOpInfo[unsigned(from)].operands)[1] == UnitKind::DestSlot &&
                       layout_unit_kinds(kRegOpInfo[unsigned(to)].operands)[f] == UnitKind::SourceSlot);
   };
-  return plain(t.a) && plain(t.b) && plain(t.c) && !kept_apart(t.b) && !kept_apart(t.c) &&
+  return plain(t.a) && plain(t.b) && plain(t.c) && !kept_out_of_triples(t.b) && !kept_out_of_triples(t.c) &&
          form_ok(t.a, t.b, t.f1) && form_ok(t.b, t.c, t.f2);
 }
 static_assert(std::all_of(kRegOpTriples.begin(), kRegOpTriples.end(), triple_row_ok),

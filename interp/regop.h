@@ -60,6 +60,12 @@ constexpr bool is_triple_op(RegOp op) { return unsigned(op) >= kFirstTripleOp &&
 constexpr const RegOpTriple& triple_parts(RegOp op) {
   return kRegOpTriples[(unsigned(op) - kFirstTripleOp) / kTripleVariants];
 }
+// Ops that are never a triple's middle or tail: the translator's last walk may still turn a Copy into
+// a Move after the triple is formed, and keeps a call_indirect that reads its index from the
+// accumulator apart from the instruction before it.
+constexpr bool kept_out_of_triples(RegOp op) {
+  return op == RegOp::Copy || op == RegOp::Move || op == RegOp::CallIndirect;
+}
 constexpr bool triple_head_acc(RegOp op) { return (unsigned(op) - kFirstTripleOp) % kTripleVariants != 0; }
 constexpr RegOp triple_op(unsigned row, bool head_acc) {
   return RegOp(kFirstTripleOp + row * kTripleVariants + (head_acc ? 1 : 0));
