@@ -61,6 +61,8 @@ class OpProfile {
   std::vector<uint64_t> alone_;      // per op: dispatches of the tail executor that ran it alone
   uint64_t merged_ = 0;              // dispatches that would have run inside a pair or triple op
   const uint32_t* before_prev_ = nullptr;  // the dispatch before `prev` (runs of three)
+  // The instruction counted last: a nested activation (a host function calling back into wasm)
+  // counts with a `prev` of its own, so `before_prev_` precedes `prev` only when this is `prev`.
   const uint32_t* last_ip_ = nullptr;
   RunPart head_, middle_;            // the run so far: its head, and its second instruction if any
   bool middle_pairs_ = false;        // (head, middle) is a row of pairs.def

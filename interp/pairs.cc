@@ -59,11 +59,15 @@ static_assert(kRegOpPairCount <= UINT16_MAX && kPairForms <= 16,
               "PairIndex::Cell holds a row and a unit mask in 16 bits each");
 
 // The form of a pair at `head` (regop.h): the first of the tail's source operands among units
-// 1..kPairForms-1 that names the slot the head writes through its unit 1, or 0.
-unsigned pair_form_at(const PairIndex::Cell& cell, const uint32_t* head_code, const uint32_t* tail_code) {
+// 1..kPairForms-1 (the bits of `form_units`, PairIndex::form_units) that names the slot the head
+// writes through its unit 1, or 0.
+unsigned form_from_units(uint16_t form_units, const uint32_t* head_code, const uint32_t* tail_code) {
   for (unsigned k = 1; k < kPairForms; ++k)
-    if ((cell.form_units >> k & 1) && tail_code[k] == head_code[1]) return k;
+    if ((form_units >> k & 1) && tail_code[k] == head_code[1]) return k;
   return 0;
+}
+unsigned pair_form_at(const PairIndex::Cell& cell, const uint32_t* head_code, const uint32_t* tail_code) {
+  return form_from_units(cell.form_units, head_code, tail_code);
 }
 
 const PairIndex& pair_index() {
@@ -74,10 +78,7 @@ const PairIndex& pair_index() {
 }  // namespace
 
 unsigned pair_form_of(RegOp head, const uint32_t* head_code, RegOp tail, const uint32_t* tail_code) {
-  if (regop_unit_kind(head, 1) != UnitKind::DestSlot) return 0;
-  for (unsigned k = 1; k < kPairForms; ++k)
-    if (regop_unit_kind(tail, k) == UnitKind::SourceSlot && tail_code[k] == head_code[1]) return k;
-  return 0;
+  return form_from_units(PairIndex::form_units(head, tail), head_code, tail_code);
 }
 
 int triple_row(RegOp a, RegOp b, RegOp c, unsigned f1, unsigned f2) {
