@@ -71,7 +71,8 @@ struct NumericMap {
   RegOp load[kOpcodeCount], load_imm[kOpcodeCount], load_add[kOpcodeCount], load_abs[kOpcodeCount],
       load_shl[kOpcodeCount];
   RegOp store[kOpcodeCount], store_imm[kOpcodeCount], store_add[kOpcodeCount], store_abs[kOpcodeCount],
-      store_shl[kOpcodeCount];
+      store_shl[kOpcodeCount], store_k[kOpcodeCount], store_k_imm[kOpcodeCount], store_k_add[kOpcodeCount],
+      store_k_abs[kOpcodeCount];
   RegOp branch_true[kOpcodeCount], branch_true_imm[kOpcodeCount];    // fused.def
   RegOp branch_false[kOpcodeCount], branch_false_imm[kOpcodeCount];
   constexpr NumericMap();  // from the .def tables (translator.cc)
@@ -631,6 +632,8 @@ class FunctionTranslator {
   void step_data(const Instruction& in, const OpInfo& info);
   void load(const Instruction& in, const OpInfo& info);
   void store(const Instruction& in);
+  std::optional<uint32_t> store_immediate(const Entry& value) const;
+  void store_constant(const Instruction& in, uint32_t k);
 
   // br_on_null / br_on_non_null: a conditional branch on the reference at the top of the stack,
   // which the branch drops (br_on_null) or carries (br_on_non_null) and the fall-through keeps

@@ -26,7 +26,9 @@ inline constexpr RegOpInfo kRegOpInfo[] = {
                                  {"load." #name "+shl", "d a b i32 offset"},
 #define WI_STORE(name, f, mt) {"store." #name, "a s offset"}, {"store." #name "+imm", "a i32 s offset"}, \
                               {"store." #name "+add", "a b s offset"}, {"store." #name "@", "i32 s offset"}, \
-                              {"store." #name "+shl", "a b i32 s offset"},
+                              {"store." #name "+shl", "a b i32 s offset"},                          \
+                              {"storek." #name, "a k offset"}, {"storek." #name "+imm", "a i32 k offset"}, \
+                              {"storek." #name "+add", "a b k offset"}, {"storek." #name "@", "i32 k offset"},
 #include "interp/regops.def"
 #undef WI_REGOP
 #undef WI_LOAD

@@ -19,7 +19,7 @@ constexpr NumericMap::NumericMap() {
   for (unsigned i = 0; i < kOpcodeCount; ++i) {
     slot[i] = imm[i] = load[i] = store[i] = kNoRegOp;
     load_imm[i] = load_add[i] = store_imm[i] = store_add[i] = load_abs[i] = store_abs[i] = kNoRegOp;
-    load_shl[i] = store_shl[i] = kNoRegOp;
+    load_shl[i] = store_shl[i] = store_k[i] = store_k_imm[i] = store_k_add[i] = store_k_abs[i] = kNoRegOp;
     branch_true[i] = branch_true_imm[i] = branch_false[i] = branch_false_imm[i] = kNoRegOp;
   }
 #define WI_FUSE(name, t)                                          \
@@ -44,7 +44,9 @@ constexpr NumericMap::NumericMap() {
   load_abs[unsigned(Opcode::name)] = RegOp::LA_##name; load_shl[unsigned(Opcode::name)] = RegOp::LS_##name;
 #define WI_STORE(name, f, mt) store[unsigned(Opcode::name)] = RegOp::S_##name; \
   store_imm[unsigned(Opcode::name)] = RegOp::SI_##name; store_add[unsigned(Opcode::name)] = RegOp::SR_##name; \
-  store_abs[unsigned(Opcode::name)] = RegOp::SA_##name; store_shl[unsigned(Opcode::name)] = RegOp::SS_##name;
+  store_abs[unsigned(Opcode::name)] = RegOp::SA_##name; store_shl[unsigned(Opcode::name)] = RegOp::SS_##name; \
+  store_k[unsigned(Opcode::name)] = RegOp::K_##name; store_k_imm[unsigned(Opcode::name)] = RegOp::KI_##name; \
+  store_k_add[unsigned(Opcode::name)] = RegOp::KR_##name; store_k_abs[unsigned(Opcode::name)] = RegOp::KA_##name;
 #include "interp/regops.def"
 #undef WI_REGOP
 #undef WI_LOAD

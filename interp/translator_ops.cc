@@ -355,6 +355,10 @@ void FunctionTranslator::store(const Instruction& in) {
   // A constant value is written to a spare slot above the operand stack once the add (and a
   // shift before it) are folded: its own home may be where the add read its index.
   Entry& value = stack_.back();
+  if (auto k = store_immediate(value)) {
+    store_constant(in, *k);
+    return;
+  }
   if (value.kind == Entry::Local || (value.kind == Entry::Const && value.type != ValType::V128)) {
     if (auto add = take_address_add(stack_[stack_.size() - 2])) {
       std::optional<std::array<uint32_t, 3>> scaled;
@@ -390,6 +394,41 @@ void FunctionTranslator::store(const Instruction& in) {
   }
   uint32_t v = pop_slot(), addr = pop_slot();
   emit_like<RegOp::S_I32Store>(nm.store[o], addr, v, uint32_t(in.mem_offset));
+}
+
+// The immediate k of a K_ store of this value (regops.def): a constant whose bits are k
+// sign-extended, in untraced code (as SA_'s constant address: a traced translation keeps the
+// constant's own instruction).
+std::optional<uint32_t> FunctionTranslator::store_immediate(const Entry& value) const {
+  if (value.kind != Entry::Const || value.type == ValType::V128 || trace_) return std::nullopt;
+  uint64_t bits = value.bits[0];
+  bool wide = value.type == ValType::I64 || value.type == ValType::F64;
+  if (wide && int64_t(bits) != int64_t(int32_t(uint32_t(bits)))) return std::nullopt;
+  return uint32_t(bits);
+}
+
+// A store of a constant: no slot holds the value, the instruction carries it (K_ forms); the
+// address is folded as a store's.
+void FunctionTranslator::store_constant(const Instruction& in, uint32_t k) {
+  const NumericMap& nm = numeric_map();
+  unsigned o = unsigned(in.op);
+  uint32_t offset = uint32_t(in.mem_offset);
+  stack_.pop_back();  // the constant: nothing was emitted for it
+  if (auto add = take_address_add(stack_.back())) {
+    stack_.pop_back();
+    const CompareOperands& ab = add->second;  // "a b" or "a i32"
+    if (add->first.imm) emit_like<RegOp::KI_I32Store>(nm.store_k_imm[o], ab[0], ab[1], k, offset);
+    else emit_like<RegOp::KR_I32Store>(nm.store_k_add[o], ab[0], ab[1], k, offset);
+    return;
+  }
+  if (stack_.back().kind == Entry::Const) {
+    uint32_t addr = uint32_t(stack_.back().bits[0]);
+    stack_.pop_back();
+    emit_like<RegOp::KA_I32Store>(nm.store_k_abs[o], addr, k, offset);
+    return;
+  }
+  uint32_t addr = pop_slot();
+  emit_like<RegOp::K_I32Store>(nm.store_k[o], addr, k, offset);
 }
 
 // Unary and binary numeric ops: a constant right operand folded into the instruction, a pending

@@ -967,7 +967,7 @@ TEST_CASE("loads and stores at constant addresses") {
   const std::string listing = register_code(bytes);
   CHECK(listing.find("load.I32Load@") != std::string::npos);
   CHECK(listing.find("store.I32Store@") != std::string::npos);
-  CHECK(listing.find("store.I32Store8@") != std::string::npos);
+  CHECK(listing.find("storek.I32Store8@") != std::string::npos);  // the value a constant too
   Store s;
   auto* inst = instantiate(s, bytes);
   run(s, inst, "set", {vi32(0x01020304)});
@@ -1051,8 +1051,66 @@ TEST_CASE("scaled-index addresses folded into loads and stores") {
   CHECK(t.kind == wi::TrapKind::MemoryOutOfBounds);
 }
 
-// A constant stored through a folded address is materialized in a spare slot: its own home is
-// where the add (or the shift) read a computed index.
+// A stored constant is the store's immediate k (K_ forms, interp/regops.def): k's low bytes are
+// stored, sign-extended for a 64-bit value; an i64 or f64 constant that is no sign-extended 32-bit
+// value still goes through a slot.
+TEST_CASE("a stored constant is an immediate, its bytes those of the wasm value") {
+  ModuleBuilder m;
+  uint32_t t_set = m.type({I32}, {});
+  uint32_t t_get = m.type({I32}, {I64});
+  m.memory(1);
+  auto store_at = [&](Bytes value, uint8_t opcode, uint32_t align) {
+    return m.func(t_set, code(local_get(0), value, mem(opcode, 0, align), op::end));
+  };
+  uint32_t i32_16 = store_at(i32_const(0x12345678), op::i32_store16, 1);
+  uint32_t i64_neg = store_at(i64_const(-2), op::i64_store, 3);
+  uint32_t i64_u32 = store_at(i64_const(0xffffffffll), op::i64_store, 3);  // not sign-extended: a slot
+  uint32_t i64_8 = store_at(i64_const(-1), op::i64_store8, 0);
+  uint32_t f32_bits = store_at(f32_const(1.5f), op::f32_store, 2);
+  uint32_t f64_zero = store_at(f64_const(0.0), op::f64_store, 3);
+  uint32_t f64_one = store_at(f64_const(1.0), op::f64_store, 3);  // 0x3ff0...: a slot
+  uint32_t at_imm = m.func(t_set, code(local_get(0), i32_const(12), op::i32_add, i32_const(-1),
+                                       mem(op::i32_store8, 1), op::end));  // KI_: mem[a + 12 + 1]
+  uint32_t at_abs = m.func(t_set, code(i32_const(200), i32_const(0x01020304), mem(op::i32_store, 8, 2), op::end));
+  uint32_t get = m.func(t_get, code(local_get(0), mem(op::i64_load, 0, 3), op::end));
+  m.export_func("i32_16", i32_16).export_func("i64_neg", i64_neg).export_func("i64_u32", i64_u32);
+  m.export_func("i64_8", i64_8).export_func("f32_bits", f32_bits).export_func("f64_zero", f64_zero);
+  m.export_func("f64_one", f64_one).export_func("at_imm", at_imm).export_func("at_abs", at_abs);
+  m.export_func("get", get);
+  Bytes bytes = m.build();
+  const std::string listing = register_code(bytes);
+  for (const char* form : {"storek.I32Store16 ", "storek.I64Store ", "storek.I64Store8 ", "storek.F32Store ",
+                           "storek.F64Store ", "storek.I32Store8+imm ", "storek.I32Store@ "})
+    CHECK_MESSAGE(listing.find(form) != std::string::npos, form);
+  CHECK(listing.find("store.I64Store ") != std::string::npos);  // 0xffffffff
+  CHECK(listing.find("store.F64Store ") != std::string::npos);  // 1.0
+  Store s;
+  auto* inst = instantiate(s, bytes);
+  auto stored = [&](const char* setter, int32_t addr) {  // each setter's own 8 bytes, zero before
+    run(s, inst, setter, {vi32(addr)});
+    return run_i64(s, inst, "get", {vi32(addr)});
+  };
+  CHECK(stored("i32_16", 64) == 0x5678);
+  CHECK(stored("i64_neg", 72) == -2);
+  CHECK(stored("i64_u32", 80) == 0xffffffffll);
+  CHECK(stored("i64_8", 88) == 0xff);
+  CHECK(stored("f32_bits", 96) == 0x3fc00000);
+  run(s, inst, "i64_neg", {vi32(104)});
+  CHECK(stored("f64_zero", 104) == 0);  // all eight bytes overwritten
+  CHECK(stored("f64_one", 112) == 0x3ff0000000000000ll);
+  run(s, inst, "at_imm", {vi32(107)});  // 107 + 12 + 1
+  CHECK(run_i64(s, inst, "get", {vi32(120)}) == 0xff);
+  run(s, inst, "at_abs", {vi32(0)});
+  CHECK(run_i64(s, inst, "get", {vi32(208)}) == 0x01020304);
+  wi::Trap t = run_trap(s, inst, "i32_16", {vi32(65535)});  // the second byte is past the memory
+  CHECK(t.kind == wi::TrapKind::MemoryOutOfBounds);
+  REQUIRE(!t.backtrace.empty());
+  CHECK(t.backtrace[0].offset == m.code_offset(i32_16) + 2 + 6);  // local.get, i32.const: at the store
+}
+
+// A constant stored through a folded address is either the store's immediate (K_ forms) or, when
+// its bits are no sign-extended 32-bit value, materialized in a spare slot: its own home is where
+// the add (or the shift) read a computed index.
 TEST_CASE("storing a constant through a folded address keeps the index intact") {
   ModuleBuilder m;
   uint32_t t_set = m.type({I32, I32}, {});
@@ -1064,11 +1122,17 @@ TEST_CASE("storing a constant through a folded address keeps the index intact") 
   // mem[base + ((i + 1) << 2)] = 9 (the shifted index i+1 is a temporary too)
   uint32_t set_shl = m.func(t_set, code(local_get(0), local_get(1), i32_const(1), op::i32_add, i32_const(2),
                                         op::i32_shl, op::i32_add, i64_const(9), mem(op::i64_store, 0, 3), op::end));
+  // The same with a constant of 33 bits (0x1_0000_0009): it cannot be an immediate.
+  uint32_t set_shl_wide = m.func(t_set, code(local_get(0), local_get(1), i32_const(1), op::i32_add, i32_const(2),
+                                             op::i32_shl, op::i32_add, i64_const(0x100000009ll),
+                                             mem(op::i64_store, 0, 3), op::end));
   uint32_t get = m.func(t_get, code(local_get(0), mem(op::i32_load8_u, 0), op::end));
   m.export_func("set_mul", set_mul).export_func("set_shl", set_shl).export_func("get", get);
+  m.export_func("set_shl_wide", set_shl_wide);
   Bytes bytes = m.build();
   const std::string listing = register_code(bytes);
-  CHECK(listing.find("store.I32Store8+add") != std::string::npos);
+  CHECK(listing.find("storek.I32Store8+add") != std::string::npos);
+  CHECK(listing.find("storek.I64Store+add") != std::string::npos);
   CHECK(listing.find("store.I64Store+shl") != std::string::npos);
   Store s;
   auto* inst = instantiate(s, bytes);
@@ -1078,6 +1142,10 @@ TEST_CASE("storing a constant through a folded address keeps the index intact") 
   run(s, inst, "set_shl", {vi32(0), vi32(1)});
   CHECK(run_i32(s, inst, "get", {vi32(8)}) == 9);
   CHECK(run_i32(s, inst, "get", {vi32(9)}) == 0);
+  run(s, inst, "set_shl_wide", {vi32(16), vi32(1)});
+  CHECK(run_i32(s, inst, "get", {vi32(24)}) == 9);
+  CHECK(run_i32(s, inst, "get", {vi32(28)}) == 1);  // bit 32 of the constant
+  CHECK(run_i32(s, inst, "get", {vi32(23)}) == 0);
 }
 
 // `x OP load(p)` with the loaded value used only there runs as one op (F64AddLoad, ...): it computes

@@ -78,7 +78,8 @@ constexpr uint8_t local_get = 0x20, local_set = 0x21, local_tee = 0x22, global_g
                   global_set = 0x24, table_get = 0x25, table_set = 0x26;
 constexpr uint8_t i32_load = 0x28, i64_load = 0x29, f32_load = 0x2a, f64_load = 0x2b,
                   i32_load8_u = 0x2d, i32_store = 0x36, i64_store = 0x37, f64_store = 0x39,
-                  i32_store8 = 0x3a, memory_size = 0x3f, memory_grow = 0x40;
+                  f32_store = 0x38, i32_store8 = 0x3a, i32_store16 = 0x3b, i64_store8 = 0x3c,
+                  memory_size = 0x3f, memory_grow = 0x40;
 constexpr uint8_t i32_eqz = 0x45, i32_eq = 0x46, i32_ne = 0x47, i32_lt_s = 0x48, i32_lt_u = 0x49,
                   i32_gt_s = 0x4a, i32_le_s = 0x4c, i32_ge_s = 0x4e, i64_eqz = 0x50;
 constexpr uint8_t i32_add = 0x6a, i32_sub = 0x6b, i32_mul = 0x6c, i32_div_s = 0x6d, i32_div_u = 0x6e,
