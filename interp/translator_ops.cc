@@ -350,15 +350,16 @@ void FunctionTranslator::load(const Instruction& in, const OpInfo& info) {
 void FunctionTranslator::store(const Instruction& in) {
   const NumericMap& nm = numeric_map();
   unsigned o = unsigned(in.op);
-  // The stored value must already sit in a slot (a local's, or the add's operands would no
-  // longer be the last thing emitted once a constant is materialized).
-  // A constant value is written to a spare slot above the operand stack once the add (and a
-  // shift before it) are folded: its own home may be where the add read its index.
   Entry& value = stack_.back();
-  if (auto k = store_immediate(value)) {
+  if (auto k = store_immediate(value)) {  // most constants: the store carries the value
     store_constant(in, *k);
     return;
   }
+  // To fold the address, the stored value must already sit in a slot (a local's, or the add's
+  // operands would no longer be the last thing emitted once a constant is materialized). A
+  // constant that is no immediate (a wide one) is written to a spare slot above the operand stack
+  // once the add (and a shift before it) are folded: its own home may be where the add read its
+  // index.
   if (value.kind == Entry::Local || (value.kind == Entry::Const && value.type != ValType::V128)) {
     if (auto add = take_address_add(stack_[stack_.size() - 2])) {
       std::optional<std::array<uint32_t, 3>> scaled;
