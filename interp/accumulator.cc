@@ -9,7 +9,7 @@
 namespace wi {
 namespace {
 
-// A base's rows are adjacent in acc_list.inc (each comes from one macro), at most kMaxUses of them.
+// A base's rows are adjacent in kAccForms (gen_isa.py checks it), at most kMaxUses of them.
 constexpr unsigned longest_run_of_rows() {
   unsigned longest = 0, run = 0;
   for (unsigned i = 0; i < kAccCount; ++i) {
@@ -22,7 +22,7 @@ constexpr unsigned longest_run_of_rows() {
 }  // namespace
 
 static_assert(longest_run_of_rows() <= AccIndex::kMaxUses,
-              "acc_list.inc: more rows for one op than AccIndex holds");
+              "acc.def: more rows for one op than AccIndex holds");
 
 AccIndex::AccIndex() {
   const int32_t* h = handler_offsets();

@@ -1,4 +1,4 @@
-// The translator's last pass after pair formation: accumulator forms (interp/acc_list.inc).
+// The translator's last pass after pair formation: accumulator forms (interp/acc.def).
 #pragma once
 #include <cstdint>
 #include <span>
@@ -32,7 +32,7 @@ inline constexpr std::array<bool, kRegOpCount> kPassesAcc = [] {
   return passes;
 }();
 // Per op, the accumulator forms an instruction of it may take, as (unit read from the accumulator,
-// op): a plain op's rows of acc_list.inc in order, a pair op's HeadAcc variant.
+// op): a plain op's rows of acc.def in order, a pair op's HeadAcc variant.
 struct AccIndex {
   struct Use {
     uint8_t unit = 0;
@@ -47,11 +47,11 @@ const AccIndex& acc_index();
 
 
 // Gives an instruction of a function's finished register code (pairs formed, op numbers not yet
-// bound to handlers) an accumulator form (acc_list.inc) where the value it reads through that form's
-// unit is the one the accumulator holds when control falls into it: the last writer of acc_list.inc
+// bound to handlers) an accumulator form (acc.def) where the value it reads through that form's
+// unit is the one the accumulator holds when control falls into it: the last writer of acc.def
 // before it left its result slot (its destination; a call's base) there, the unit names that slot,
 // and nothing else can run in between (no branch target or catch pad since that writer). Between
-// the writer and the reader may stand instructions that pass the accumulator on (acc_list.inc's
+// the writer and the reader may stand instructions that pass the accumulator on (acc.def's
 // WI_ACC_PASSER rows: argument moves, stores, conditional branches) and write no slot the
 // accumulator stands for. A pair op whose head
 // qualifies, through the unit of the head's first form, gets its HeadAcc variant. (An instruction

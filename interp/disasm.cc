@@ -1,10 +1,12 @@
 // Listing of register code, one instruction per line, with the wasm offset it came from:
 //   0012 @0x4f  I32Add_imm     d=3 a=1 i32=1
-// The operand layout comes from regops.def, so the listing cannot drift from the encoding.
-#include <sstream>
+// The operand layout comes from the op table (regop_info.h), so the listing cannot drift from the
+// encoding.
+#include <string_view>
 #include "fmt/format.h"
 #include "interp/code.h"
 #include "interp/regop.h"
+#include "interp/regop_info.h"
 
 namespace wi {
 
@@ -22,33 +24,30 @@ std::string disassemble_internal(const CompiledModule& m, const CompiledFunc& f)
     }
     std::string line = fmt::format("{:04} @0x{:x}  {:<18}", pos, f.wasm_offset_at(uint32_t(pos)), regop_name(op));
     size_t at = pos + 1;
-    std::istringstream layout(regop_operands(op));
-    std::string tok;
+    std::string_view layout = regop_operands(op);
     uint32_t n = 0;
-    while (layout >> tok) {
-      if (at >= code.size()) break;
+    for (unsigned i = 0; i < layout_token_count(layout); ++i) {
+      std::string_view tok = layout_token(layout, i);
+      size_t width = tok == "i64" ? 2 : tok == "v128" ? 4 : tok == "rel*(n+1)" ? size_t(n) + 1 : tok == "s*n" ? n : 1;
+      if (at + width > code.size()) break;  // a truncated instruction: list what is there
       if (tok == "i64") {
         uint64_t v = code[at] | (uint64_t(code[at + 1]) << 32);
         line += fmt::format(" i64={}", v);
-        at += 2;
       } else if (tok == "v128") {
         line += fmt::format(" v128={:08x}{:08x}{:08x}{:08x}", code[at + 3], code[at + 2], code[at + 1], code[at]);
-        at += 4;
       } else if (tok == "rel") {
         line += fmt::format(" ->{:04}", int64_t(pos) + int32_t(code[at]));
-        ++at;
       } else if (tok == "n") {
         n = code[at];
         line += fmt::format(" n={}", n);
-        ++at;
       } else if (tok == "rel*(n+1)") {
-        for (uint32_t k = 0; k <= n; ++k) line += fmt::format(" ->{:04}", int64_t(pos) + int32_t(code[at++]));
+        for (uint32_t k = 0; k <= n; ++k) line += fmt::format(" ->{:04}", int64_t(pos) + int32_t(code[at + k]));
       } else if (tok == "s*n") {
-        for (uint32_t k = 0; k < n; ++k) line += fmt::format(" s={}", code[at++]);
+        for (uint32_t k = 0; k < n; ++k) line += fmt::format(" s={}", code[at + k]);
       } else {
         line += fmt::format(" {}={}", tok, code[at]);
-        ++at;
       }
+      at += width;
     }
     out += line + "\n";
     pos = at;

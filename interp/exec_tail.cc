@@ -184,7 +184,7 @@ tail:
   __builtin_unreachable();
 }
 
-// Accumulator forms (acc_list.inc): Base's body with its operand unit Unit read from the accumulator,
+// Accumulator forms (acc.def): Base's body with its operand unit Unit read from the accumulator,
 // where the instruction before it left the value (interp/accumulator.h).
 template <RegOp Base, unsigned Unit>
 WI_HANDLER void h_acc(WI_HARGS) {

@@ -1,6 +1,7 @@
 // The op counter of `wi exec --profile-ops` (op_profile.h): ops, pairs and runs of three, the
 // estimate of the tail executor's dispatches with pairs.def and triples.def, and the report.
 #include "interp/op_profile.h"
+#include "interp/regop_info.h"
 #include <algorithm>
 #include <ostream>
 #include "fmt/format.h"
@@ -27,7 +28,7 @@ bool starts_triple(RegOp a, RegOp b) {
 }
 // What regop.cc asks of a row of triples.def.
 bool can_be_triple(RegOp a, RegOp b, RegOp c) {
-  return regop_can_head_pair(a) && regop_can_head_pair(b) && regop_can_head_pair(c) && !kept_out_of_triples(b) &&
+  return can_head_pair(a) && can_head_pair(b) && fixed_plain_op(c) && !kept_out_of_triples(b) &&
          !kept_out_of_triples(c);
 }
 }  // namespace

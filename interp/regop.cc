@@ -3,7 +3,6 @@
 #include "interp/regop_info.h"
 #include <algorithm>
 #include <array>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +26,7 @@ static_assert(std::all_of(std::begin(kAccForms), std::end(kAccForms),
                                        UnitKind::SourceSlot &&
                                    acc_parts(first_acc_form(a.base)).writes == a.writes;
                           }),
-              "acc_list.inc: a row's unit must be a source slot of its base, Writes the same in all its rows");
+              "acc.def: a row's unit must be a source slot of its base, Writes the same in all its rows");
 // A writer's result unit (acc_result_unit) is its destination, unit 1, or a call's `base`.
 constexpr bool result_unit_fits(RegOp w) {
   unsigned unit = acc_result_unit(w);
@@ -36,33 +35,31 @@ constexpr bool result_unit_fits(RegOp w) {
 }
 static_assert(std::all_of(std::begin(kAccForms), std::end(kAccForms),
                           [](const AccForm& a) { return !a.writes || result_unit_fits(a.base); }),
-              "acc_list.inc: a writer's result is its unit 1, or a call's base");
+              "acc.def: a writer's result is its unit 1, or a call's base");
 static_assert(std::all_of(std::begin(kAccWriters), std::end(kAccWriters), result_unit_fits),
-              "acc_list.inc: a writer's result is its unit 1, or a call's base");
+              "acc.def: a writer's result is its unit 1, or a call's base");
 
-// A pair's head is any op of fixed length: the pair's handler runs the tail only when the head went
-// on to the next instruction (exec_tail.cc), so branches, calls and returns may head one too.
+// A pair's head: the pair's handler runs the tail only when the head went on to the next
+// instruction (exec_tail.cc), so a conditional branch may head one, but no jump or call.
 static_assert(std::all_of(std::begin(kRegOpPairs), std::end(kRegOpPairs),
-                          [](const RegOpPair& p) { return fixed_units(p.head) != 0 && !is_pair_op(p.head); }),
-              "pairs.def: a pair's head must be an op of fixed length");
+                          [](const RegOpPair& p) { return can_head_pair(p.head); }),
+              "pairs.def: a pair's head must be an op of fixed length that may go on to the next instruction");
 
-// A triple's head likewise; its other two go on from the one before, so they are of fixed length too,
-// and never ops whose form the translator's last walk may still change or keep apart from the one
-// before (a Copy may become a Move; a call_indirect reads its index from the accumulator). Its forms
-// name a source slot of the op they forward to, after an op that writes its unit 1.
+// A triple's head likewise, and its middle op, which goes on to the tail; its tail is of fixed
+// length too. Neither of the last two is an op whose form the translator's last walk may still change
+// or keep apart from the one before (a Copy may become a Move; a call_indirect reads its index from
+// the accumulator). Its forms name a source slot of the op they forward to, after an op that writes
+// its unit 1.
 constexpr bool triple_row_ok(const RegOpTriple& t) {
-  auto plain = [](RegOp op) {
-    return fixed_units(op) != 0 && !is_pair_op(op) && !is_triple_op(op) && !is_acc_op(op) && op != RegOp::Move;
-  };
   auto form_ok = [](RegOp from, RegOp to, unsigned f) {
     return f == 0 || (f < kPairForms && layout_unit_kinds(kRegOpInfo[unsigned(from)].operands)[1] == UnitKind::DestSlot &&
                       layout_unit_kinds(kRegOpInfo[unsigned(to)].operands)[f] == UnitKind::SourceSlot);
   };
-  return plain(t.a) && plain(t.b) && plain(t.c) && !kept_out_of_triples(t.b) && !kept_out_of_triples(t.c) &&
-         form_ok(t.a, t.b, t.f1) && form_ok(t.b, t.c, t.f2);
+  return can_head_pair(t.a) && can_head_pair(t.b) && fixed_plain_op(t.c) && !kept_out_of_triples(t.b) &&
+         !kept_out_of_triples(t.c) && form_ok(t.a, t.b, t.f1) && form_ok(t.b, t.c, t.f2);
 }
 static_assert(std::all_of(kRegOpTriples.begin(), kRegOpTriples.end(), triple_row_ok),
-              "triples.def: a row's ops must be of fixed length, B and C no Copy, Move or CallIndirect, "
+              "triples.def: a row's ops must be of fixed length, A and B go on, B and C no Copy, Move or CallIndirect, "
               "and its forms name a source slot after a destination");
 
 // The layout tokens of each op, one per operand unit from unit 1 (an i64 or v128 token fills 2 or 4
@@ -71,12 +68,12 @@ const std::vector<std::vector<std::string>>& unit_tokens() {
   static const std::vector<std::vector<std::string>> tokens = [] {
     std::vector<std::vector<std::string>> all(kRegOpCount);
     for (unsigned i = 0; i < kFirstAccOp; ++i) {
-      std::istringstream layout(kInfo[i].operands);
-      std::string tok;
-      while (layout >> tok) {
+      std::string_view layout = kInfo[i].operands;
+      for (unsigned t = 0; t < layout_token_count(layout); ++t) {
+        std::string_view tok = layout_token(layout, t);
         if (tok == "rel*(n+1)" || tok == "s*n") break;
         size_t units = tok == "i64" ? 2 : tok == "v128" ? 4 : 1;
-        for (size_t k = 0; k < units; ++k) all[i].push_back(tok);
+        for (size_t k = 0; k < units; ++k) all[i].emplace_back(tok);
       }
     }
     return all;
@@ -132,11 +129,7 @@ const char* regop_operands(RegOp op) {
   return kInfo[unsigned(layout_op(op))].operands;
 }
 const std::vector<std::string>& regop_unit_tokens(RegOp op) { return unit_tokens()[unsigned(layout_op(op))]; }
-// A Move exists only to pass the accumulator on to the instruction after it, which reads it there
-// and so never runs as its tail (accumulator.h).
-bool regop_can_head_pair(RegOp op) {
-  return fixed_units(op) != 0 && !is_pair_op(op) && !is_triple_op(op) && !is_acc_op(op) && op != RegOp::Move;
-}
+bool regop_can_head_pair(RegOp op) { return can_head_pair(op); }
 
 UnitKind regop_unit_kind(RegOp op, unsigned k) {
   // Worked out at compile time: the translator asks for every pair it forms. Units past the known

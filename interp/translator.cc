@@ -38,7 +38,7 @@ constexpr NumericMap::NumericMap() {
 #undef WI_UN_T
 #undef WI_BIN
 #undef WI_BIN_T
-#define WI_REGOP(name, ops)
+#define WI_REGOP(name, ops, flow)
 #define WI_LOAD(name, f, mt, rt) load[unsigned(Opcode::name)] = RegOp::L_##name; \
   load_imm[unsigned(Opcode::name)] = RegOp::LI_##name; load_add[unsigned(Opcode::name)] = RegOp::LR_##name; \
   load_abs[unsigned(Opcode::name)] = RegOp::LA_##name; load_shl[unsigned(Opcode::name)] = RegOp::LS_##name;

@@ -30,7 +30,7 @@ lib_sources=$(ls decoder/*.cc interp/*.cc linker/*.cc host/wasi/*.cc |
   grep -v -e '^interp/exec.cc$' -e '^interp/exec_tail.cc$' -e '^linker/wasmify_main.cc$')
 {
   echo "cxx = clang++"
-  echo "base = -std=c++20 -O1 -g -fno-strict-aliasing -I$PWD"
+  echo "base = -std=c++20 -O1 -g -fno-strict-aliasing -I$PWD -I$PWD/$out/gen"
   echo "san = -fsanitize=address,undefined -fno-sanitize-recover=undefined"
   echo "libs = -lfmt -lboost_json"
   echo 'rule cc'
@@ -41,22 +41,29 @@ lib_sources=$(ls decoder/*.cc interp/*.cc linker/*.cc host/wasi/*.cc |
   echo '  command = $cxx $base -MMD -MF $out.d -c $in -o $out'
   echo '  depfile = $out.d'
   echo '  deps = gcc'
+  # The one list of register ops, generated from the ISA tables as interp/meson.build does; every
+  # compile waits for it (order-only), and the depfiles then track it like any header.
+  echo 'rule gen_isa'
+  echo "  command = python3 $PWD/interp/gen_isa.py --src $PWD/interp --out \$out"
   echo 'rule ar'
   echo '  command = rm -f $out && ar rcs $out $in'
   echo 'rule fuzzer'
   echo '  command = $cxx $base $san -fsanitize=fuzzer $in $libs -o $out'
   echo 'rule tool'
   echo '  command = $cxx $base $san -fsanitize=fuzzer-no-link $in $libs -o $out'
+  tables=$(ls interp/*.def | sed "s|^|$PWD/|" | tr '\n' ' ')
+  echo "build gen/interp/regop_table.inc: gen_isa $PWD/interp/gen_isa.py $tables"
+  gen="|| gen/interp/regop_table.inc"
   objs=""
   for s in $lib_sources; do
     o="obj/${s%.cc}.o"
-    echo "build $o: cc $PWD/$s"
+    echo "build $o: cc $PWD/$s $gen"
     objs="$objs $o"
   done
-  echo "build obj/exec.o: cc_plain $PWD/interp/exec.cc"
+  echo "build obj/exec.o: cc_plain $PWD/interp/exec.cc $gen"
   echo "build libwi_fuzz.a: ar$objs obj/exec.o"
   for t in compile link wasmify wasi seeds; do
-    echo "build obj/fuzz_$t.o: cc $PWD/tests/fuzz/fuzz_$t.cc"
+    echo "build obj/fuzz_$t.o: cc $PWD/tests/fuzz/fuzz_$t.cc $gen"
   done
   for t in compile link wasmify wasi; do
     echo "build fuzz_$t: fuzzer obj/fuzz_$t.o libwi_fuzz.a"
