@@ -12,12 +12,13 @@ names and operand layouts, and their accumulator rows. Nothing else spells a fam
 enum (regop.h), the names and layouts (regop_info.h), the accumulator lists and the pair and triple
 rows cannot disagree about which op is which: every C++ user expands this file.
 
-What it checks, with the table's file and line: every layout token is one of LAYOUT_TOKENS (a
-variable tail only last); every flow is one of FLOWS; no enumerator twice; every op a row names
-exists; an op's accumulator rows stand together; a pair's head and a triple's first two ops are of
-fixed length and go on to the next instruction (flow next or branch: after a jump or a call what
-follows never runs in the same dispatch). The checks that need the layouts' slot kinds stay in C++
-static_asserts (regop.cc), where the executor's reading of a layout is.
+What it checks, with the table's file and line: every row's macro is one its table has; every
+layout token is one of LAYOUT_TOKENS (a variable tail only last); every flow is one of FLOWS; no
+enumerator twice; every op a row names exists; an op's accumulator rows stand together; a pair's
+head and a triple's first two ops are of fixed length and go on to the next instruction (flow next
+or branch: after a jump or a call what follows never runs in the same dispatch). The checks that
+need the layouts' slot kinds stay in C++ static_asserts (regop.cc), where the executor's reading of
+a layout is.
 
 Output rows, in RegOp order (ops, then accumulator forms, then pairs, then triples):
     WI_ISA_OP(Enum, "listing name", "layout", flow)
@@ -111,13 +112,18 @@ ROW_START = re.compile(r"^(WI_[A-Z0-9_]+)\(")
 
 
 def read_rows(path, macros):
-    """The rows of `path` whose macro is in `macros` (a row starts a line; preprocessor lines and
-    comments are skipped), each with its arguments and where it is."""
+    """The rows of `path`, each with its arguments and where it is: a row starts a line with one of
+    `macros` (preprocessor lines and comments are skipped; a line starting with another WI_ macro
+    call is an error)."""
     rows = []
     for number, line in enumerate(path.read_text().splitlines(), 1):
         m = ROW_START.match(line)
-        if not m or m.group(1) not in macros:
+        if not m:
             continue
+        if m.group(1) not in macros:
+            # A misspelt row would otherwise vanish from the ISA without a word.
+            raise TableError(f"{path.name}:{number}: unknown row {m.group(1)} (this table has "
+                             f"{', '.join(sorted(macros))})")
         # The call's text up to its closing parenthesis (rows are one line each).
         depth, end = 0, None
         for i in range(m.end() - 1, len(line)):
@@ -199,7 +205,8 @@ def read_simd_shapes(path):
 def build(src):
     isa = Isa()
     # Ops, in enum order: regops.def, numeric.def, simd.def, fused.def.
-    for row in read_rows(src / "regops.def", {"WI_REGOP", "WI_LOAD", "WI_STORE"}):
+    regops = read_rows(src / "regops.def", {"WI_REGOP", "WI_LOAD", "WI_STORE"})
+    for row in regops:
         name = row.args[0]
         if row.macro == "WI_REGOP":
             if len(row.args) != 3:
@@ -241,8 +248,10 @@ def build(src):
         else:
             isa.op(row.args[0], row.where, "listed op")
             (isa.writers if row.macro == "WI_ACC_WRITER" else isa.passers).append(row.args[0])
-    for row in read_rows(src / "regops.def", {"WI_LOAD", "WI_STORE"}):
+    for row in regops:
         name = row.args[0]
+        if row.macro == "WI_REGOP":
+            continue
         if row.macro == "WI_LOAD":
             isa.writers += [p + name for p in LOAD_WRITERS]
             for prefix, unit, writes in LOAD_ACC:

@@ -44,6 +44,8 @@ BROKEN = [
      "WI_ACC(Select, 4, 1)\nWI_ACC(Copy, 3, 1)", "acc.def:{line1}: the accumulator rows of Copy must stand together"),
     ("a numeric row of an unknown type", "numeric.def", "WI_BIN(I32Eq, I32, I32, a == b)",
      "WI_BIN(I32Eq, I32, I31, a == b)", "numeric.def:{line}: operand type I31 is not one of"),
+    ("a misspelt row", "regops.def", "WI_LOAD(I32Load8S, i32, int8_t, int32_t)",
+     "WI_LAOD(I32Load8S, i32, int8_t, int32_t)", "regops.def:{line}: unknown row WI_LAOD"),
     ("a row that does not close", "fused.def", "WI_FUSE(I32Eq, I32)", "WI_FUSE(I32Eq, I32",
      "fused.def:{line}: WI_FUSE row does not close on its line"),
 ]
