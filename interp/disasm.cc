@@ -28,7 +28,7 @@ std::string disassemble_internal(const CompiledModule& m, const CompiledFunc& f)
     uint32_t n = 0;
     for (unsigned i = 0; i < layout_token_count(layout); ++i) {
       std::string_view tok = layout_token(layout, i);
-      size_t width = tok == "i64" ? 2 : tok == "v128" ? 4 : tok == "rel*(n+1)" ? size_t(n) + 1 : tok == "s*n" ? n : 1;
+      size_t width = tok == "rel*(n+1)" ? size_t(n) + 1 : tok == "s*n" ? n : token_units(tok);
       if (at + width > code.size()) break;  // a truncated instruction: list what is there
       if (tok == "i64") {
         uint64_t v = code[at] | (uint64_t(code[at + 1]) << 32);

@@ -147,7 +147,7 @@ void OpProfile::report(std::ostream& out, size_t top) const {
   size_t shown = 0;
   for (auto [c, i] : pairs) {
     RegOp head = RegOp(i / kRegOpCount), tail = RegOp(i % kRegOpCount);
-    if (!regop_can_head_pair(head)) continue;
+    if (!can_head_pair(head)) continue;
     if (shown++ >= top) break;
     out << fmt::format("WI_PAIR({}, {})  // {} {:.2f}%\n", regop_enum_name(head), regop_enum_name(tail), c,
                        share(c));

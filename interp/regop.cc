@@ -72,8 +72,7 @@ const std::vector<std::vector<std::string>>& unit_tokens() {
       for (unsigned t = 0; t < layout_token_count(layout); ++t) {
         std::string_view tok = layout_token(layout, t);
         if (tok == "rel*(n+1)" || tok == "s*n") break;
-        size_t units = tok == "i64" ? 2 : tok == "v128" ? 4 : 1;
-        for (size_t k = 0; k < units; ++k) all[i].emplace_back(tok);
+        for (unsigned k = 0; k < token_units(tok); ++k) all[i].emplace_back(tok);
       }
     }
     return all;
@@ -129,7 +128,6 @@ const char* regop_operands(RegOp op) {
   return kInfo[unsigned(layout_op(op))].operands;
 }
 const std::vector<std::string>& regop_unit_tokens(RegOp op) { return unit_tokens()[unsigned(layout_op(op))]; }
-bool regop_can_head_pair(RegOp op) { return can_head_pair(op); }
 
 UnitKind regop_unit_kind(RegOp op, unsigned k) {
   // Worked out at compile time: the translator asks for every pair it forms. Units past the known

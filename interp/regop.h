@@ -151,8 +151,6 @@ const char* regop_operands(RegOp op);   // the operand layout string of regops.d
 // The layout tokens of op's operand units, one per unit from unit 1 ("i64" fills two, "v128" four;
 // BrTable's and Return's repeated tails left out); pair and accumulator ops have their layout op's.
 const std::vector<std::string>& regop_unit_tokens(RegOp op);
-// Whether the op may head a pair op (pairs.def): regop_info.h's can_head_pair.
-bool regop_can_head_pair(RegOp op);
 // What operand unit k (1 <= k) of an op's layout is: a slot the op reads or writes (d s a b c), or
 // something else (an immediate, a branch displacement, an index) or past the layout's end.
 enum class UnitKind : uint8_t { Other, DestSlot, SourceSlot };

@@ -52,6 +52,10 @@ constexpr unsigned layout_token_count(std::string_view layout) {
   return n;
 }
 
+// Units a fixed-width layout token fills: an "i64" two, a "v128" four, any other one (the variable
+// tails, "rel*(n+1)" and "s*n", are counted where their n is known).
+constexpr unsigned token_units(std::string_view tok) { return tok == "i64" ? 2 : tok == "v128" ? 4 : 1; }
+
 // Units of an instruction of fixed length with this layout (handler unit included); 0 for the
 // variable ones (BrTable's targets, Return's slots).
 constexpr unsigned layout_units(std::string_view layout) {
@@ -60,7 +64,7 @@ constexpr unsigned layout_units(std::string_view layout) {
     size_t sp = layout.find(' ');
     std::string_view tok = layout.substr(0, sp);
     if (tok == "rel*(n+1)" || tok == "s*n") return 0;
-    n += tok == "i64" ? 2 : tok == "v128" ? 4 : 1;
+    n += token_units(tok);
     layout = sp == std::string_view::npos ? std::string_view() : layout.substr(sp + 1);
   }
   return n;
@@ -78,7 +82,7 @@ constexpr std::array<UnitKind, kUnitKindsKnown> layout_unit_kinds(std::string_vi
     if (tok.size() == 1 && tok[0] == 'd') kinds[at] = UnitKind::DestSlot;
     else if (tok.size() == 1 && (tok[0] == 's' || tok[0] == 'a' || tok[0] == 'b' || tok[0] == 'c'))
       kinds[at] = UnitKind::SourceSlot;
-    at += tok == "i64" ? 2 : tok == "v128" ? 4 : 1;
+    at += token_units(tok);
     layout = sp == std::string_view::npos ? std::string_view() : layout.substr(sp + 1);
   }
   return kinds;

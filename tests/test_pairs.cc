@@ -7,6 +7,7 @@
 #include "interp/op_profile.h"
 #include "interp/pairs.h"
 #include "interp/regop.h"
+#include "interp/regop_info.h"
 #include "tests/wasm_builder.h"
 
 using namespace wb;
@@ -84,7 +85,7 @@ TEST_CASE("pair ops: formed only before their tail, code walks by regop_units") 
     }
     if (wi::is_pair_op(op)) {
       ++pairs;
-      CHECK(wi::regop_can_head_pair(wi::pair_parts(op).head));
+      CHECK(wi::can_head_pair(wi::pair_parts(op).head));
       // A form that forwards names, in the tail, the slot the head writes.
       if (unsigned form = wi::pair_form(op)) {
         ++forwarding;
